@@ -1,0 +1,204 @@
+"""Reading an article page: its text blocks, its caption, its structured data.
+
+The functions here take parsel selectors and return plain strings; the cleaning
+rules themselves live in :mod:`archive_crawler.processors`.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from parsel import Selector
+
+from archive_crawler import site
+from archive_crawler.processors import (
+    CAPTION_LABEL,
+    clean_text,
+    comparison_key,
+    split_caption_credit,
+    strip_caption_label,
+    strip_media_id,
+)
+
+BLOCK_TAGS = frozenset({
+    "p", "div", "section", "article", "blockquote", "pre", "ul", "ol", "li", "dl", "dt", "dd",
+    "h1", "h2", "h3", "h4", "h5", "h6", "table", "tr", "td", "th", "tbody", "thead", "hr", "main",
+    "center", "address",
+})
+BREAK = "\x00"
+
+
+def first_match(selector: Selector, queries: Iterable[str]) -> Selector | None:
+    """The first element found by the first query that finds any."""
+    for query in queries:
+        found = _select(selector, query)
+        if found:
+            return found[0]
+    return None
+
+
+def first_text(selector: Selector, queries: Iterable[str]) -> str | None:
+    """The cleaned text (or attribute value) of the first query that yields some."""
+    for query in queries:
+        for found in _select(selector, query):
+            text = clean_text(text_of(found))
+            if text:
+                return text
+    return None
+
+
+def all_texts(selector: Selector, query: str) -> list[str]:
+    return [text for found in _select(selector, query) if (text := clean_text(text_of(found)))]
+
+
+def _select(selector: Selector, query: str):
+    if query.startswith("xpath:"):
+        return selector.xpath(query[len("xpath:"):])
+    return selector.css(query)
+
+
+def text_of(selector: Selector) -> str:
+    """Text of an element as a reader sees it, or the value of a selected attribute/text node."""
+    if isinstance(selector.root, str):
+        return selector.root
+    return selector.xpath("string()").get() or ""
+
+
+def _skipped(element: Any) -> bool:
+    tag = element.tag if isinstance(element.tag, str) else ""
+    if not tag or tag.lower() in site.BODY_SKIP_TAGS:
+        return True
+    marks = f"{element.get('class', '')} {element.get('id', '')}"
+    return bool(marks.strip()) and bool(site.BODY_SKIP_CLASSES.search(marks))
+
+
+def _emit(element: Any, out: list[str]) -> None:
+    tag = element.tag.lower() if isinstance(element.tag, str) else ""
+    if tag == "br":
+        out.append(BREAK)
+        return
+    block = tag in BLOCK_TAGS
+    if block:
+        out.append(BREAK)
+    out.append(element.text or "")
+    for child in element:
+        if not _skipped(child):
+            _emit(child, out)
+        out.append(child.tail or "")
+    if block:
+        out.append(BREAK)
+
+
+def text_blocks(container: Selector) -> list[str]:
+    """The container's text split into the paragraphs a reader sees, cleaned, empties dropped."""
+    out: list[str] = []
+    _emit(container.root, out)
+    return [text for chunk in "".join(out).split(BREAK) if (text := clean_text(chunk))]
+
+
+@dataclass
+class Caption:
+    text: str | None = None  # caption without its credit
+    credit: str | None = None
+    keys: frozenset[str] = frozenset()  # comparison keys of every copy, to drop repeats
+
+    def repeats(self, paragraph: str) -> bool:
+        if not self.keys:
+            return False
+        without_credit, _ = split_caption_credit(strip_caption_label(paragraph))
+        return comparison_key(paragraph) in self.keys or comparison_key(without_credit) in self.keys
+
+
+def find_caption(article: Selector, paragraphs: list[str], title: str | None) -> Caption:
+    """The featured image's caption, taken from the best of its copies on the page.
+
+    Preference: a caption element, a paragraph labelled "Caption:", then an image's
+    alt text (the visible paragraph it repeats when there is one).
+    """
+    raw = first_text(article, site.CAPTION)
+    if raw is None:
+        raw = next((paragraph for paragraph in paragraphs if CAPTION_LABEL.match(paragraph)
+                    and strip_caption_label(paragraph)), None)
+    if raw is None:
+        raw = _caption_from_alt(article, paragraphs, title)
+    raw = strip_caption_label(raw)
+    if not raw:
+        return Caption()
+    text, credit = split_caption_credit(raw)
+    keys = {comparison_key(raw), comparison_key(text)}
+    keys.discard("")
+    return Caption(text=text, credit=credit, keys=frozenset(keys))
+
+
+def _caption_from_alt(article: Selector, paragraphs: list[str], title: str | None) -> str | None:
+    title_key = comparison_key(title)
+    for alt in article.css("img::attr(alt), img::attr(title)").getall():
+        alt = clean_text(alt)
+        if not alt or len(alt.split()) < 3 or comparison_key(alt) == title_key:
+            continue
+        alt_keys = {comparison_key(alt), comparison_key(split_caption_credit(alt)[0])}
+        for paragraph in paragraphs:
+            if comparison_key(paragraph) in alt_keys:
+                return paragraph
+        return alt
+    return None
+
+
+def body_paragraphs(paragraphs: list[str], caption: Caption) -> list[str]:
+    """The story's own paragraphs: no media ID line, caption copies, labels or share leftovers."""
+    kept = []
+    for paragraph in paragraphs:
+        text = strip_media_id(paragraph)
+        if not text or CAPTION_LABEL.match(text) or caption.repeats(text):
+            continue
+        if site.BOILERPLATE_PARAGRAPHS.match(text):
+            continue
+        kept.append(text)
+    return kept
+
+
+def json_ld_article(selector: Selector) -> dict[str, Any]:
+    """The first Article-like object in the page's JSON-LD, or an empty dict."""
+    for script in selector.css("script[type='application/ld+json']::text").getall():
+        try:
+            data = json.loads(script, strict=False)
+        except ValueError:
+            continue
+        for node in _walk_json(data):
+            kinds = node.get("@type", "")
+            kinds = kinds if isinstance(kinds, list) else [kinds]
+            if any(isinstance(kind, str) and kind.endswith(("Article", "Posting")) for kind in kinds):
+                return node
+    return {}
+
+
+def _walk_json(data: Any) -> Iterator[dict[str, Any]]:
+    if isinstance(data, dict):
+        yield data
+        for value in data.values():
+            if isinstance(value, (dict, list)):
+                yield from _walk_json(value)
+    elif isinstance(data, list):
+        for value in data:
+            yield from _walk_json(value)
+
+
+def json_ld_names(value: Any) -> list[str]:
+    """Names from a JSON-LD author value: a string, a Person, or a list of either."""
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, dict):
+        name = value.get("name")
+        return [name] if isinstance(name, str) else []
+    if isinstance(value, list):
+        return [name for item in value for name in json_ld_names(item)]
+    return []
+
+
+def json_ld_text(value: Any) -> str | None:
+    if isinstance(value, list):
+        value = value[0] if value else None
+    return value if isinstance(value, str) else None

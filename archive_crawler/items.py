@@ -1,0 +1,25 @@
+"""The record written for each story."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass
+class ArticleItem:
+    """One story of the archive, as written to the JSON Lines output."""
+
+    media_id: int | None = None
+    url: str | None = None  # canonical absolute URL, no query, no fragment
+    title: str | None = None
+    published: str | None = None  # ISO 8601 date, or timestamp with offset
+    authors: list[str] = field(default_factory=list)
+    category: str | None = None  # display name, not the slug
+    tags: list[str] = field(default_factory=list)
+    image_caption: str | None = None
+    image_credit: str | None = None
+    dateline: str | None = None
+    source: str | None = None
+    body: str | None = None  # paragraphs joined by a blank line
+    word_count: int | None = None
+    crawled_at: str | None = None  # UTC ISO 8601 time the page was fetched

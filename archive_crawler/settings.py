@@ -1,0 +1,43 @@
+"""Project settings. Anything here can be overridden with ``-s NAME=VALUE``."""
+
+BOT_NAME = "archive_crawler"
+SPIDER_MODULES = ["archive_crawler.spiders"]
+NEWSPIDER_MODULE = "archive_crawler.spiders"
+
+# Where the records go and where the crawler keeps its state between runs.
+ARCHIVE_OUTPUT = "output/archive.jsonl"
+ARCHIVE_STATE = "output/state.sqlite3"
+
+# Polite defaults for the real site.
+USER_AGENT = "archive-crawler/1.0 (news archive harvester; polite, robots.txt-obeying)"
+ROBOTSTXT_OBEY = True
+CONCURRENT_REQUESTS = 16
+CONCURRENT_REQUESTS_PER_DOMAIN = 2
+DOWNLOAD_DELAY = 1.0
+AUTOTHROTTLE_ENABLED = True
+AUTOTHROTTLE_START_DELAY = 1.0
+AUTOTHROTTLE_MAX_DELAY = 30.0
+AUTOTHROTTLE_TARGET_CONCURRENCY = 1.0
+DOWNLOAD_TIMEOUT = 60
+RETRY_ENABLED = True
+RETRY_TIMES = 3
+RETRY_HTTP_CODES = [500, 502, 503, 504, 522, 524, 408, 429]
+COOKIES_ENABLED = False
+TELNETCONSOLE_ENABLED = False
+REDIRECT_MAX_TIMES = 5
+DEFAULT_REQUEST_HEADERS = {
+    "Accept": "text/html,application/xhtml+xml;q=0.9,*/*;q=0.8",
+    "Accept-Language": "en",
+}
+
+DOWNLOADER_MIDDLEWARES = {
+    "archive_crawler.middlewares.FetchTimeMiddleware": 950,
+}
+ITEM_PIPELINES = {
+    "archive_crawler.pipelines.ValidationPipeline": 100,
+    "archive_crawler.pipelines.DedupePipeline": 200,
+    "archive_crawler.pipelines.JsonLinesWriterPipeline": 300,
+}
+
+FEED_EXPORT_ENCODING = "utf-8"
+LOG_LEVEL = "INFO"

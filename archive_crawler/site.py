@@ -1,0 +1,152 @@
+"""Everything the crawler knows about the archive's URLs and markup, as plain data.
+
+Selectors are lists tried in order: the first that finds something wins. The real
+site's markup is known only from stored copies, so each field has fallbacks.
+"""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import parse_qs, urlsplit, urlunsplit
+
+DEFAULT_BASE_URL = "https://eng-archive.aawsat.com"
+
+# Slugs seen on the real site, used only when the menu cannot be read.
+KNOWN_CATEGORIES = {
+    "news-middle-east": "Middle East",
+    "features": "Features",
+    "interviews": "Interviews",
+    "business": "Business",
+    "opinion": "Opinion",
+    "majalla-blogs": "Majalla Blogs",
+}
+
+# First path segments that never start an article URL.
+NON_ARTICLE_ROOTS = frozenset({
+    "category", "tag", "author", "page", "feed", "rss", "search", "comments",
+    "wp-content", "wp-admin", "wp-includes", "wp-json", "wp-login.php", "xmlrpc.php",
+    "members", "about-us", "contact-us", "sitemap", "sitemap.xml", "cdn-cgi", "amp",
+})
+NON_ARTICLE_SEGMENTS = frozenset({"attachment", "feed", "trackback", "amp", "embed", "comment-page-1"})
+CATEGORY_PATH = re.compile(r"^/category/(?P<slug>[^/?#]+)/?$")
+DUPLICATE_SLUG = re.compile(r"-\d+$")
+
+MENU_LINKS = [
+    "#top-menu a::attr(href)",
+    "#et-top-navigation a::attr(href)",
+    "#mobile_menu a::attr(href)",
+    "nav a::attr(href)",
+    "a::attr(href)",
+]
+
+LISTING_ENTRIES = ["article.et_pb_post", "article.post", "#left-area article", "div.post"]
+LISTING_LINK = ["h2.entry-title a::attr(href)", ".entry-title a::attr(href)",
+                "a[rel~=bookmark]::attr(href)", "a.more-link::attr(href)"]
+LISTING_TITLE = [".entry-title a", ".entry-title"]
+OLDER_ENTRIES = [
+    "div.pagination .alignleft a::attr(href)",
+    "a.next::attr(href)",
+    "a.nextpostslink::attr(href)",
+    "link[rel=next]::attr(href)",
+    "a[rel=next]::attr(href)",
+    "xpath://a[contains(normalize-space(.), 'Older Entries')]/@href",
+]
+
+ARTICLE_ROOT = ["#left-area article", "article.et_pb_post", "#left-area", "#main-content article",
+                "article", "#main-content", "body"]
+ARTICLE_CONTENT = ["div.entry-content", ".et_pb_post_content", ".post-content", ".et_pb_text_inner"]
+TITLE = ["h1.entry-title", ".et_post_meta_wrapper h1", "h1.post-title", "meta[property='og:title']::attr(content)",
+         "meta[name='twitter:title']::attr(content)", "title"]
+CANONICAL = ["link[rel=canonical]::attr(href)", "meta[property='og:url']::attr(content)"]
+PUBLISHED_META = [
+    "meta[property='article:published_time']::attr(content)",
+    "meta[name='article:published_time']::attr(content)",
+    "meta[itemprop=datePublished]::attr(content)",
+    "time[itemprop=datePublished]::attr(datetime)",
+    "time.entry-date::attr(datetime)",
+    "meta[name=date]::attr(content)",
+    "meta[name='DC.date.issued']::attr(content)",
+]
+POST_META_DATE = ["p.post-meta .published", ".post-meta .published", ".post-meta time", "span.published"]
+POST_META_AUTHOR = ["p.post-meta .author a", "p.post-meta .author", ".post-meta .author", "a[rel=author]"]
+AUTHOR_META = ["meta[name=author]::attr(content)", "meta[property='article:author']::attr(content)"]
+POST_META_CATEGORY = ["p.post-meta a[rel~=category]", ".post-meta a[rel~=category]"]
+SECTION_META = ["meta[property='article:section']::attr(content)"]
+TAG_META = ["meta[property='article:tag']::attr(content)"]
+CAPTION = [".wp-caption-text", "figcaption", ".wp-caption .caption", ".et_pb_image_caption"]
+
+# Inside the article text: parts that a reader does not read as the story.
+BODY_SKIP_CLASSES = re.compile(
+    r"\b(?:sharedaddy|sd-sharing|sd-block|sd-social|sd-content|jp-relatedposts|jp-relatedposts-\w+|"
+    r"wp-caption|wp-caption-text|gallery|post-meta|et_social\w*|addtoany\w*|yarpp\w*|"
+    r"media-id|tags|post-tags|tag-links|et_post_tags|related-posts|share\w*|screen-reader-text|"
+    r"select_page|mobile_nav|widget\w*|navigation|pagination|comments?|respond)\b",
+    re.IGNORECASE,
+)
+BODY_SKIP_TAGS = frozenset({
+    "script", "style", "noscript", "form", "iframe", "figure", "figcaption", "nav", "aside",
+    "header", "footer", "button", "svg", "select", "input", "textarea", "object", "video", "audio",
+})
+BOILERPLATE_PARAGRAPHS = re.compile(
+    r"^(?:share this:?|like this:?|related|loading\.*|select page|tags?:.*|click to share on .*|"
+    r"\(?opens in new window\)?|print|email)$",
+    re.IGNORECASE,
+)
+
+
+def path_segments(url: str) -> list[str]:
+    return [segment for segment in urlsplit(url).path.split("/") if segment]
+
+
+def shortlink_id(url: str) -> str | None:
+    """The post id of a WordPress shortlink ``/?p=ID``."""
+    parts = urlsplit(url)
+    if parts.path not in ("", "/"):
+        return None
+    values = parse_qs(parts.query).get("p")
+    return values[0] if values and values[0].isdigit() else None
+
+
+def strip_query(url: str) -> str:
+    """The URL with no query and no fragment."""
+    parts = urlsplit(url)
+    return urlunsplit((parts.scheme, parts.netloc, parts.path, "", ""))
+
+
+def article_link(url: str) -> str | None:
+    """The URL to request for a link found in a listing, or None when it is not an article.
+
+    Share-button copies lose their query; shortlinks keep theirs, since they
+    redirect to the article.
+    """
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https"):
+        return None
+    if shortlink_id(url):
+        return urlunsplit((parts.scheme, parts.netloc, "/", f"p={shortlink_id(url)}", ""))
+    segments = path_segments(url)
+    if len(segments) < 2 or segments[0].lower() in NON_ARTICLE_ROOTS:
+        return None
+    if any(segment.lower() in NON_ARTICLE_SEGMENTS for segment in segments):
+        return None
+    if re.search(r"\.(?:jpe?g|png|gif|webp|pdf|xml|mp4|mp3|zip)$", segments[-1], re.IGNORECASE):
+        return None
+    path = "/" + "/".join(segments)
+    return urlunsplit((parts.scheme, parts.netloc, path, "", ""))
+
+
+def url_key(url: str) -> str:
+    """A story's URL as compared for deduplication: no query, fragment or trailing slash."""
+    parts = urlsplit(url)
+    return urlunsplit(("", parts.netloc.lower(), parts.path.rstrip("/") or "/", "", ""))
+
+
+def category_slug(url: str) -> str | None:
+    match = CATEGORY_PATH.match(urlsplit(url).path)
+    return match.group("slug") if match else None
+
+
+def article_category_slug(url: str) -> str | None:
+    """The category slug inside an article URL ``/{author}/{category}/{slug}``."""
+    segments = path_segments(url)
+    return segments[-2] if len(segments) >= 3 else None

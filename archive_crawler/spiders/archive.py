@@ -1,0 +1,266 @@
+"""The archive spider: menu -> category listings (all pages) -> articles."""
+
+from __future__ import annotations
+
+import logging
+import re
+from urllib.parse import urlsplit, urlunsplit
+
+import scrapy
+from scrapy.exceptions import IgnoreRequest
+from scrapy.http import TextResponse
+from scrapy.spidermiddlewares.httperror import HttpError
+
+from archive_crawler import site
+from archive_crawler.extract import (
+    all_texts,
+    body_paragraphs,
+    find_caption,
+    first_match,
+    first_text,
+    json_ld_article,
+    json_ld_names,
+    json_ld_text,
+    text_blocks,
+    text_of,
+)
+from archive_crawler.loaders import ArticleLoader
+from archive_crawler.middlewares import fetched_at
+from archive_crawler.processors import clean_text, count_words, parse_dateline, parse_media_id
+
+logger = logging.getLogger(__name__)
+
+WIDGET_COUNT = re.compile(r"\s*\(\d+\)\s*$")
+
+
+def validate_base_url(value: str) -> str:
+    parts = urlsplit(value.strip())
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise ValueError(f"base_url must be an http(s) URL such as {site.DEFAULT_BASE_URL}, got {value!r}")
+    return urlunsplit((parts.scheme, parts.netloc, parts.path.rstrip("/"), "", ""))
+
+
+class ArchiveSpider(scrapy.Spider):
+    """Walk every category listing of the archive and extract each story it links to."""
+
+    name = "archive"
+
+    def __init__(self, *args, base_url: str = site.DEFAULT_BASE_URL, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.base_url = validate_base_url(base_url)
+        self.netloc = urlsplit(self.base_url).netloc.lower()
+        self.allowed_domains = [urlsplit(self.base_url).hostname]
+        self.categories: dict[str, str] = {}  # slug -> display name
+
+    async def start(self):
+        yield scrapy.Request(
+            f"{self.base_url}/", callback=self.parse_home, errback=self.home_failed, dont_filter=True
+        )
+
+    # -- navigation -------------------------------------------------------------------
+
+    def parse_home(self, response):
+        found = self.read_menu(response)
+        if not found:
+            logger.warning("No category links in the menu of %s; using the known categories", response.url)
+            self.crawler.stats.inc_value("archive/menu/fallback")
+            found = {slug: f"{self.base_url}/category/{slug}" for slug in site.KNOWN_CATEGORIES}
+            self.categories.update({slug: name for slug, name in site.KNOWN_CATEGORIES.items()
+                                    if slug not in self.categories})
+        for slug, url in found.items():
+            yield self.listing_request(url, slug)
+
+    def home_failed(self, failure):
+        self.count_failure(failure, "home")
+        self.categories.update(site.KNOWN_CATEGORIES)
+        for slug in site.KNOWN_CATEGORIES:
+            yield self.listing_request(f"{self.base_url}/category/{slug}", slug)
+
+    def read_menu(self, response) -> dict[str, str]:
+        """Category listing URLs found in the page's menus and widgets, newly seen ones only."""
+        found: dict[str, str] = {}
+        for query in site.MENU_LINKS:
+            for link in response.css(query.replace("::attr(href)", "")):
+                href = link.attrib.get("href")
+                url = self.on_site(response.urljoin(href)) if href else None
+                slug = site.category_slug(url) if url else None
+                if not slug or slug in self.categories:
+                    continue
+                name = WIDGET_COUNT.sub("", clean_text(text_of(link)) or "")
+                self.categories[slug] = name or site.KNOWN_CATEGORIES.get(slug) or slug.replace("-", " ").title()
+                found[slug] = site.strip_query(url)
+        return found
+
+    def listing_request(self, url: str, slug: str, page: int = 1) -> scrapy.Request:
+        return scrapy.Request(
+            url,
+            callback=self.parse_listing,
+            errback=self.listing_failed,
+            cb_kwargs={"slug": slug, "page": page},
+        )
+
+    def parse_listing(self, response, slug: str, page: int):
+        if not isinstance(response, TextResponse):
+            self.crawler.stats.inc_value("archive/listing/not_html")
+            return
+        self.crawler.stats.inc_value("archive/listing/pages")
+        for slug_found, url in self.read_menu(response).items():
+            yield self.listing_request(url, slug_found)
+        listing_category = self.categories.get(slug)
+        entries = self.listing_entries(response)
+        for entry in entries:
+            request = self.article_request(response, entry, listing_category)
+            if request is not None:
+                yield request
+        if not entries:
+            self.crawler.stats.inc_value("archive/listing/empty")
+            logger.info("Listing page %s holds no entries", response.url)
+        older = first_text(response, site.OLDER_ENTRIES)
+        next_url = self.on_site(response.urljoin(older)) if older else None
+        if next_url and next_url != response.url:
+            yield self.listing_request(next_url, slug, page + 1)
+
+    def listing_failed(self, failure):
+        self.count_failure(failure, "listing")
+
+    def listing_entries(self, response):
+        for query in site.LISTING_ENTRIES:
+            entries = response.css(query)
+            if entries:
+                return entries
+        return []
+
+    def article_request(self, response, entry, listing_category: str | None) -> scrapy.Request | None:
+        href = first_text(entry, site.LISTING_LINK)
+        url = self.on_site(response.urljoin(href)) if href else None
+        target = site.article_link(url) if url else None
+        if target is None:
+            if href:
+                self.crawler.stats.inc_value("archive/listing/link_skipped")
+            return None
+        listing = {
+            "title": first_text(entry, site.LISTING_TITLE),
+            "authors": first_text(entry, site.POST_META_AUTHOR),
+            "published": first_text(entry, site.POST_META_DATE),
+            "category": first_text(entry, site.POST_META_CATEGORY) or listing_category,
+        }
+        # A "-2" slug is usually a second copy of a story: fetch the original first.
+        last_segment = site.path_segments(target)[-1] if site.path_segments(target) else ""
+        priority = -1 if site.DUPLICATE_SLUG.search(last_segment) else 0
+        return scrapy.Request(
+            target,
+            callback=self.parse_article,
+            errback=self.article_failed,
+            cb_kwargs={"listing": listing},
+            priority=priority,
+        )
+
+    def on_site(self, url: str) -> str | None:
+        """The URL when it is on the crawled host (links to the real site rebased onto a mirror)."""
+        parts = urlsplit(url)
+        netloc = parts.netloc.lower()
+        if netloc == self.netloc:
+            return url
+        if netloc == urlsplit(site.DEFAULT_BASE_URL).netloc:
+            base = urlsplit(self.base_url)
+            return urlunsplit((base.scheme, base.netloc, parts.path, parts.query, parts.fragment))
+        return None
+
+    # -- articles -----------------------------------------------------------------------
+
+    def parse_article(self, response, listing: dict):
+        if not isinstance(response, TextResponse):
+            self.crawler.stats.inc_value("archive/article/not_html")
+            logger.warning("Not an HTML page: %s (%s)", response.url, response.headers.get("Content-Type"))
+            return
+        root = first_match(response, site.ARTICLE_ROOT) or response
+        content = first_match(root, site.ARTICLE_CONTENT) or root
+        blocks = text_blocks(content)
+        structured = json_ld_article(response)
+
+        loader = ArticleLoader(response=response)
+        loader.add_fallbacks(
+            "title", first_text(root, site.TITLE), first_text(response, site.TITLE),
+            json_ld_text(structured.get("headline")), listing.get("title"),
+        )
+        title = loader.get_output_value("title")
+        caption = find_caption(root, blocks, title)
+        paragraphs = body_paragraphs(blocks, caption)
+        body = "\n\n".join(paragraphs)
+        dateline, source = parse_dateline(paragraphs[0] if paragraphs else None)
+
+        loader.add_value("media_id", self.media_id(blocks, root))
+        loader.add_value("url", self.canonical_url(response))
+        loader.add_fallbacks(
+            "published", first_text(response, site.PUBLISHED_META),
+            json_ld_text(structured.get("datePublished")), first_text(root, site.POST_META_DATE),
+            listing.get("published"),
+        )
+        loader.add_fallbacks(
+            "authors", first_text(root, site.POST_META_AUTHOR), first_text(response, site.AUTHOR_META),
+            json_ld_names(structured.get("author")), listing.get("authors"),
+        )
+        loader.add_fallbacks(
+            "category", self.page_category(root, response.url), first_text(response, site.SECTION_META),
+            json_ld_text(structured.get("articleSection")), listing.get("category"),
+            self.categories.get(site.article_category_slug(response.url) or ""),
+        )
+        loader.add_fallbacks("tags", self.tags(root), all_texts(response, site.TAG_META[0]))
+        loader.add_value("image_caption", caption.text)
+        loader.add_value("image_credit", caption.credit)
+        loader.add_value("dateline", dateline)
+        loader.add_value("source", source)
+        loader.add_value("body", body)
+        loader.add_value("word_count", count_words(body))
+        loader.add_value("crawled_at", fetched_at(response))
+        self.crawler.stats.inc_value("archive/article/parsed")
+        yield loader.load_item()
+
+    def article_failed(self, failure):
+        self.count_failure(failure, "article")
+
+    @staticmethod
+    def media_id(blocks: list[str], root) -> int | None:
+        for block in blocks:
+            if (media_id := parse_media_id(block)) is not None:
+                return media_id
+        return parse_media_id(" ".join(root.css("::text").getall()))
+
+    @staticmethod
+    def canonical_url(response) -> str:
+        canonical = first_text(response, site.CANONICAL)
+        url = response.urljoin(canonical) if canonical else response.url
+        return site.strip_query(url)
+
+    @staticmethod
+    def page_category(root, url: str) -> str | None:
+        """The category link of the post meta; with several, the one the URL names."""
+        links = root.css(site.POST_META_CATEGORY[1])
+        slug = site.article_category_slug(url)
+        for link in links:
+            if slug and site.category_slug(link.attrib.get("href", "")) == slug:
+                return clean_text(text_of(link))
+        return clean_text(text_of(links[0])) if links else None
+
+    @staticmethod
+    def tags(root) -> list[str]:
+        links = root.xpath(
+            ".//a[(contains(concat(' ', normalize-space(@rel), ' '), ' tag ') or contains(@href, '/tag/'))"
+            " and not(contains(@rel, 'category'))"
+            " and not(ancestor::*[@id='sidebar' or contains(@class, 'widget') or contains(@class, 'tagcloud')])]"
+        )
+        return [name for link in links if (name := clean_text(text_of(link)))]
+
+    # -- failures -----------------------------------------------------------------------
+
+    def count_failure(self, failure, kind: str) -> None:
+        request = failure.request
+        if failure.check(HttpError):
+            reason = f"http_{failure.value.response.status}"
+        elif failure.check(IgnoreRequest):
+            reason = "ignored"
+        else:
+            reason = failure.type.__name__
+        self.crawler.stats.inc_value(f"archive/failed/{kind}/{reason}")
+        level = logging.DEBUG if reason == "ignored" else logging.WARNING
+        logger.log(level, "Gave up on %s page %s: %s", kind, request.url, reason)
