@@ -1,0 +1,182 @@
+"""Callback tests: pages fed straight to the spider, no server."""
+
+from __future__ import annotations
+
+import pytest
+from scrapy import Request
+from scrapy.http import HtmlResponse
+from scrapy.utils.test import get_crawler
+
+from archive_crawler.items import ArticleItem
+from archive_crawler.spiders.archive import ArchiveSpider
+
+BASE = "http://archive.test"
+
+
+@pytest.fixture
+def spider():
+    crawler = get_crawler(ArchiveSpider)
+    crawler.stats.open_spider()
+    return ArchiveSpider.from_crawler(crawler, base_url=BASE)
+
+
+def page(url: str, body: str) -> HtmlResponse:
+    return HtmlResponse(url=url, body=body.encode("utf-8"), encoding="utf-8", request=Request(url))
+
+
+def article_page(content: str, head: str = "", meta_wrapper: str = "<h1 class='entry-title'>Talks Resume</h1>",
+                 after: str = "") -> str:
+    return f"""<html><head><title>Talks Resume | ASHARQ AL-AWSAT English Archive 2005 -2017</title>{head}</head>
+    <body><div id="et_mobile_nav_menu"><span class="select_page">Select Page</span></div>
+    <div id="left-area"><article class="et_pb_post"><div class="et_post_meta_wrapper">{meta_wrapper}</div>
+    <div class="entry-content">{content}</div>{after}</article></div>
+    <div id="sidebar"><div class="widget"><a href="/tag/oil" rel="tag">Oil</a></div></div></body></html>"""
+
+
+def parse(spider, html: str, url: str = f"{BASE}/a-writer/news-middle-east/talks-resume", listing=None) -> ArticleItem:
+    items = list(spider.parse_article(page(url, html), listing or {}))
+    assert len(items) == 1
+    return items[0]
+
+
+def test_home_menu_gives_categories_with_display_names(spider):
+    html = f"""<html><body><ul id="top-menu"><li><a href="{BASE}/">Home</a></li>
+      <li><a href="{BASE}/category/news-middle-east">Middle East</a></li>
+      <li><a href="{BASE}/category/features/">Features</a></li>
+      <li><a href="https://english.aawsat.com/category/sports">Sports</a></li>
+      <li><a href="{BASE}/members/login">Members</a></li></ul>
+      <div class="widget_categories"><a href="{BASE}/category/opinion">Opinion (830)</a></div></body></html>"""
+    requests = list(spider.parse_home(page(f"{BASE}/", html)))
+    assert [request.url for request in requests] == [
+        f"{BASE}/category/news-middle-east", f"{BASE}/category/features/", f"{BASE}/category/opinion"]
+    assert spider.categories == {"news-middle-east": "Middle East", "features": "Features", "opinion": "Opinion"}
+
+
+def test_home_without_menu_falls_back_to_known_categories(spider):
+    requests = list(spider.parse_home(page(f"{BASE}/", "<html><body>Nothing</body></html>")))
+    assert f"{BASE}/category/opinion" in [request.url for request in requests]
+    assert spider.categories["news-middle-east"] == "Middle East"
+
+
+LISTING = f"""<html><body><div id="left-area">
+<article class="et_pb_post"><a class="entry-featured-image-url" href="{BASE}/w/opinion/one/attachment/pic"><img alt=""></a>
+ <h2 class="entry-title"><a href="{BASE}/writer-a/opinion/one">One</a></h2>
+ <p class="post-meta"> by <span class="author vcard"><a href="{BASE}/author/a">Nayef Al-Rasheed and Caroline Akoum</a></span>
+ | <span class="published">Jun 27, 2014</span> | <a href="{BASE}/category/opinion" rel="category tag">Opinion</a></p>
+ <p>Excerpt...</p></article>
+<article class="et_pb_post"><h2 class="entry-title"><a href="{BASE}/?p=812">Two</a></h2></article>
+<article class="et_pb_post"><h2 class="entry-title"><a href="{BASE}/writer-b/opinion/three?share=twitter">Three</a></h2></article>
+<article class="et_pb_post"><h2 class="entry-title"><a href="https://elsewhere.test/x/y/z">Off</a></h2></article>
+<article class="et_pb_post"><h2 class="entry-title"><a href="{BASE}/writer-b/opinion/three-2/">Three again</a></h2></article>
+</div><div class="pagination clearfix"><div class="alignleft"><a href="{BASE}/category/opinion/page/3">« Older Entries</a></div>
+<div class="alignright"><a href="{BASE}/category/opinion">Next Entries »</a></div></div></body></html>"""
+
+
+def test_listing_yields_articles_and_the_older_page(spider):
+    spider.categories["opinion"] = "Opinion"
+    requests = list(spider.parse_listing(page(f"{BASE}/category/opinion/page/2", LISTING), slug="opinion", page=2))
+    urls = [request.url for request in requests]
+    assert urls == [
+        f"{BASE}/writer-a/opinion/one",
+        f"{BASE}/?p=812",
+        f"{BASE}/writer-b/opinion/three",
+        f"{BASE}/writer-b/opinion/three-2",
+        f"{BASE}/category/opinion/page/3",
+    ]
+    first = requests[0].cb_kwargs["listing"]
+    assert first == {"title": "One", "authors": "Nayef Al-Rasheed and Caroline Akoum",
+                     "published": "Jun 27, 2014", "category": "Opinion"}
+    assert requests[1].cb_kwargs["listing"]["category"] == "Opinion"  # from the listing page itself
+    assert requests[3].priority < requests[2].priority
+    assert requests[4].cb_kwargs == {"slug": "opinion", "page": 3}
+
+
+def test_last_listing_page_has_no_next_request(spider):
+    spider.categories["opinion"] = "Opinion"
+    html = LISTING.split('<div class="pagination')[0] + "</body></html>"
+    requests = list(spider.parse_listing(page(f"{BASE}/category/opinion/page/9", html), slug="opinion", page=9))
+    assert all("/category/" not in request.url for request in requests)
+
+
+def test_article_with_post_meta_caption_copies_and_share_buttons(spider):
+    html = article_page(
+        meta_wrapper="""<h1 class="entry-title">Talks &#34Resume&#34</h1>
+          <p class="post-meta"> by <span class="author vcard"><a href="/author/x">Mina Haddad</a></span>
+          | <span class="published">Mar 3, 2011</span> | <a href="/category/news-middle-east" rel="category tag">Middle East</a></p>""",
+        content="""<p>Media ID: 55300123</p>
+          <div class="wp-caption"><img alt="Delegates arrive at the &quot;talks&quot; (AFP Photo)">
+            <p class="wp-caption-text">Delegates arrive at the \u201ctalks\u201d (AFP Photo)</p></div>
+          <p><strong>Caption:</strong> Delegates  arrive at the "talks" (AFP Photo)</p>
+          <p>Cairo, Asharq Al-awsat- Delegates\u00a0returned to the table on Monday.</p>
+          <p>They spoke for an hour.\u200b</p>
+          <div class="sharedaddy sd-sharing-enabled"><h3 class="sd-title">Share this:</h3>
+            <a href="?share=twitter">Twitter</a></div>
+          <div id="jp-relatedposts" class="jp-relatedposts"><h3>Related</h3><a href="/?p=3">Other</a></div>""",
+        after='<div class="et_post_meta_wrapper"><a href="/tag/egypt" rel="tag">Egypt</a></div>',
+        head='<link rel="canonical" href="/a-writer/news-middle-east/talks-resume">',
+    )
+    item = parse(spider, html, url=f"{BASE}/a-writer/news-middle-east/talks-resume?share=facebook")
+    assert item.media_id == 55300123
+    assert item.url == f"{BASE}/a-writer/news-middle-east/talks-resume"
+    assert item.title == 'Talks "Resume"'
+    assert item.published == "2011-03-03"
+    assert item.authors == ["Mina Haddad"]
+    assert item.category == "Middle East"
+    assert item.tags == ["Egypt"]
+    assert item.image_caption == "Delegates arrive at the \u201ctalks\u201d"
+    assert item.image_credit == "AFP"
+    assert (item.dateline, item.source) == ("Cairo", "Asharq Al-Awsat")
+    assert item.body == "Cairo, Asharq Al-awsat- Delegates returned to the table on Monday.\n\nThey spoke for an hour."
+    assert item.word_count == 15
+
+
+def test_article_metadata_from_meta_tags_and_json_ld(spider):
+    head = """<meta property="article:published_time" content="2015-02-01T08:30:00+03:00">
+      <script type="application/ld+json">{"@context": "https://schema.org", "@graph": [{"@type": "NewsArticle",
+      "headline": "Talks Resume", "author": [{"@type": "Person", "name": "Sam Kerr"},
+      {"@type": "Person", "name": "Lina Odeh"}], "articleSection": "Business"}]}</script>"""
+    item = parse(spider, article_page("<p>London, Asharq Al-Awsat\u2014Markets rose.</p>", head=head),
+                 listing={"authors": "Someone Else", "published": "Jan 31, 2015", "category": "Opinion"})
+    assert item.published == "2015-02-01T08:30:00+03:00"
+    assert item.authors == ["Sam Kerr", "Lina Odeh"]
+    assert item.category == "Business"
+    assert (item.dateline, item.source) == ("London", "Asharq Al-Awsat")
+    assert item.media_id is None and item.image_caption is None and item.tags == []
+
+
+def test_article_without_any_metadata_takes_the_listing_entry(spider):
+    html = article_page("<p>Khobar- The port reopened.</p>", meta_wrapper="")
+    item = parse(spider, html, listing={"title": "Port Reopens", "authors": "A and B",
+                                        "published": "Jun 27, 2014", "category": "Features"})
+    assert item.title == "Talks Resume"  # from <title>, suffix removed
+    assert (item.authors, item.published, item.category) == (["A", "B"], "2014-06-27", "Features")
+    assert item.url == f"{BASE}/a-writer/news-middle-east/talks-resume"
+
+
+@pytest.mark.parametrize(
+    ("content", "caption", "credit", "body"),
+    [
+        # caption only as a labelled paragraph
+        ("<p>Caption: Smoke over the city. Reuters</p><p>Mosul \u2013 Troops advanced.</p>",
+         "Smoke over the city.", "Reuters", "Mosul \u2013 Troops advanced."),
+        # alt text repeated as a plain paragraph with other quotes
+        ('<img alt="A \'rare\' meeting in Doha (EPA)"><p>A  \u2018rare\u2019 meeting in Doha (EPA)</p><p>Doha- Text.</p>',
+         "A \u2018rare\u2019 meeting in Doha", "EPA", "Doha- Text."),
+        # figure/figcaption markup
+        ("<figure><img alt='x'><figcaption>Rescuers at work (AP Photo/Hussein Malla)</figcaption></figure><p>Text.</p>",
+         "Rescuers at work", "AP", "Text."),
+        # no image at all
+        ("<p>Media ID: 55300999</p><p>Text only.</p>", None, None, "Text only."),
+    ],
+)
+def test_caption_variants(spider, content, caption, credit, body):
+    item = parse(spider, article_page(content))
+    assert (item.image_caption, item.image_credit, item.body) == (caption, credit, body)
+
+
+def test_double_escaped_entities_and_breaks(spider):
+    html = article_page("<p>He said &amp;#34no&amp;#34 twice.<br>Then left.</p>",
+                        meta_wrapper="<h1 class='entry-title'>A &amp;#34Firm&amp;#34 No</h1>")
+    item = parse(spider, html)
+    assert item.title == 'A "Firm" No'
+    assert item.body == 'He said "no" twice.\n\nThen left.'
