@@ -16,6 +16,14 @@ from archive_crawler.state import ArchiveState
 logger = logging.getLogger(__name__)
 
 
+class IncompleteRecord(DropItem):
+    """A record lacking a field that every story must have."""
+
+
+class DuplicateStory(DropItem):
+    """A story written already, under this URL or another."""
+
+
 class ValidationPipeline:
     """Drop records that lack a field no reader can do without, counting the reason."""
 
@@ -33,7 +41,7 @@ class ValidationPipeline:
         for field_name in self.required_fields:
             if not adapter.get(field_name):
                 self.stats.inc_value(f"archive/validation/dropped/missing_{field_name}")
-                raise DropItem(
+                raise IncompleteRecord(
                     f"Record from {adapter.get('url') or 'an unknown page'} has no {field_name}",
                     log_level="WARNING",
                 )
@@ -57,7 +65,7 @@ class DedupePipeline:
         if reason:
             self.stats.inc_value(f"archive/dedupe/dropped/{reason}")
             value = adapter.get("media_id") if reason == "media_id" else adapter["url"]
-            raise DropItem(f"Duplicate story ({reason} {value}) at {adapter['url']}", log_level="INFO")
+            raise DuplicateStory(f"Duplicate story ({reason} {value}) at {adapter['url']}", log_level="INFO")
         return item
 
 

@@ -33,6 +33,9 @@ DEFAULT_REQUEST_HEADERS = {
 DOWNLOADER_MIDDLEWARES = {
     "archive_crawler.middlewares.FetchTimeMiddleware": 950,
 }
+EXTENSIONS = {
+    "archive_crawler.extensions.ArchiveRun": 100,
+}
 ITEM_PIPELINES = {
     "archive_crawler.pipelines.ValidationPipeline": 100,
     "archive_crawler.pipelines.DedupePipeline": 200,

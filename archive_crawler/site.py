@@ -136,9 +136,12 @@ def article_link(url: str) -> str | None:
 
 
 def url_key(url: str) -> str:
-    """A story's URL as compared for deduplication: no query, fragment or trailing slash."""
+    """A URL as compared for deduplication: host and path, no trailing slash, no query
+    except a shortlink's post id."""
     parts = urlsplit(url)
-    return urlunsplit(("", parts.netloc.lower(), parts.path.rstrip("/") or "/", "", ""))
+    post_id = shortlink_id(url)
+    query = f"p={post_id}" if post_id else ""
+    return urlunsplit(("", parts.netloc.lower(), parts.path.rstrip("/") or "/", query, ""))
 
 
 def category_slug(url: str) -> str | None:

@@ -1,11 +1,23 @@
 """The crawler's own state between runs, kept in SQLite at ``ARCHIVE_STATE``.
 
-It records every story written (media ID, URL, date), so a story is never
-written twice, within one run or across runs.
+Three things are kept:
+
+- ``stories``: every story written (media ID, canonical URL, date), so a story is
+  never written twice, within one run or across runs;
+- ``links``: every article link met in a listing, with where it stands
+  (``pending`` until its page is handled, ``done`` once it led to a written or
+  duplicate story, ``failed`` when its page could not be had), so later runs fetch
+  only what is new and retry what failed;
+- ``categories``: which category listings have been walked to their last page, so
+  a later run may stop paging early only once the first harvest is complete.
+
+SQLite in WAL mode commits each change on its own; a kill at any moment loses at
+most the change in flight.
 """
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from datetime import datetime, timezone
 from pathlib import Path
@@ -19,11 +31,30 @@ CREATE TABLE IF NOT EXISTS stories (
     published TEXT,
     written_at TEXT NOT NULL
 );
+CREATE TABLE IF NOT EXISTS links (
+    link_key TEXT PRIMARY KEY,
+    url TEXT NOT NULL,
+    status TEXT NOT NULL,
+    attempts INTEGER NOT NULL DEFAULT 0,
+    listing TEXT,
+    updated_at TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS links_status ON links (status);
+CREATE TABLE IF NOT EXISTS categories (
+    slug TEXT PRIMARY KEY,
+    name TEXT,
+    complete INTEGER NOT NULL DEFAULT 0,
+    completed_at TEXT
+);
 """
 
 
+def now() -> str:
+    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+
+
 class ArchiveState:
-    """Stories already written, looked up by media ID and by URL."""
+    """Stories written, links met and listings walked, looked up by key."""
 
     def __init__(self, path: str | Path):
         self.path = Path(path)
@@ -31,6 +62,7 @@ class ArchiveState:
         self.connection = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
         self.connection.execute("PRAGMA journal_mode=WAL")
         self.connection.execute("PRAGMA synchronous=NORMAL")
+        self.connection.execute("PRAGMA busy_timeout=10000")
         self.connection.executescript(SCHEMA)
 
     @classmethod
@@ -45,13 +77,16 @@ class ArchiveState:
             crawler.signals.connect(state.close, signal=signals.engine_stopped)
         return state
 
+    def _one(self, query: str, *parameters):
+        return self.connection.execute(query, parameters).fetchone()
+
+    # -- stories ------------------------------------------------------------------------
+
     def written_as(self, media_id: int | None, url_key: str) -> str | None:
         """Why a story counts as written already ("media_id" or "url"), or None."""
-        if media_id is not None and self.connection.execute(
-            "SELECT 1 FROM stories WHERE media_id = ?", (media_id,)
-        ).fetchone():
+        if media_id is not None and self._one("SELECT 1 FROM stories WHERE media_id = ?", media_id):
             return "media_id"
-        if self.connection.execute("SELECT 1 FROM stories WHERE url_key = ?", (url_key,)).fetchone():
+        if self._one("SELECT 1 FROM stories WHERE url_key = ?", url_key):
             return "url"
         return None
 
@@ -59,11 +94,54 @@ class ArchiveState:
         self.connection.execute(
             "INSERT OR IGNORE INTO stories (media_id, url_key, url, published, written_at)"
             " VALUES (?, ?, ?, ?, ?)",
-            (media_id, url_key, url, published, datetime.now(timezone.utc).isoformat(timespec="seconds")),
+            (media_id, url_key, url, published, now()),
         )
 
     def story_count(self) -> int:
-        return self.connection.execute("SELECT COUNT(*) FROM stories").fetchone()[0]
+        return self._one("SELECT COUNT(*) FROM stories")[0]
+
+    # -- links --------------------------------------------------------------------------
+
+    def link_status(self, link_key: str) -> str | None:
+        row = self._one("SELECT status FROM links WHERE link_key = ?", link_key)
+        return row[0] if row else None
+
+    def add_link(self, link_key: str, url: str, listing: dict) -> None:
+        """Note a link met in a listing as pending, unless it is known already."""
+        self.connection.execute(
+            "INSERT OR IGNORE INTO links (link_key, url, status, listing, updated_at)"
+            " VALUES (?, ?, 'pending', ?, ?)",
+            (link_key, url, json.dumps(listing, ensure_ascii=False), now()),
+        )
+
+    def mark_link(self, link_key: str, status: str) -> None:
+        attempts = 1 if status == "failed" else 0
+        self.connection.execute(
+            "UPDATE links SET status = ?, attempts = attempts + ?, updated_at = ? WHERE link_key = ?",
+            (status, attempts, now(), link_key),
+        )
+
+    def unfinished_links(self, max_attempts: int) -> list[tuple[str, dict]]:
+        """Links an earlier run met but did not finish: never fetched, or failed."""
+        rows = self.connection.execute(
+            "SELECT url, listing FROM links WHERE status != 'done' AND attempts < ? ORDER BY rowid",
+            (max_attempts,),
+        ).fetchall()
+        return [(url, json.loads(listing or "{}")) for url, listing in rows]
+
+    # -- categories ---------------------------------------------------------------------
+
+    def category_complete(self, slug: str) -> bool:
+        row = self._one("SELECT complete FROM categories WHERE slug = ?", slug)
+        return bool(row and row[0])
+
+    def mark_category_complete(self, slug: str, name: str | None) -> None:
+        self.connection.execute(
+            "INSERT INTO categories (slug, name, complete, completed_at) VALUES (?, ?, 1, ?)"
+            " ON CONFLICT (slug) DO UPDATE SET complete = 1, completed_at = excluded.completed_at,"
+            " name = excluded.name",
+            (slug, name, now()),
+        )
 
     def close(self) -> None:
         self.connection.close()

@@ -14,8 +14,8 @@ BASE = "http://archive.test"
 
 
 @pytest.fixture
-def spider():
-    crawler = get_crawler(ArchiveSpider)
+def spider(tmp_path):
+    crawler = get_crawler(ArchiveSpider, settings_dict={"ARCHIVE_STATE": str(tmp_path / "state.sqlite3")})
     crawler.stats.open_spider()
     return ArchiveSpider.from_crawler(crawler, base_url=BASE)
 

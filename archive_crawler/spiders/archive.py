@@ -24,9 +24,10 @@ from archive_crawler.extract import (
     text_blocks,
     text_of,
 )
+from archive_crawler.incremental import DateWindow, IncrementalCrawl
 from archive_crawler.loaders import ArticleLoader
 from archive_crawler.middlewares import fetched_at
-from archive_crawler.processors import clean_text, count_words, parse_dateline, parse_media_id
+from archive_crawler.processors import clean_text, count_words, parse_dateline, parse_media_id, parse_published
 
 logger = logging.getLogger(__name__)
 
@@ -40,22 +41,45 @@ def validate_base_url(value: str) -> str:
     return urlunsplit((parts.scheme, parts.netloc, parts.path.rstrip("/"), "", ""))
 
 
+def parse_flag(name: str, value) -> bool:
+    text = str(value).strip().lower()
+    if text in ("1", "true", "yes", "on"):
+        return True
+    if text in ("0", "false", "no", "off", ""):
+        return False
+    raise ValueError(f"{name} must be 1 or 0, got {value!r}")
+
+
 class ArchiveSpider(scrapy.Spider):
     """Walk every category listing of the archive and extract each story it links to."""
 
     name = "archive"
 
-    def __init__(self, *args, base_url: str = site.DEFAULT_BASE_URL, **kwargs):
+    def __init__(self, *args, base_url: str = site.DEFAULT_BASE_URL, full="0", since=None, until=None,
+                 **kwargs):
         super().__init__(*args, **kwargs)
         self.base_url = validate_base_url(base_url)
+        self.full = parse_flag("full", full)
+        self.window = DateWindow.parse(since, until)
         self.netloc = urlsplit(self.base_url).netloc.lower()
         self.allowed_domains = [urlsplit(self.base_url).hostname]
         self.categories: dict[str, str] = {}  # slug -> display name
+
+    @classmethod
+    def from_crawler(cls, crawler, *args, **kwargs):
+        spider = super().from_crawler(crawler, *args, **kwargs)
+        spider.ledger = IncrementalCrawl(crawler, full=spider.full, window=spider.window)
+        return spider
 
     async def start(self):
         yield scrapy.Request(
             f"{self.base_url}/", callback=self.parse_home, errback=self.home_failed, dont_filter=True
         )
+        unfinished = self.ledger.unfinished_links()
+        if unfinished:
+            logger.info("Retrying %d article links an earlier run did not finish", len(unfinished))
+        for url, listing in unfinished:
+            yield self.article_request(url, listing)
 
     # -- navigation -------------------------------------------------------------------
 
@@ -106,18 +130,32 @@ class ArchiveSpider(scrapy.Spider):
         self.crawler.stats.inc_value("archive/listing/pages")
         for slug_found, url in self.read_menu(response).items():
             yield self.listing_request(url, slug_found)
-        listing_category = self.categories.get(slug)
         entries = self.listing_entries(response)
-        for entry in entries:
-            request = self.article_request(response, entry, listing_category)
-            if request is not None:
-                yield request
         if not entries:
             self.crawler.stats.inc_value("archive/listing/empty")
             logger.info("Listing page %s holds no entries", response.url)
+        link_keys, dates = [], []
+        for entry in entries:
+            url, listing = self.read_entry(response, entry, self.categories.get(slug))
+            if url is None:
+                continue
+            link_keys.append(site.url_key(url))
+            dates.append(parse_published(listing["published"]))
+            if not self.window.contains(dates[-1]):
+                self.crawler.stats.inc_value("archive/window/skipped")
+                continue
+            if self.ledger.should_fetch(link_keys[-1], url, listing):
+                yield self.article_request(url, listing)
         older = first_text(response, site.OLDER_ENTRIES)
         next_url = self.on_site(response.urljoin(older)) if older else None
-        if next_url and next_url != response.url:
+        if not next_url or next_url == response.url:
+            self.ledger.category_walked(slug, self.categories.get(slug))
+        elif dates and all(self.window.older_than_since(day) for day in dates):
+            logger.info("Stopped paging %s at page %d: listings older than %s", slug, page, self.window.since)
+        elif self.ledger.may_stop_paging(slug, link_keys):
+            self.crawler.stats.inc_value("archive/incremental/stopped_paging")
+            logger.info("Stopped paging %s at page %d: nothing new past it", slug, page)
+        else:
             yield self.listing_request(next_url, slug, page + 1)
 
     def listing_failed(self, failure):
@@ -130,28 +168,31 @@ class ArchiveSpider(scrapy.Spider):
                 return entries
         return []
 
-    def article_request(self, response, entry, listing_category: str | None) -> scrapy.Request | None:
+    def read_entry(self, response, entry, listing_category: str | None) -> tuple[str | None, dict]:
+        """The article URL a listing entry links to (None when it is no article) and its post meta."""
         href = first_text(entry, site.LISTING_LINK)
         url = self.on_site(response.urljoin(href)) if href else None
         target = site.article_link(url) if url else None
-        if target is None:
-            if href:
-                self.crawler.stats.inc_value("archive/listing/link_skipped")
-            return None
+        if target is None and href:
+            self.crawler.stats.inc_value("archive/listing/link_skipped")
         listing = {
             "title": first_text(entry, site.LISTING_TITLE),
             "authors": first_text(entry, site.POST_META_AUTHOR),
             "published": first_text(entry, site.POST_META_DATE),
             "category": first_text(entry, site.POST_META_CATEGORY) or listing_category,
         }
+        return target, listing
+
+    def article_request(self, url: str, listing: dict) -> scrapy.Request:
         # A "-2" slug is usually a second copy of a story: fetch the original first.
-        last_segment = site.path_segments(target)[-1] if site.path_segments(target) else ""
-        priority = -1 if site.DUPLICATE_SLUG.search(last_segment) else 0
+        segments = site.path_segments(url)
+        priority = -1 if segments and site.DUPLICATE_SLUG.search(segments[-1]) else 0
         return scrapy.Request(
-            target,
+            url,
             callback=self.parse_article,
             errback=self.article_failed,
             cb_kwargs={"listing": listing},
+            meta={"archive_link": site.url_key(url)},
             priority=priority,
         )
 
@@ -214,10 +255,15 @@ class ArchiveSpider(scrapy.Spider):
         loader.add_value("word_count", count_words(body))
         loader.add_value("crawled_at", fetched_at(response))
         self.crawler.stats.inc_value("archive/article/parsed")
-        yield loader.load_item()
+        item = loader.load_item()
+        if not self.window.contains(item.published):
+            self.crawler.stats.inc_value("archive/window/skipped")
+            return
+        yield item
 
     def article_failed(self, failure):
         self.count_failure(failure, "article")
+        self.ledger.link_failed(failure.request.meta.get("archive_link"))
 
     @staticmethod
     def media_id(blocks: list[str], root) -> int | None:
