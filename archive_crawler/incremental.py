@@ -72,13 +72,16 @@ class IncrementalCrawl:
 
     def __init__(self, crawler, full: bool = False, window: DateWindow = DateWindow(), enabled: bool = True):
         self.crawler = crawler
-        self.stats = crawler.stats
         self.full = full
         self.window = window
         self.enabled = enabled
         if enabled:
             crawler.signals.connect(self.item_scraped, signal=signals.item_scraped)
             crawler.signals.connect(self.item_dropped, signal=signals.item_dropped)
+
+    @property
+    def stats(self):
+        return self.crawler.stats
 
     @property
     def state(self) -> ArchiveState | None:

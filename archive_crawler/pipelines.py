@@ -48,20 +48,33 @@ class ValidationPipeline:
         return item
 
 
-class DedupePipeline:
-    """Write each story once: by media ID, and by canonical URL for every story."""
+def duplicate_reason(state: ArchiveState, adapter: ItemAdapter) -> str | None:
+    """"media_id" or "url" when the story is written already, else None."""
+    return state.written_as(adapter.get("media_id"), url_key(adapter["url"]))
 
-    def __init__(self, state: ArchiveState, stats):
+
+class DedupePipeline:
+    """Write each story once: by media ID, and by canonical URL for every story.
+
+    In a replay the decision moves to the writer, which takes the records in the
+    order their pages were first fetched, so a replay keeps the same copy of a
+    story that the live crawl kept.
+    """
+
+    def __init__(self, state: ArchiveState, stats, replay: bool = False):
         self.state = state
         self.stats = stats
+        self.replay = replay
 
     @classmethod
     def from_crawler(cls, crawler):
-        return cls(ArchiveState.for_crawler(crawler), crawler.stats)
+        return cls(ArchiveState.for_crawler(crawler), crawler.stats, crawler.settings.getbool("ARCHIVE_REPLAY"))
 
     def process_item(self, item):
+        if self.replay:
+            return item
         adapter = ItemAdapter(item)
-        reason = self.state.written_as(adapter.get("media_id"), url_key(adapter["url"]))
+        reason = duplicate_reason(self.state, adapter)
         if reason:
             self.stats.inc_value(f"archive/dedupe/dropped/{reason}")
             value = adapter.get("media_id") if reason == "media_id" else adapter["url"]
@@ -77,15 +90,17 @@ class JsonLinesWriterPipeline:
     is cut off before anything is appended.
     """
 
-    def __init__(self, path: str, state: ArchiveState, stats):
+    def __init__(self, path: str, state: ArchiveState, stats, replay: bool = False):
         self.path = Path(path)
         self.state = state
         self.stats = stats
+        self.replay = replay
         self.fd: int | None = None
 
     @classmethod
     def from_crawler(cls, crawler):
-        return cls(crawler.settings["ARCHIVE_OUTPUT"], ArchiveState.for_crawler(crawler), crawler.stats)
+        return cls(crawler.settings["ARCHIVE_OUTPUT"], ArchiveState.for_crawler(crawler), crawler.stats,
+                   crawler.settings.getbool("ARCHIVE_REPLAY"))
 
     def open_spider(self):
         self.path.parent.mkdir(parents=True, exist_ok=True)
@@ -96,17 +111,39 @@ class JsonLinesWriterPipeline:
         self.fd = os.open(self.path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
 
     def close_spider(self):
+        if self.replay:
+            self.write_staged()
         if self.fd is not None:
             os.close(self.fd)
             self.fd = None
 
     def process_item(self, item):
         adapter = ItemAdapter(item)
-        line = json.dumps(adapter.asdict(), ensure_ascii=False) + "\n"
+        if self.replay:
+            self.state.stage(f"{adapter.get('crawled_at') or ''} {adapter['url']}", self.serialize(adapter))
+        else:
+            self.write(adapter)
+        return item
+
+    @staticmethod
+    def serialize(adapter: ItemAdapter) -> str:
+        return json.dumps(adapter.asdict(), ensure_ascii=False)
+
+    def write(self, adapter: ItemAdapter, line: str | None = None) -> None:
+        line = (line or self.serialize(adapter)) + "\n"
         write_fully(self.fd, line.encode("utf-8"))
         self.state.record(adapter.get("media_id"), url_key(adapter["url"]), adapter["url"], adapter.get("published"))
         self.stats.inc_value("archive/written")
-        return item
+
+    def write_staged(self) -> None:
+        for line in self.state.staged():
+            adapter = ItemAdapter(json.loads(line))
+            reason = duplicate_reason(self.state, adapter)
+            if reason:
+                self.stats.inc_value(f"archive/dedupe/dropped/{reason}")
+                logger.info("Duplicate story (%s) at %s", reason, adapter["url"])
+                continue
+            self.write(adapter, line)
 
 
 def write_fully(fd: int, data: bytes) -> None:

@@ -30,8 +30,27 @@ DEFAULT_REQUEST_HEADERS = {
     "Accept-Language": "en",
 }
 
+# Every live response is kept, compressed, for replays (-a replay=1). Relative
+# paths live under the project's data folder (.scrapy/), as Scrapy resolves them.
+HTTPCACHE_ENABLED = True
+HTTPCACHE_DIR = "httpcache"
+HTTPCACHE_GZIP = True
+HTTPCACHE_STORAGE = "archive_crawler.cache.ArchiveCacheStorage"
+HTTPCACHE_IGNORE_HTTP_CODES = []
+HTTPCACHE_EXPIRATION_SECS = 0
+
+# WARC output of live crawls: a .warc.gz file, or a folder for rolling files.
+ARCHIVE_WARC = None
+ARCHIVE_WARC_MAX_BYTES = 1_000_000_000
+ARCHIVE_REPLAY = False
+ARCHIVE_REPLAY_WARC = None
+
 DOWNLOADER_MIDDLEWARES = {
+    # Nearest the network last: stamp the fetch time, then record WARC, then cache.
+    "archive_crawler.warc.WarcReplayMiddleware": 905,
+    "archive_crawler.warc.WarcWriterMiddleware": 940,
     "archive_crawler.middlewares.FetchTimeMiddleware": 950,
+    "archive_crawler.cache.NetworkGuardMiddleware": 990,
 }
 EXTENSIONS = {
     "archive_crawler.extensions.ArchiveRun": 100,

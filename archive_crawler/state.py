@@ -56,8 +56,9 @@ def now() -> str:
 class ArchiveState:
     """Stories written, links met and listings walked, looked up by key."""
 
-    def __init__(self, path: str | Path):
+    def __init__(self, path: str | Path, scratch: bool = False):
         self.path = Path(path)
+        self.scratch = scratch
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self.connection = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
         self.connection.execute("PRAGMA journal_mode=WAL")
@@ -72,7 +73,12 @@ class ArchiveState:
         if state is None:
             from scrapy import signals
 
-            state = cls(crawler.settings["ARCHIVE_STATE"])
+            if crawler.settings.getbool("ARCHIVE_REPLAY"):
+                # A replay neither reads nor updates the real state: it dedupes
+                # against a scratch one, removed when the run ends.
+                state = cls(_scratch_path(crawler.settings["ARCHIVE_OUTPUT"]), scratch=True)
+            else:
+                state = cls(crawler.settings["ARCHIVE_STATE"])
             crawler.archive_state = state
             crawler.signals.connect(state.close, signal=signals.engine_stopped)
         return state
@@ -143,5 +149,25 @@ class ArchiveState:
             (slug, name, now()),
         )
 
+    # -- staged records (replays write in the order pages were first fetched) ----------
+
+    def stage(self, order_key: str, record_json: str) -> None:
+        self.connection.execute("CREATE TABLE IF NOT EXISTS staged (order_key TEXT, record TEXT)")
+        self.connection.execute("INSERT INTO staged VALUES (?, ?)", (order_key, record_json))
+
+    def staged(self):
+        self.connection.execute("CREATE TABLE IF NOT EXISTS staged (order_key TEXT, record TEXT)")
+        for (record,) in self.connection.execute("SELECT record FROM staged ORDER BY order_key, rowid"):
+            yield record
+
     def close(self) -> None:
         self.connection.close()
+        if self.scratch:
+            for suffix in ("", "-wal", "-shm"):
+                Path(f"{self.path}{suffix}").unlink(missing_ok=True)
+
+
+def _scratch_path(output: str) -> Path:
+    import os
+
+    return Path(output).with_name(f".{Path(output).name}.replay-{os.getpid()}.sqlite3")

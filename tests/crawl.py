@@ -59,7 +59,7 @@ def run_crawl(base_url: str, workdir: Path, *extra: str, settings: dict | None =
 
 def parse_stats(log: str) -> dict:
     """The stats dictionary Scrapy dumps at the end of a crawl."""
-    match = re.search(r"Dumping Scrapy stats:\s*(\{.*?\n\})", log, re.DOTALL)
+    match = re.search(r"Dumping Scrapy stats:\s*(\{.*?\})\s*(?:\n\d{4}-|\Z)", log, re.DOTALL)
     if not match:
         return {}
     text = re.sub(r"datetime\.datetime\([^)]*\)", "None", match.group(1))

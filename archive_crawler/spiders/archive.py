@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import re
+from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
 import scrapy
@@ -41,12 +42,17 @@ def validate_base_url(value: str) -> str:
     return urlunsplit((parts.scheme, parts.netloc, parts.path.rstrip("/"), "", ""))
 
 
+FLAG_WORDS = {"1": True, "true": True, "yes": True, "on": True,
+              "0": False, "false": False, "no": False, "off": False, "": False}
+# A replay needs no politeness: nothing goes to the site.
+REPLAY_SPEED = {"DOWNLOAD_DELAY": 0, "AUTOTHROTTLE_ENABLED": False, "CONCURRENT_REQUESTS": 32,
+                "CONCURRENT_REQUESTS_PER_DOMAIN": 32, "RETRY_ENABLED": False}
+
+
 def parse_flag(name: str, value) -> bool:
     text = str(value).strip().lower()
-    if text in ("1", "true", "yes", "on"):
-        return True
-    if text in ("0", "false", "no", "off", ""):
-        return False
+    if text in FLAG_WORDS:
+        return FLAG_WORDS[text]
     raise ValueError(f"{name} must be 1 or 0, got {value!r}")
 
 
@@ -56,10 +62,14 @@ class ArchiveSpider(scrapy.Spider):
     name = "archive"
 
     def __init__(self, *args, base_url: str = site.DEFAULT_BASE_URL, full="0", since=None, until=None,
-                 **kwargs):
+                 replay="0", **kwargs):
         super().__init__(*args, **kwargs)
         self.base_url = validate_base_url(base_url)
         self.full = parse_flag("full", full)
+        self.replay_warc = replay if str(replay).strip().lower() not in FLAG_WORDS else None
+        self.replay = bool(self.replay_warc) or parse_flag("replay", replay)
+        if self.replay_warc and not Path(self.replay_warc).exists():
+            raise ValueError(f"replay must be 1, 0, or a WARC file or folder; {replay!r} does not exist")
         self.window = DateWindow.parse(since, until)
         self.netloc = urlsplit(self.base_url).netloc.lower()
         self.allowed_domains = [urlsplit(self.base_url).hostname]
@@ -68,8 +78,22 @@ class ArchiveSpider(scrapy.Spider):
     @classmethod
     def from_crawler(cls, crawler, *args, **kwargs):
         spider = super().from_crawler(crawler, *args, **kwargs)
-        spider.ledger = IncrementalCrawl(crawler, full=spider.full, window=spider.window)
+        if spider.replay:
+            spider.configure_replay(crawler.settings)
+        spider.ledger = IncrementalCrawl(crawler, full=spider.full, window=spider.window, enabled=not spider.replay)
         return spider
+
+    def configure_replay(self, settings) -> None:
+        """Serve every page from the cache (or WARC files), and never from the network."""
+        settings.set("ARCHIVE_REPLAY", True, priority="cmdline")
+        if self.replay_warc:
+            settings.set("ARCHIVE_REPLAY_WARC", self.replay_warc, priority="cmdline")
+            settings.set("HTTPCACHE_ENABLED", False, priority="cmdline")
+        else:
+            settings.set("HTTPCACHE_ENABLED", True, priority="cmdline")
+            settings.set("HTTPCACHE_IGNORE_MISSING", True, priority="cmdline")
+        for name, value in REPLAY_SPEED.items():
+            settings.set(name, value, priority="spider")
 
     async def start(self):
         yield scrapy.Request(

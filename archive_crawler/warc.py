@@ -1,0 +1,287 @@
+"""WARC: write every live response as WARC records, and replay a crawl from WARC files.
+
+Writing (``-s ARCHIVE_WARC=PATH``): a request and a response record per page, with
+the status line, headers and body as received, in a ``.warc.gz`` file or, for a
+folder, in rolling files. Reading (``-a replay=PATH``): an index of the response,
+resource and revisit records of one file or a folder of files, WARC or ARC, from
+this crawler or any other tool; broken files are reported with file and offset
+and what could be read is kept.
+"""
+
+from __future__ import annotations
+
+import io
+import logging
+import os
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from http import HTTPStatus
+from pathlib import Path
+
+from scrapy import signals
+from scrapy.exceptions import IgnoreRequest, NotConfigured
+from scrapy.http import Headers
+from scrapy.responsetypes import responsetypes
+from w3lib.url import canonicalize_url
+
+from archive_crawler import __version__
+from archive_crawler.middlewares import FETCHED_AT_HEADER
+
+logger = logging.getLogger(__name__)
+
+WARC_SUFFIXES = (".warc", ".warc.gz", ".arc", ".arc.gz")
+# Headers describing the bytes on the wire, not the payload the reader gets back.
+TRANSFER_HEADERS = {b"transfer-encoding", b"content-encoding", b"content-length"}
+
+
+def warc_date(stamp: str | None) -> str:
+    """A WARC-Date (WARC/1.1, microseconds) for an ISO time, or for now."""
+    moment = datetime.fromisoformat(stamp) if stamp else datetime.now(timezone.utc)
+    return moment.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+class WarcFileSet:
+    """One WARC file, or rolling files in a folder, appended to record by record."""
+
+    def __init__(self, path: str | Path, max_bytes: int):
+        from warcio.warcwriter import WARCWriter
+
+        self._writer_class = WARCWriter
+        self.path = Path(path)
+        self.max_bytes = max_bytes
+        self.rolling = not self.path.name.endswith(WARC_SUFFIXES)
+        self.handle = None
+        self.writer = None
+        self.serial = 0
+
+    def _open(self) -> None:
+        if self.rolling:
+            self.path.mkdir(parents=True, exist_ok=True)
+            stamp = datetime.now(timezone.utc).strftime("%Y%m%d%H%M%S")
+            self.serial += 1
+            target = self.path / f"archive-crawler-{stamp}-{os.getpid()}-{self.serial:05d}.warc.gz"
+        else:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            target = self.path
+        self.handle = open(target, "ab")
+        self.writer = self._writer_class(self.handle, gzip=True, warc_version="1.1")
+        info = {"software": f"archive-crawler/{__version__} (Scrapy, warcio)", "format": "WARC File Format 1.1"}
+        self.writer.write_record(self.writer.create_warcinfo_record(target.name, info))
+
+    def write(self, *records_args) -> None:
+        if self.writer is None or (self.rolling and self.handle.tell() >= self.max_bytes):
+            self.close()
+            self._open()
+        for uri, record_type, payload, http_headers, warc_headers in records_args:
+            record = self.writer.create_warc_record(
+                uri, record_type, payload=io.BytesIO(payload), http_headers=http_headers,
+                warc_headers_dict=warc_headers,
+            )
+            self.writer.write_record(record)
+        self.handle.flush()
+
+    def close(self) -> None:
+        if self.handle is not None:
+            self.handle.close()
+            self.handle = self.writer = None
+
+
+class WarcWriterMiddleware:
+    """Downloader middleware next to the network: records each fresh response in WARC."""
+
+    def __init__(self, files: WarcFileSet, stats):
+        self.files = files
+        self.stats = stats
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        path = crawler.settings.get("ARCHIVE_WARC")
+        if not path or crawler.settings.getbool("ARCHIVE_REPLAY") or crawler.settings.get("ARCHIVE_REPLAY_WARC"):
+            raise NotConfigured  # no message: switched off is the usual case
+        files = WarcFileSet(path, crawler.settings.getint("ARCHIVE_WARC_MAX_BYTES"))
+        middleware = cls(files, crawler.stats)
+        crawler.signals.connect(files.close, signal=signals.engine_stopped)
+        return middleware
+
+    def process_response(self, request, response):
+        if "cached" in response.flags:
+            return response
+        from warcio.statusandheaders import StatusAndHeaders
+
+        fetched = response.headers.get(FETCHED_AT_HEADER)
+        date = warc_date(fetched.decode() if fetched else None)
+        protocol = (response.protocol or "HTTP/1.1").upper()
+        try:
+            reason = HTTPStatus(response.status).phrase
+        except ValueError:
+            reason = ""
+        response_headers = [
+            (name.decode("latin-1"), value.decode("latin-1"))
+            for name, values in response.headers.items()
+            if name.lower() not in (FETCHED_AT_HEADER.lower(), b"transfer-encoding")
+            for value in values
+        ]
+        target = request.url.split("://", 1)[-1].split("/", 1)
+        path = "/" + (target[1] if len(target) > 1 else "")
+        request_headers = [("Host", target[0])] + [
+            (name.decode("latin-1"), value.decode("latin-1"))
+            for name, values in request.headers.items() for value in values
+        ]
+        self.files.write(
+            (request.url, "request", request.body,
+             StatusAndHeaders(f"{request.method} {path} HTTP/1.1", request_headers, is_http_request=True),
+             {"WARC-Date": date}),
+            (response.url, "response", response.body,
+             StatusAndHeaders(f"{response.status} {reason}".strip(), response_headers, protocol=protocol),
+             {"WARC-Date": date}),
+        )
+        self.stats.inc_value("archive/warc/records_written", 2)
+        return response
+
+
+@dataclass
+class WarcIndex:
+    """Where each captured URL's latest response sits: file and offset."""
+
+    records: dict[str, tuple[Path, int, str]] = field(default_factory=dict)  # key -> (file, offset, date)
+    errors: list[str] = field(default_factory=list)
+    files: int = 0
+
+    def add(self, url: str, location: tuple[Path, int, str]) -> None:
+        self.records[url_lookup_key(url)] = location
+
+    def find(self, url: str) -> tuple[Path, int, str] | None:
+        return self.records.get(url_lookup_key(url))
+
+
+def url_lookup_key(url: str) -> str:
+    url = url.strip().strip("<>")
+    try:
+        return canonicalize_url(url, keep_fragments=False)
+    except ValueError:
+        return url
+
+
+def warc_files(path: str | Path) -> list[Path]:
+    path = Path(path)
+    if path.is_dir():
+        return sorted(child for child in path.rglob("*") if child.is_file() and child.name.endswith(WARC_SUFFIXES))
+    return [path]
+
+
+def build_index(path: str | Path) -> WarcIndex:
+    """Index every readable response of the WARC/ARC files at ``path``; report broken ones."""
+    from warcio.archiveiterator import ArchiveIterator
+
+    index = WarcIndex()
+    for file_path in warc_files(path):
+        index.files += 1
+        by_digest: dict[str, tuple[Path, int, str]] = {}
+        by_uri_date: dict[tuple[str, str], tuple[Path, int, str]] = {}
+        offset = 0
+        try:
+            with open(file_path, "rb") as stream:
+                iterator = ArchiveIterator(stream, arc2warc=True)
+                for record in iterator:
+                    offset = iterator.get_record_offset()
+                    kind = record.rec_type
+                    uri = record.rec_headers.get_header("WARC-Target-URI")
+                    if kind not in ("response", "resource", "revisit") or not uri:
+                        continue
+                    date = record.rec_headers.get_header("WARC-Date") or ""
+                    location = (file_path, offset, date)
+                    if kind == "revisit":
+                        location = _resolve_revisit(record, by_digest, by_uri_date, date)
+                        if location is None:
+                            index.errors.append(f"{file_path} at offset {offset}: revisit of {uri} has no original")
+                            continue
+                    else:
+                        digest = record.rec_headers.get_header("WARC-Payload-Digest")
+                        if digest:
+                            by_digest[digest] = location
+                        by_uri_date[(uri, date)] = location
+                    index.add(uri, location)
+        except Exception as error:  # a broken file: keep what was read, say where it broke
+            message = f"{file_path} at offset {offset}: {type(error).__name__}: {error}"
+            index.errors.append(message)
+            logger.warning("Broken WARC file %s", message)
+    return index
+
+
+def _resolve_revisit(record, by_digest, by_uri_date, date):
+    digest = record.rec_headers.get_header("WARC-Payload-Digest")
+    refers_uri = record.rec_headers.get_header("WARC-Refers-To-Target-URI")
+    refers_date = record.rec_headers.get_header("WARC-Refers-To-Date")
+    original = by_uri_date.get((refers_uri, refers_date)) if refers_uri else None
+    original = original or (by_digest.get(digest) if digest else None)
+    return (original[0], original[1], date) if original else None
+
+
+def read_response(location: tuple[Path, int, str], url: str):
+    """The Scrapy response stored at ``location``: payload decoded (chunked, gzip), original status."""
+    from warcio.archiveiterator import ArchiveIterator
+
+    file_path, offset, date = location
+    with open(file_path, "rb") as stream:
+        stream.seek(offset)
+        record = next(iter(ArchiveIterator(stream, arc2warc=True)))
+        body = record.content_stream().read()
+        status, headers = 200, Headers()
+        if record.http_headers is not None:
+            code = record.http_headers.get_statuscode()
+            status = int(code) if code and code.isdigit() else 200
+            for name, value in record.http_headers.headers:
+                if name.lower().encode("latin-1") not in TRANSFER_HEADERS:
+                    headers.appendlist(name, value)
+        elif record.rec_headers.get_header("Content-Type"):
+            headers[b"Content-Type"] = record.rec_headers.get_header("Content-Type")
+    if date:
+        stamp = datetime.fromisoformat(date.replace("Z", "+00:00")).astimezone(timezone.utc)
+        headers[FETCHED_AT_HEADER] = stamp.isoformat(timespec="microseconds")
+    response_class = responsetypes.from_args(headers=headers, url=url, body=body)
+    return response_class(url=url, status=status, headers=headers, body=body, flags=["warc"])
+
+
+class WarcReplayMiddleware:
+    """Serve every request of a replay from WARC files; never from the network."""
+
+    def __init__(self, path: str, stats):
+        self.path = path
+        self.stats = stats
+        self.index: WarcIndex | None = None
+        self.spider = None
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        path = crawler.settings.get("ARCHIVE_REPLAY_WARC")
+        if not path:
+            raise NotConfigured
+        middleware = cls(path, crawler.stats)
+        crawler.signals.connect(middleware.spider_opened, signal=signals.spider_opened)
+        return middleware
+
+    def spider_opened(self, spider) -> None:
+        self.spider = spider
+        self.index = build_index(self.path)
+        self.stats.set_value("archive/replay/warc_files", self.index.files)
+        self.stats.set_value("archive/replay/warc_responses", len(self.index.records))
+        self.stats.set_value("archive/replay/warc_errors", len(self.index.errors))
+        logger.info("Replaying from %d WARC file(s): %d captured URLs, %d problem(s)",
+                    self.index.files, len(self.index.records), len(self.index.errors))
+
+    def process_request(self, request):
+        from archive_crawler.cache import note_missing
+
+        location = self.index.find(request.url) if self.index else None
+        if location is None:
+            self.stats.inc_value("archive/replay/missing")
+            logger.warning("Not in the WARC files, skipped: %s", request.url)
+            note_missing(self.spider, request.url)
+            raise IgnoreRequest(f"Not in the WARC files: {request.url}")
+        try:
+            return read_response(location, request.url)
+        except Exception as error:
+            self.stats.inc_value("archive/replay/unreadable")
+            logger.warning("Unreadable WARC record for %s in %s at offset %d: %s",
+                           request.url, location[0], location[1], error)
+            raise IgnoreRequest(f"Unreadable WARC record for {request.url}") from None
