@@ -1,0 +1,9 @@
+"""A local replica of the ASHARQ AL-AWSAT English Archive 2005 -2017 (WordPress + Divi).
+
+``build_site()`` makes the content deterministically, ``ReplicaServer`` serves it on
+127.0.0.1 and ``Site.expected_records()`` tells what a correct crawler must output.
+"""
+from .content import Site, build_site
+from .server import ReplicaServer
+
+__all__ = ["build_site", "Site", "ReplicaServer"]

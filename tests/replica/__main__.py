@@ -1,0 +1,25 @@
+"""python -m tests.replica [--stories N] [--seed S] [--port P]: serve until Ctrl-C."""
+import argparse
+import threading
+
+from . import ReplicaServer, build_site
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(prog="python -m tests.replica", description=__doc__)
+    parser.add_argument("--stories", type=int, default=120)
+    parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--port", type=int, default=0)
+    args = parser.parse_args()
+    server = ReplicaServer(build_site(args.stories, args.seed), port=args.port).start()
+    print(f"Replica of the archive serving at {server.base_url}/", flush=True)
+    try:
+        threading.Event().wait()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.stop()
+
+
+if __name__ == "__main__":
+    main()

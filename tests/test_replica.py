@@ -1,0 +1,155 @@
+"""Quick checks of the archive replica itself (server, routing, expected records)."""
+import http.client
+import re
+import subprocess
+import sys
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+
+from tests.replica import ReplicaServer, build_site
+from tests.replica.routes import render_site
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture(scope="module")
+def server():
+    with ReplicaServer(build_site()) as srv:
+        srv.faults.clear()
+        yield srv
+
+
+def get(server, target, method="GET"):
+    """One request without following redirects: (status, headers, text)."""
+    conn = http.client.HTTPConnection(server.host, server.port, timeout=5)
+    try:
+        conn.request(method, target)
+        resp = conn.getresponse()
+        return resp.status, dict(resp.getheaders()), resp.read().decode("utf-8")
+    finally:
+        conn.close()
+
+
+def path_of(url):
+    parts = urlsplit(url)
+    return parts.path + (f"?{parts.query}" if parts.query else "")
+
+
+def test_starts_on_free_port_and_serves_home(server):
+    assert re.fullmatch(r"http://127\.0\.0\.1:\d+", server.base_url) and server.port > 0
+    status, headers, body = get(server, "/")
+    assert status == 200 and headers["Content-Type"] == "text/html; charset=UTF-8"
+    assert '<ul id="top-menu" class="nav">' in body and "Select Page" in body
+    assert f'href="{server.base_url}/category/features/"' in body
+    assert f'href="{server.base_url}/members/login"' in body
+    status, _, body = get(server, "/", method="HEAD")
+    assert status == 200 and body == ""
+
+
+def test_robots_txt(server):
+    server.reset_requests()
+    status, headers, body = get(server, "/robots.txt")
+    assert status == 200 and headers["Content-Type"].startswith("text/plain")
+    for line in ["User-agent: *", "Disallow: /wp-admin/", "Disallow: /*?share=",
+                 "Disallow: /members/", "Sitemap: "]:
+        assert line in body
+    assert server.requests == ["/robots.txt"]
+    assert server.site.is_disallowed("/members/login")
+    assert not server.site.is_disallowed("/wp-admin/admin-ajax.php")
+
+
+def test_listing_paginates_to_a_404(server):
+    site = server.site
+    slug = "opinion"
+    n_pages = site.listing_page_count(slug)
+    assert 2 <= n_pages <= 4
+    target = f"/category/{slug}"
+    for page_no in range(1, n_pages + 1):
+        status, _, body = get(server, target)
+        assert status == 200
+        assert body.count('class="et_pb_post post-') == min(10, len(site.category_entries(slug)) - 10 * (page_no - 1))
+        assert ("Next Entries" in body) == (page_no > 1)
+        older = re.search(r'<div class="alignleft"><a href="([^"]+)" >&laquo; Older Entries', body)
+        if page_no < n_pages:
+            target = path_of(older.group(1))
+            assert target == f"/category/{slug}/page/{page_no + 1}"
+        else:
+            assert older is None
+    assert get(server, f"/category/{slug}/page/{n_pages + 1}")[0] == 404
+
+
+def test_shortlink_share_and_slash_forms(server):
+    story = server.site.stories[10]
+    url = server.base_url + story.path
+    status, headers, _ = get(server, f"/?p={story.post_id}")
+    assert status == 301 and headers["Location"] == url
+    _, _, page = get(server, story.path)
+    assert "<h1 class=\"entry-title\">" in page or "og:title" in page
+    assert get(server, story.path + "?share=facebook")[2] == page
+    assert get(server, story.path + "/")[2] == page
+    dead = server.site.ghosts[0]
+    assert get(server, dead.path)[0] == 404
+
+
+def test_transient_failure_then_page():
+    site = build_site(30, seed=3)
+    with ReplicaServer(site) as srv:
+        target, statuses = next((t, s) for t, s in site.transient_failures.items() if len(s) == 2)
+        assert srv.faults[target] == statuses
+        assert [get(srv, target)[0] for _ in range(3)] == [500, 500, 200]
+        assert get(srv, target)[0] == 200
+        assert srv.requests.count(target) == 4
+        srv.faults["/about-us"] = [503]
+        assert get(srv, "/about-us")[0] == 503 and get(srv, "/about-us")[0] == 200
+
+
+def test_expected_records_unique_and_complete(server):
+    records = server.site.expected_records()
+    assert len(records) == 120
+    urls = [r["url"] for r in records]
+    media = [r["media_id"] for r in records if r["media_id"] is not None]
+    assert len(set(urls)) == len(urls) and len(set(media)) == len(media)
+    assert all(55283781 <= m <= 55385310 for m in media)
+    keys = {"media_id", "url", "accepted_urls", "title", "published", "authors", "category",
+            "tags", "image_caption", "image_credit", "dateline", "source", "body", "word_count"}
+    assert all(set(r) == keys and r["url"] in r["accepted_urls"] for r in records)
+    assert sum(len(r["accepted_urls"]) > 1 for r in records) >= 1
+    for r in records:
+        assert "Media ID" not in r["body"] and "Caption:" not in r["body"]
+        assert get(server, path_of(r["url"]))[0] == 200
+
+
+def test_build_is_deterministic():
+    a, b = build_site(40, seed=11), build_site(40, seed=11)
+    base = "http://127.0.0.1:1"
+    assert a.expected_records(base) == b.expected_records(base)
+    assert render_site(a, base)[0] == render_site(b, base)[0]
+    assert build_site(40, seed=12).expected_records(base) != a.expected_records(base)
+
+
+def test_new_stories_top_the_listings():
+    site = build_site(30, seed=5)
+    with ReplicaServer(site) as srv:
+        before = len(site.expected_records())
+        added = site.add_new_stories(3, seed=1)
+        srv.rerender()
+        assert len(site.expected_records()) == before + 3
+        assert site.new_story_urls == [srv.base_url + s.path for s in added]
+        newest = max(added, key=lambda s: s.published)
+        _, _, body = get(srv, f"/category/{newest.category}")
+        first = re.search(r'<article id="post-(\d+)"', body).group(1)
+        assert int(first) == newest.post_id
+        assert get(srv, newest.path)[0] == 200
+
+
+def test_main_prints_the_serving_line():
+    proc = subprocess.Popen([sys.executable, "-m", "tests.replica", "--stories", "20"],
+                            cwd=ROOT, stdout=subprocess.PIPE, text=True)
+    try:
+        line = proc.stdout.readline()
+        assert re.fullmatch(r"Replica of the archive serving at http://127\.0\.0\.1:\d+/\n", line)
+    finally:
+        proc.terminate()
+        proc.wait(timeout=5)
