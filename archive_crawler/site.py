@@ -28,7 +28,8 @@ NON_ARTICLE_ROOTS = frozenset({
     "members", "about-us", "contact-us", "sitemap", "sitemap.xml", "cdn-cgi", "amp",
 })
 NON_ARTICLE_SEGMENTS = frozenset({"attachment", "feed", "trackback", "amp", "embed", "comment-page-1"})
-CATEGORY_PATH = re.compile(r"^/category/(?P<slug>[^/?#]+)/?$")
+CATEGORY_PATH = re.compile(r"^/category/(?P<slug>(?:[^/?#]+/)*?[^/?#]+)/?$")
+LISTING_PAGE_SUFFIX = re.compile(r"/page/\d+/?$")
 DUPLICATE_SLUG = re.compile(r"-\d+$")
 
 MENU_LINKS = [
@@ -76,11 +77,12 @@ TAG_META = ["meta[property='article:tag']::attr(content)"]
 CAPTION = [".wp-caption-text", "figcaption", ".wp-caption .caption", ".et_pb_image_caption"]
 
 # Inside the article text: parts that a reader does not read as the story.
+# Matched anywhere inside a class or id token ("et_pb_post_tags", "sd-sharing-enabled").
 BODY_SKIP_CLASSES = re.compile(
-    r"\b(?:sharedaddy|sd-sharing|sd-block|sd-social|sd-content|jp-relatedposts|jp-relatedposts-\w+|"
-    r"wp-caption|wp-caption-text|gallery|post-meta|et_social\w*|addtoany\w*|yarpp\w*|"
-    r"media-id|tags|post-tags|tag-links|et_post_tags|related-posts|share\w*|screen-reader-text|"
-    r"select_page|mobile_nav|widget\w*|navigation|pagination|comments?|respond)\b",
+    r"sharedaddy|sd-sharing|sd-block|sd-social|share|social|relatedposts|related-posts|yarpp|"
+    r"caption|gallery|post-meta|addtoany|media-id|mediaid|tags|tag-links|screen-reader|"
+    r"select_page|mobile_nav|widget|navigation|pagination|comment|respond|sidebar|advert|"
+    r"newsletter|subscribe|breadcrumb",
     re.IGNORECASE,
 )
 BODY_SKIP_TAGS = frozenset({
@@ -145,7 +147,11 @@ def url_key(url: str) -> str:
 
 
 def category_slug(url: str) -> str | None:
-    match = CATEGORY_PATH.match(urlsplit(url).path)
+    """The slug of a category listing's first page (child categories keep their parent)."""
+    path = urlsplit(url).path
+    if LISTING_PAGE_SUFFIX.search(path):
+        return None
+    match = CATEGORY_PATH.match(path)
     return match.group("slug") if match else None
 
 
