@@ -53,6 +53,11 @@ class RunLock:
         os.pwrite(fd, json.dumps(holder).encode(), 0)
         self.fd = fd
 
+    def probe(self) -> None:
+        """Raise CrawlAlreadyRunning when another process holds the lock; hold nothing."""
+        self.acquire()
+        self.release()
+
     def release(self) -> None:
         if self.fd is not None:
             os.ftruncate(self.fd, 0)

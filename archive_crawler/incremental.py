@@ -93,11 +93,14 @@ class IncrementalCrawl:
             return []
         return self.state.unfinished_links(MAX_ATTEMPTS)
 
-    def should_fetch(self, link_key: str, url: str, listing: dict) -> bool:
-        """Note the link; say whether its page is worth fetching in this run."""
+    def link_status(self, link_key: str) -> str | None:
+        """Where a link stood before this page: None (never met), pending, done or failed."""
+        return self.state.link_status(link_key) if self.state is not None else None
+
+    def should_fetch(self, link_key: str, url: str, listing: dict, status: str | None) -> bool:
+        """Note a link about to be followed; say whether its page is worth fetching in this run."""
         if self.state is None:
             return True
-        status = self.state.link_status(link_key)
         if status is None:
             self.state.add_link(link_key, url, listing)
         elif status == "done" and not self.full:
@@ -105,11 +108,11 @@ class IncrementalCrawl:
             return False
         return True
 
-    def may_stop_paging(self, slug: str, link_keys: list[str]) -> bool:
-        """After a complete harvest, a listing page of known links only ends the category."""
-        if self.state is None or self.full or not link_keys or not self.state.category_complete(slug):
+    def may_stop_paging(self, slug: str, statuses: list[str | None]) -> bool:
+        """After a complete harvest, a listing page of links all known before ends the category."""
+        if self.state is None or self.full or not statuses or not self.state.category_complete(slug):
             return False
-        return all(self.state.link_status(key) is not None for key in link_keys)
+        return all(status is not None for status in statuses)
 
     def category_walked(self, slug: str, name: str | None) -> None:
         """The category's last listing page was reached with every page read."""

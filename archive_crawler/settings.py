@@ -3,6 +3,7 @@
 BOT_NAME = "archive_crawler"
 SPIDER_MODULES = ["archive_crawler.spiders"]
 NEWSPIDER_MODULE = "archive_crawler.spiders"
+COMMANDS_MODULE = "archive_crawler.commands"
 
 # Where the records go and where the crawler keeps its state between runs.
 ARCHIVE_OUTPUT = "output/archive.jsonl"

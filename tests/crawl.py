@@ -8,6 +8,7 @@ import os
 import re
 import subprocess
 import sys
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -36,25 +37,55 @@ class CrawlRun:
         return [json.loads(line) for line in self.lines()]
 
 
-def run_crawl(base_url: str, workdir: Path, *extra: str, settings: dict | None = None,
-              spider_args: dict | None = None, timeout: float = 240) -> CrawlRun:
-    """Run ``scrapy crawl archive`` in a subprocess, as a user would, and collect what it left."""
+def crawl_command(base_url: str, workdir: Path, *extra: str, settings: dict | None = None,
+                  spider_args: dict | None = None) -> tuple[list[str], Path, Path]:
+    """The ``scrapy crawl archive`` command line a user would type, with its output and state paths."""
     output = workdir / "archive.jsonl"
     state = workdir / "state.sqlite3"
-    all_settings = {"ARCHIVE_OUTPUT": str(output), "ARCHIVE_STATE": str(state), **FAST_SETTINGS,
-                    **(settings or {})}
+    all_settings = {"ARCHIVE_OUTPUT": str(output), "ARCHIVE_STATE": str(state),
+                    "HTTPCACHE_DIR": str(workdir / "httpcache"), **FAST_SETTINGS, **(settings or {})}
     command = [sys.executable, "-m", "scrapy", "crawl", "archive", "-a", f"base_url={base_url}"]
     for name, value in (spider_args or {}).items():
         command += ["-a", f"{name}={value}"]
     for name, value in all_settings.items():
         command += ["-s", f"{name}={value}"]
-    command += list(extra)
-    environment = {**os.environ, "PYTHONPATH": str(PROJECT_ROOT)}
-    environment.pop("SCRAPY_SETTINGS_MODULE", None)
+    return command + list(extra), output, state
+
+
+def environment() -> dict:
+    env = {**os.environ, "PYTHONPATH": str(PROJECT_ROOT)}
+    env.pop("SCRAPY_SETTINGS_MODULE", None)
+    return env
+
+
+def run_crawl(base_url: str, workdir: Path, *extra: str, settings: dict | None = None,
+              spider_args: dict | None = None, timeout: float = 240) -> CrawlRun:
+    """Run ``scrapy crawl archive`` in a subprocess, as a user would, and collect what it left."""
+    command, output, state = crawl_command(base_url, workdir, *extra, settings=settings, spider_args=spider_args)
     completed = subprocess.run(command, cwd=PROJECT_ROOT, capture_output=True, text=True,
-                               timeout=timeout, env=environment)
+                               timeout=timeout, env=environment())
     log = completed.stdout + completed.stderr
     return CrawlRun(completed.returncode, log, output, state, parse_stats(log))
+
+
+def start_crawl(base_url: str, workdir: Path, *extra: str, settings: dict | None = None,
+                spider_args: dict | None = None) -> subprocess.Popen:
+    """Start ``scrapy crawl archive`` in the background (its log goes to ``workdir/crawl.log``)."""
+    command, _, _ = crawl_command(base_url, workdir, *extra, settings=settings, spider_args=spider_args)
+    log = open(workdir / "crawl.log", "ab")
+    return subprocess.Popen(command, cwd=PROJECT_ROOT, stdout=log, stderr=subprocess.STDOUT, env=environment())
+
+
+def wait_for_lines(path: Path, count: int, process: subprocess.Popen, timeout: float = 60) -> int:
+    """Poll the output until it holds ``count`` lines or the process ends; return the lines seen."""
+    deadline = time.monotonic() + timeout
+    lines = 0
+    while time.monotonic() < deadline:
+        lines = path.read_bytes().count(b"\n") if path.exists() else 0
+        if lines >= count or process.poll() is not None:
+            return lines
+        time.sleep(0.01)
+    return lines
 
 
 def parse_stats(log: str) -> dict:

@@ -76,6 +76,11 @@ class ArchiveSpider(scrapy.Spider):
         self.categories: dict[str, str] = {}  # slug -> display name
 
     @classmethod
+    def check_arguments(cls, **arguments) -> None:
+        """Raise ValueError naming the first bad spider argument."""
+        cls(**arguments)
+
+    @classmethod
     def from_crawler(cls, crawler, *args, **kwargs):
         spider = super().from_crawler(crawler, *args, **kwargs)
         if spider.replay:
@@ -158,17 +163,18 @@ class ArchiveSpider(scrapy.Spider):
         if not entries:
             self.crawler.stats.inc_value("archive/listing/empty")
             logger.info("Listing page %s holds no entries", response.url)
-        link_keys, dates = [], []
+        statuses, dates = [], []
         for entry in entries:
             url, listing = self.read_entry(response, entry, self.categories.get(slug))
             if url is None:
                 continue
-            link_keys.append(site.url_key(url))
+            link_key = site.url_key(url)
+            statuses.append(self.ledger.link_status(link_key))
             dates.append(parse_published(listing["published"]))
             if not self.window.contains(dates[-1]):
                 self.crawler.stats.inc_value("archive/window/skipped")
                 continue
-            if self.ledger.should_fetch(link_keys[-1], url, listing):
+            if self.ledger.should_fetch(link_key, url, listing, statuses[-1]):
                 yield self.article_request(url, listing)
         older = first_text(response, site.OLDER_ENTRIES)
         next_url = self.on_site(response.urljoin(older)) if older else None
@@ -176,7 +182,7 @@ class ArchiveSpider(scrapy.Spider):
             self.ledger.category_walked(slug, self.categories.get(slug))
         elif dates and all(self.window.older_than_since(day) for day in dates):
             logger.info("Stopped paging %s at page %d: listings older than %s", slug, page, self.window.since)
-        elif self.ledger.may_stop_paging(slug, link_keys):
+        elif self.ledger.may_stop_paging(slug, statuses):
             self.crawler.stats.inc_value("archive/incremental/stopped_paging")
             logger.info("Stopped paging %s at page %d: nothing new past it", slug, page)
         else:
