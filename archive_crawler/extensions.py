@@ -74,6 +74,8 @@ SUMMARY_FIGURES = (
     ("duplicates dropped", "archive/dedupe/dropped"),
     ("records rejected", "archive/validation/dropped"),
     ("pages failed", "archive/failed"),
+    ("pages missing from the replay", "archive/replay/missing"),
+    ("unreadable cached pages", "archive/replay/unreadable"),
 )
 
 
@@ -108,3 +110,9 @@ class ArchiveRun:
         figures = self.figures()
         lines = "\n".join(f"  {label:<33} {value}" for label, value in figures.items())
         logger.info("Run summary (%s):\n%s", reason, lines)
+        missing = getattr(spider, "replay_missing", None)
+        if missing:
+            total = self.crawler.stats.get_value("archive/replay/missing", 0) + self.crawler.stats.get_value(
+                "archive/replay/unreadable", 0)
+            logger.warning("Pages missing from the replay (%d, first %d named):\n  %s",
+                           total, len(missing), "\n  ".join(missing))

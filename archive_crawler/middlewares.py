@@ -16,7 +16,7 @@ class FetchTimeMiddleware:
 
     def process_response(self, request, response):
         if FETCHED_AT_HEADER not in response.headers:
-            response.headers[FETCHED_AT_HEADER] = datetime.now(timezone.utc).isoformat(timespec="seconds")
+            response.headers[FETCHED_AT_HEADER] = datetime.now(timezone.utc).isoformat(timespec="microseconds")
         return response
 
 
@@ -24,4 +24,4 @@ def fetched_at(response) -> str:
     value = response.headers.get(FETCHED_AT_HEADER)
     if value:
         return value.decode("ascii", "replace")
-    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+    return datetime.now(timezone.utc).isoformat(timespec="microseconds")

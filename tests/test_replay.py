@@ -1,0 +1,120 @@
+"""Replays: a whole crawl again from the page cache or from WARC files, with no network."""
+
+from __future__ import annotations
+
+import gzip
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from tests.crawl import run_crawl
+from tests.replica import ReplicaServer, build_site
+
+
+@pytest.fixture(scope="module")
+def live(tmp_path_factory):
+    """A live crawl that keeps its cache and writes WARC; the replica is gone afterwards."""
+    site = build_site(n_stories=80, seed=13)
+    workdir = tmp_path_factory.mktemp("live")
+    with ReplicaServer(site) as server:
+        run = run_crawl(server.base_url, workdir, settings={"ARCHIVE_WARC": str(workdir / "crawl.warc.gz")})
+        base_url = server.base_url
+    assert run.returncode == 0, run.log[-3000:]
+    assert run.stats["archive/network/requests"] > 0
+    return site, base_url, workdir, run
+
+
+def replay(base_url: str, live_dir: Path, workdir: Path, source: str = "1", cache: Path | None = None):
+    return run_crawl(base_url, workdir, spider_args={"replay": source},
+                     settings={"HTTPCACHE_DIR": str(cache or live_dir / "httpcache")})
+
+
+def assert_no_network(run) -> None:
+    assert run.returncode == 0, run.log[-3000:]
+    assert run.stats.get("archive/network/requests", 0) == 0
+    assert run.stats.get("archive/replay/network_blocked", 0) == 0
+    assert "Connection refused" not in run.log
+    assert run.stats["finish_reason"] == "finished"
+
+
+def test_replay_from_cache_gives_the_same_records_with_no_network(live, tmp_path):
+    site, base_url, live_dir, live_run = live
+    run = replay(base_url, live_dir, tmp_path)
+    assert_no_network(run)
+    assert sorted(run.lines()) == sorted(live_run.lines())  # crawled_at included
+    assert run.stats["httpcache/hit"] > len(site.expected_records())
+    assert not (tmp_path / "state.sqlite3").exists() or run.stats.get("archive/incremental/skipped_seen") is None
+
+
+def test_replay_neither_consults_nor_updates_the_state(live, tmp_path):
+    _, base_url, live_dir, live_run = live
+    # Replaying onto the live run's state still writes every story: the state is not consulted...
+    state_before = (live_dir / "state.sqlite3").read_bytes()
+    run = run_crawl(base_url, tmp_path, spider_args={"replay": "1"},
+                    settings={"HTTPCACHE_DIR": str(live_dir / "httpcache"),
+                              "ARCHIVE_STATE": str(live_dir / "state.sqlite3")})
+    assert_no_network(run)
+    assert len(run.lines()) == len(live_run.lines())
+    # ...nor updated.
+    assert (live_dir / "state.sqlite3").read_bytes() == state_before
+
+
+def test_replay_from_warc_gives_the_same_records(live, tmp_path):
+    _, base_url, live_dir, live_run = live
+    run = replay(base_url, live_dir, tmp_path, source=str(live_dir / "crawl.warc.gz"),
+                 cache=tmp_path / "no-cache")
+    assert_no_network(run)
+    assert sorted(run.lines()) == sorted(live_run.lines())
+    assert run.stats["archive/replay/warc_errors"] == 0
+
+
+def test_warc_written_is_readable_by_warcio(live):
+    from warcio.archiveiterator import ArchiveIterator
+
+    _, _, live_dir, live_run = live
+    kinds, statuses = {}, set()
+    with open(live_dir / "crawl.warc.gz", "rb") as stream:
+        for record in ArchiveIterator(stream):
+            kinds[record.rec_type] = kinds.get(record.rec_type, 0) + 1
+            if record.rec_type == "response":
+                statuses.add(record.http_headers.get_statuscode())
+                assert record.http_headers.protocol.startswith("HTTP/")
+    assert kinds["warcinfo"] == 1
+    assert kinds["request"] == kinds["response"] == live_run.stats["archive/network/requests"]
+    assert {"200", "301", "404", "500"} <= statuses
+
+
+def test_replay_with_missing_and_corrupt_cache_entries_goes_on(live, tmp_path):
+    site, base_url, live_dir, live_run = live
+    cache = tmp_path / "cache"
+    shutil.copytree(live_dir / "httpcache", cache)
+    records = live_run.records()
+    removed_url, corrupt_url = records[0]["url"], records[1]["url"]
+    entries = {}
+    for meta in cache.rglob("pickled_meta"):
+        body = gzip.decompress((meta.parent / "meta").read_bytes()).decode()
+        for url in (removed_url, corrupt_url):
+            if f"'url': '{url}'" in body:
+                entries[url] = meta.parent
+    shutil.rmtree(entries[removed_url])
+    (entries[corrupt_url] / "response_body").write_bytes(b"this is not gzip")
+
+    run = replay(base_url, live_dir, tmp_path, cache=cache)
+    assert_no_network(run)
+    assert run.stats["archive/replay/missing"] == 1
+    assert run.stats["archive/replay/unreadable"] == 1
+    assert f"Not in the cache, skipped: {removed_url}" in run.log
+    assert f"Unreadable cache entry for {corrupt_url}" in run.log
+    assert removed_url in run.log.split("Pages missing from the replay")[1]
+    written = {record["url"] for record in run.records()}
+    assert written == {record["url"] for record in records} - {removed_url, corrupt_url}
+
+
+def test_replay_without_a_cache_reports_everything_missing(tmp_path):
+    run = run_crawl("http://127.0.0.1:9", tmp_path, spider_args={"replay": "1"},
+                    settings={"HTTPCACHE_DIR": str(tmp_path / "empty")})
+    assert_no_network(run)
+    assert run.stats["archive/replay/missing"] >= 1
+    assert run.lines() == []
