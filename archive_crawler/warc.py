@@ -10,9 +10,11 @@ and what could be read is kept.
 
 from __future__ import annotations
 
+import contextlib
 import io
 import logging
 import os
+import re
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from http import HTTPStatus
@@ -144,7 +146,8 @@ class WarcIndex:
     """Where each captured URL's latest response sits: file and offset."""
 
     records: dict[str, tuple[Path, int, str]] = field(default_factory=dict)  # key -> (file, offset, date)
-    errors: list[str] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)  # damage, with file and offset
+    warnings: list[str] = field(default_factory=list)  # oddities warcio repaired
     files: int = 0
 
     def add(self, url: str, location: tuple[Path, int, str]) -> None:
@@ -165,47 +168,73 @@ def url_lookup_key(url: str) -> str:
 def warc_files(path: str | Path) -> list[Path]:
     path = Path(path)
     if path.is_dir():
-        return sorted(child for child in path.rglob("*") if child.is_file() and child.name.endswith(WARC_SUFFIXES))
+        return sorted(child for child in path.rglob("*")
+                      if child.is_file() and re.search(r"\.w?arc(?:\.|$)", child.name, re.IGNORECASE))
     return [path]
 
 
 def build_index(path: str | Path) -> WarcIndex:
     """Index every readable response of the WARC/ARC files at ``path``; report broken ones."""
-    from warcio.archiveiterator import ArchiveIterator
-
     index = WarcIndex()
     for file_path in warc_files(path):
         index.files += 1
-        by_digest: dict[str, tuple[Path, int, str]] = {}
-        by_uri_date: dict[tuple[str, str], tuple[Path, int, str]] = {}
-        offset = 0
-        try:
-            with open(file_path, "rb") as stream:
-                iterator = ArchiveIterator(stream, arc2warc=True)
-                for record in iterator:
-                    offset = iterator.get_record_offset()
-                    kind = record.rec_type
-                    uri = record.rec_headers.get_header("WARC-Target-URI")
-                    if kind not in ("response", "resource", "revisit") or not uri:
-                        continue
-                    date = record.rec_headers.get_header("WARC-Date") or ""
-                    location = (file_path, offset, date)
-                    if kind == "revisit":
-                        location = _resolve_revisit(record, by_digest, by_uri_date, date)
-                        if location is None:
-                            index.errors.append(f"{file_path} at offset {offset}: revisit of {uri} has no original")
-                            continue
-                    else:
-                        digest = record.rec_headers.get_header("WARC-Payload-Digest")
-                        if digest:
-                            by_digest[digest] = location
-                        by_uri_date[(uri, date)] = location
-                    index.add(uri, location)
-        except Exception as error:  # a broken file: keep what was read, say where it broke
-            message = f"{file_path} at offset {offset}: {type(error).__name__}: {error}"
-            index.errors.append(message)
-            logger.warning("Broken WARC file %s", message)
+        warnings = io.StringIO()
+        with contextlib.redirect_stderr(warnings):  # warcio prints its complaints to stderr
+            _index_file(file_path, index)
+        for message in filter(None, (part.strip() for part in warnings.getvalue().split("\n\n"))):
+            message = f"{file_path}: {' '.join(message.split())}"
+            # warcio repairs spaces in target URIs itself; anything else it says is damage.
+            (index.warnings if "Replacing spaces" in message else index.errors).append(message)
+    for message in index.warnings:
+        logger.info("WARC note: %s", message)
+    for message in index.errors:
+        logger.warning("WARC problem: %s", message)
     return index
+
+
+def _index_file(file_path: Path, index: WarcIndex) -> None:
+    from warcio.archiveiterator import ArchiveIterator
+
+    by_digest: dict[str, tuple[Path, int, str]] = {}
+    by_uri_date: dict[tuple[str, str], tuple[Path, int, str]] = {}
+    offset = 0
+    try:
+        with open(file_path, "rb") as stream:
+            iterator = ArchiveIterator(stream, arc2warc=True)
+            for record in iterator:
+                offset = iterator.get_record_offset()
+                uri = record.rec_headers.get_header("WARC-Target-URI")
+                if record.rec_type not in ("response", "resource", "revisit") or not uri:
+                    continue
+                problem = _record_problem(record, uri)
+                if problem:
+                    index.errors.append(f"{file_path} at offset {offset}: {problem}")
+                    continue
+                date = record.rec_headers.get_header("WARC-Date") or ""
+                location = (file_path, offset, date)
+                if record.rec_type == "revisit":
+                    location = _resolve_revisit(record, by_digest, by_uri_date, date)
+                    if location is None:
+                        index.errors.append(f"{file_path} at offset {offset}: revisit of {uri} has no original")
+                        continue
+                else:
+                    digest = record.rec_headers.get_header("WARC-Payload-Digest")
+                    if digest:
+                        by_digest[digest] = location
+                    by_uri_date[(uri, date)] = location
+                index.add(uri, location)
+    except Exception as error:  # a broken file: keep what was read, say where it broke
+        detail = " ".join(str(error).split())
+        index.errors.append(f"{file_path} after the record at offset {offset}: {type(error).__name__}: {detail}")
+
+
+def _record_problem(record, uri: str) -> str | None:
+    length = record.rec_headers.get_header("Content-Length") or "0"
+    if not length.strip().isdigit():
+        return f"invalid Content-Length {length!r} for {uri}"
+    if record.rec_type == "response" and uri.startswith("http") and record.http_headers is None:
+        return f"no HTTP status line in the response for {uri}"
+    return None
 
 
 def _resolve_revisit(record, by_digest, by_uri_date, date):
