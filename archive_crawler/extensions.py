@@ -13,6 +13,9 @@ from pathlib import Path
 
 from scrapy import signals
 
+from archive_crawler.incremental import MAX_ATTEMPTS
+from archive_crawler.rejects import sidecar_path
+
 logger = logging.getLogger(__name__)
 
 
@@ -68,23 +71,40 @@ class RunLock:
 
 SUMMARY_FIGURES = (
     ("new stories written", "archive/written"),
-    ("pages fetched", "downloader/response_count"),
+    ("pages fetched", "archive/network/requests"),
+    ("pages kept in the cache", "httpcache/store"),
+    ("pages retried", "retry/count"),
     ("listing pages read", "archive/listing/pages"),
     ("stories skipped as already seen", "archive/incremental/skipped_seen"),
     ("duplicates dropped", "archive/dedupe/dropped"),
-    ("records rejected", "archive/validation/dropped"),
-    ("pages failed", "archive/failed"),
+    ("pages and records rejected", "archive/rejected"),
     ("pages missing from the replay", "archive/replay/missing"),
     ("unreadable cached pages", "archive/replay/unreadable"),
 )
 
 
+def total(stats: dict, prefix: str) -> int:
+    return sum(value for name, value in stats.items()
+               if (name == prefix or name.startswith(prefix + "/")) and isinstance(value, int))
+
+
+def by_reason(stats: dict, prefix: str) -> dict[str, int]:
+    return {name[len(prefix) + 1:]: value for name, value in sorted(stats.items())
+            if name.startswith(prefix + "/") and isinstance(value, int)}
+
+
 class ArchiveRun:
-    """Holds the state's lock for the run and logs what the run did when it ends."""
+    """Holds the state's lock for the run and reports what the run did when it ends.
+
+    The report is one readable block in the log and the same figures in
+    ``<output>.summary.json`` next to the output, whether the run finished, was
+    stopped with Ctrl-C or ended on an error.
+    """
 
     def __init__(self, crawler):
         self.crawler = crawler
         self.lock = RunLock(crawler.settings["ARCHIVE_STATE"])
+        self.summary_path = sidecar_path(crawler.settings["ARCHIVE_OUTPUT"], ".summary.json")
 
     @classmethod
     def from_crawler(cls, crawler):
@@ -98,21 +118,59 @@ class ArchiveRun:
         crawler.signals.connect(extension.lock.release, signal=signals.engine_stopped)
         return extension
 
-    def figures(self) -> dict[str, int]:
+    def archive_complete(self, spider, reason: str) -> bool:
+        """A finished run with every category walked, no link left over and nothing missing."""
+        if reason != "finished" or getattr(spider, "replay_missing", None):
+            return False
+        if getattr(spider, "replay", False):
+            return True
+        state = getattr(self.crawler, "archive_state", None)
+        categories = getattr(spider, "categories", {})
+        if state is None or not categories:
+            return False
+        try:
+            return state.harvest_complete(categories, MAX_ATTEMPTS)
+        except Exception:  # the state may be what failed
+            return False
+
+    def summary(self, spider, reason: str) -> dict:
         stats = self.crawler.stats.get_stats()
-        figures = {}
-        for label, prefix in SUMMARY_FIGURES:
-            figures[label] = sum(value for name, value in stats.items()
-                                 if (name == prefix or name.startswith(prefix + "/")) and isinstance(value, int))
-        return figures
+        started = stats.get("start_time")
+        elapsed = (datetime.now(timezone.utc) - started).total_seconds() if started else None
+        return {
+            "finish_reason": reason,
+            "archive_complete": self.archive_complete(spider, reason),
+            "stories_written": total(stats, "archive/written"),
+            "duplicates_dropped": by_reason(stats, "archive/dedupe/dropped"),
+            "rejects": by_reason(stats, "archive/rejected"),
+            "pages_fetched": total(stats, "archive/network/requests"),
+            "pages_cached": total(stats, "httpcache/store"),
+            "pages_retried": total(stats, "retry/count"),
+            "listing_pages_read": total(stats, "archive/listing/pages"),
+            "skipped_as_seen": total(stats, "archive/incremental/skipped_seen"),
+            "replay_missing": total(stats, "archive/replay/missing") + total(stats, "archive/replay/unreadable"),
+            "elapsed_seconds": round(elapsed, 3) if elapsed is not None else None,
+            "output": str(self.crawler.settings["ARCHIVE_OUTPUT"]),
+        }
 
     def spider_closed(self, spider, reason) -> None:
-        figures = self.figures()
-        lines = "\n".join(f"  {label:<33} {value}" for label, value in figures.items())
-        logger.info("Run summary (%s):\n%s", reason, lines)
+        stats = self.crawler.stats.get_stats()
+        summary = self.summary(spider, reason)
+        lines = [f"  {label:<33} {total(stats, prefix)}" for label, prefix in SUMMARY_FIGURES]
+        lines.append(f"  {'elapsed seconds':<33} {summary['elapsed_seconds']}")
+        lines.append(f"  {'archive complete':<33} {'yes' if summary['archive_complete'] else 'no'}")
+        logger.info("Run summary (%s):\n%s", reason, "\n".join(lines))
         missing = getattr(spider, "replay_missing", None)
         if missing:
-            total = self.crawler.stats.get_value("archive/replay/missing", 0) + self.crawler.stats.get_value(
-                "archive/replay/unreadable", 0)
             logger.warning("Pages missing from the replay (%d, first %d named):\n  %s",
-                           total, len(missing), "\n  ".join(missing))
+                           summary["replay_missing"], len(missing), "\n  ".join(missing))
+        self.write_summary(summary)
+
+    def write_summary(self, summary: dict) -> None:
+        temporary = self.summary_path.with_name(self.summary_path.name + ".tmp")
+        try:
+            self.summary_path.parent.mkdir(parents=True, exist_ok=True)
+            temporary.write_text(json.dumps(summary, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+            os.replace(temporary, self.summary_path)
+        except OSError as error:
+            logger.error("Cannot write the run summary %s: %s", self.summary_path, error.strerror or error)

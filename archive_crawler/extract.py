@@ -18,6 +18,7 @@ from archive_crawler.processors import (
     CAPTION_LABEL,
     clean_text,
     comparison_key,
+    parse_dateline,
     split_caption_credit,
     strip_caption_label,
     strip_media_id,
@@ -115,15 +116,16 @@ class Caption:
 def find_caption(article: Selector, paragraphs: list[str], title: str | None) -> Caption:
     """The featured image's caption, taken from the best of its copies on the page.
 
-    Preference: a caption element, a paragraph labelled "Caption:", then an image's
-    alt text (the visible paragraph it repeats when there is one).
+    Preference: a caption element, a paragraph labelled "Caption:" (or a bare label
+    followed by the caption), an image's alt text (the visible paragraph it repeats
+    when there is one), then, on a page with an image, an opening paragraph that
+    ends in a photo credit.
     """
-    raw = first_text(article, site.CAPTION)
-    if raw is None:
-        raw = next((paragraph for paragraph in paragraphs if CAPTION_LABEL.match(paragraph)
-                    and strip_caption_label(paragraph)), None)
+    raw = first_text(article, site.CAPTION) or _labelled_caption(paragraphs)
     if raw is None:
         raw = _caption_from_alt(article, paragraphs, title)
+    if raw is None and article.css("img"):
+        raw = _caption_by_position(paragraphs)
     raw = strip_caption_label(raw)
     if not raw:
         return Caption()
@@ -131,6 +133,30 @@ def find_caption(article: Selector, paragraphs: list[str], title: str | None) ->
     keys = {comparison_key(raw), comparison_key(text)}
     keys.discard("")
     return Caption(text=text, credit=credit, keys=frozenset(keys))
+
+
+def _labelled_caption(paragraphs: list[str]) -> str | None:
+    for index, paragraph in enumerate(paragraphs):
+        if CAPTION_LABEL.match(paragraph):
+            text = strip_caption_label(paragraph)
+            if text:
+                return text
+            if index + 1 < len(paragraphs):  # "Caption:" alone, the caption in the next paragraph
+                return paragraphs[index + 1]
+    return None
+
+
+def _caption_by_position(paragraphs: list[str]) -> str | None:
+    """The paragraph that opens the text (after the Media ID) when it carries a photo credit."""
+    for paragraph in paragraphs[:2]:
+        candidate = strip_media_id(paragraph)
+        if not candidate:
+            continue
+        _, credit = split_caption_credit(candidate)
+        if credit and parse_dateline(candidate) == (None, None):
+            return candidate
+        return None
+    return None
 
 
 def _caption_from_alt(article: Selector, paragraphs: list[str], title: str | None) -> str | None:
@@ -161,18 +187,32 @@ def body_paragraphs(paragraphs: list[str], caption: Caption) -> list[str]:
 
 
 def json_ld_article(selector: Selector) -> dict[str, Any]:
-    """The first Article-like object in the page's JSON-LD, or an empty dict."""
+    """The first Article-like object in the page's JSON-LD, or an empty dict.
+
+    Authors given as ``{"@id": ...}`` references (Yoast's ``@graph``) are replaced
+    by the nodes they point to.
+    """
     for script in selector.css("script[type='application/ld+json']::text").getall():
         try:
             data = json.loads(script, strict=False)
         except ValueError:
             continue
-        for node in _walk_json(data):
+        nodes = list(_walk_json(data))
+        by_id = {node["@id"]: node for node in nodes if isinstance(node.get("@id"), str)}
+        for node in nodes:
             kinds = node.get("@type", "")
             kinds = kinds if isinstance(kinds, list) else [kinds]
             if any(isinstance(kind, str) and kind.endswith(("Article", "Posting")) for kind in kinds):
-                return node
+                return {**node, "author": _resolve(node.get("author"), by_id)}
     return {}
+
+
+def _resolve(value: Any, by_id: dict[str, dict]) -> Any:
+    if isinstance(value, list):
+        return [_resolve(item, by_id) for item in value]
+    if isinstance(value, dict) and "name" not in value and value.get("@id") in by_id:
+        return by_id[value["@id"]]
+    return value
 
 
 def _walk_json(data: Any) -> Iterator[dict[str, Any]]:

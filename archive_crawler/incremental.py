@@ -119,9 +119,10 @@ class IncrementalCrawl:
         if self.state is not None and not self.window.limited:
             self.state.mark_category_complete(slug, name)
 
-    def link_failed(self, link_key: str | None) -> None:
+    def link_failed(self, link_key: str | None, gone: bool = False) -> None:
+        """A link whose page could not give a story; it is tried again by later runs."""
         if self.state is not None and link_key:
-            self.state.mark_link(link_key, "failed")
+            self.state.mark_link(link_key, "gone" if gone else "failed")
 
     def item_scraped(self, item, response, spider) -> None:
         self._settle(response, "done")

@@ -5,11 +5,14 @@ from __future__ import annotations
 import json
 import logging
 import os
+import sqlite3
 from pathlib import Path
 
 from itemadapter import ItemAdapter
 from scrapy.exceptions import DropItem
+from scrapy.utils.defer import deferred_from_coro
 
+from archive_crawler.rejects import RejectsLog
 from archive_crawler.site import url_key
 from archive_crawler.state import ArchiveState
 
@@ -29,18 +32,21 @@ class ValidationPipeline:
 
     required_fields = ("url", "title", "body")
 
-    def __init__(self, stats):
+    def __init__(self, stats, rejects: RejectsLog | None = None):
         self.stats = stats
+        self.rejects = rejects
 
     @classmethod
     def from_crawler(cls, crawler):
-        return cls(crawler.stats)
+        return cls(crawler.stats, RejectsLog.for_crawler(crawler))
 
     def process_item(self, item):
         adapter = ItemAdapter(item)
         for field_name in self.required_fields:
             if not adapter.get(field_name):
                 self.stats.inc_value(f"archive/validation/dropped/missing_{field_name}")
+                if self.rejects is not None and adapter.get("url"):
+                    self.rejects.reject(adapter["url"], f"no_{field_name}")
                 raise IncompleteRecord(
                     f"Record from {adapter.get('url') or 'an unknown page'} has no {field_name}",
                     log_level="WARNING",
@@ -90,17 +96,19 @@ class JsonLinesWriterPipeline:
     is cut off before anything is appended.
     """
 
-    def __init__(self, path: str, state: ArchiveState, stats, replay: bool = False):
+    def __init__(self, path: str, state: ArchiveState, stats, replay: bool = False, crawler=None):
         self.path = Path(path)
         self.state = state
         self.stats = stats
         self.replay = replay
+        self.crawler = crawler
+        self.stopping = False
         self.fd: int | None = None
 
     @classmethod
     def from_crawler(cls, crawler):
         return cls(crawler.settings["ARCHIVE_OUTPUT"], ArchiveState.for_crawler(crawler), crawler.stats,
-                   crawler.settings.getbool("ARCHIVE_REPLAY"))
+                   crawler.settings.getbool("ARCHIVE_REPLAY"), crawler)
 
     def open_spider(self):
         self.path.parent.mkdir(parents=True, exist_ok=True)
@@ -109,21 +117,77 @@ class JsonLinesWriterPipeline:
             self.stats.set_value("archive/output/torn_bytes_removed", repaired)
             logger.warning("Removed a torn last line (%d bytes) from %s", repaired, self.path)
         self.fd = os.open(self.path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
+        if not self.replay:
+            self.reconcile()
+
+    def reconcile(self) -> None:
+        """Bring the state in step with the output, which is the ledger of what was written.
+
+        Lines written after the state last caught up (a kill between the two writes)
+        are recorded; an output that shrank or vanished makes the state forget its
+        stories and relearn them from what the output still holds.
+        """
+        size = os.fstat(self.fd).st_size
+        known = self.state.output_size()
+        if known is None and size == 0:
+            return
+        if known is None or known > size:
+            if self.state.story_count():
+                logger.warning("%s no longer holds every story the state lists: relearning them from it", self.path)
+            self.state.forget_stories()
+            known = 0
+        if known == size:
+            return
+        recorded = 0
+        with open(self.path, "rb") as handle:
+            handle.seek(known)
+            for raw in handle:
+                try:
+                    record = json.loads(raw)
+                    url = record["url"]
+                except (ValueError, KeyError, TypeError):
+                    self.stats.inc_value("archive/output/unreadable_lines")
+                    logger.warning("Unreadable line in %s at byte %d", self.path, handle.tell() - len(raw))
+                    continue
+                self.state.record(record.get("media_id"), url_key(url), url, record.get("published"))
+                recorded += 1
+        self.state.record_output_size(size)
+        self.stats.set_value("archive/output/reconciled", recorded)
+        logger.info("Recorded %d stories found in %s but not yet in the state", recorded, self.path)
 
     def close_spider(self):
-        if self.replay:
-            self.write_staged()
+        if self.replay and not self.stopping:
+            try:
+                self.write_staged()
+            except (OSError, sqlite3.Error) as error:
+                self.stop_on_storage_error(error)
         if self.fd is not None:
             os.close(self.fd)
             self.fd = None
 
     def process_item(self, item):
         adapter = ItemAdapter(item)
-        if self.replay:
-            self.state.stage(f"{adapter.get('crawled_at') or ''} {adapter['url']}", self.serialize(adapter))
-        else:
-            self.write(adapter)
+        try:
+            if self.replay:
+                self.state.stage(f"{adapter.get('crawled_at') or ''} {adapter['url']}", self.serialize(adapter))
+            else:
+                self.write(adapter)
+        except (OSError, sqlite3.Error) as error:
+            self.stop_on_storage_error(error)
+            raise DropItem(f"Not written: {adapter['url']}", log_level="DEBUG") from None
         return item
+
+    def stop_on_storage_error(self, error: Exception) -> None:
+        """A full or read-only disk: say which file and why, then stop the crawl."""
+        if isinstance(error, OSError):
+            where, cause = error.filename or self.path, error.strerror or str(error)
+        else:
+            where, cause = self.state.path, str(error)
+        logger.error("Cannot write %s: %s. Stopping the crawl; files written so far are intact.", where, cause)
+        self.stats.set_value("archive/storage_error", f"{where}: {cause}")
+        if self.crawler is not None and not self.stopping:
+            self.stopping = True
+            deferred_from_coro(self.crawler.engine.close_spider_async(reason="storage_error"))
 
     @staticmethod
     def serialize(adapter: ItemAdapter) -> str:
@@ -132,7 +196,9 @@ class JsonLinesWriterPipeline:
     def write(self, adapter: ItemAdapter, line: str | None = None) -> None:
         line = (line or self.serialize(adapter)) + "\n"
         write_fully(self.fd, line.encode("utf-8"))
-        self.state.record(adapter.get("media_id"), url_key(adapter["url"]), adapter["url"], adapter.get("published"))
+        size = None if self.replay else os.fstat(self.fd).st_size
+        self.state.record(adapter.get("media_id"), url_key(adapter["url"]), adapter["url"],
+                          adapter.get("published"), output_size=size)
         self.stats.inc_value("archive/written")
 
     def write_staged(self) -> None:

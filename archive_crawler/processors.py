@@ -97,7 +97,7 @@ def parse_published(value: str | None) -> str | None:
         if stamp is not None:
             return stamp.isoformat()
     text = re.sub(r"(\d)(st|nd|rd|th)\b", r"\1", text)
-    text = re.sub(r"\s+", " ", text.replace("Sept", "Sep"))
+    text = re.sub(r"\s+", " ", re.sub(r"\bSept\b\.?", "Sep", text))
     for date_format in DATE_FORMATS:
         try:
             return datetime.strptime(text, date_format).date().isoformat()
@@ -141,9 +141,14 @@ CREDIT_IN_PARENS = re.compile(
     rf"\s*\(\s*(?:Photo\s*:\s*)?(?P<agency>{_AGENCY}|R)\b(?:\s+Photos?)?(?:\s*/[^()]*)?\s*\)\s*\.?\s*$",
     re.IGNORECASE,
 )
-# "REUTERS/Ammar Awad", "AFP/Getty Images" at the end of the caption
+# "REUTERS/Ammar Awad", "AFP/Getty Images", "AFP PHOTO / NAME" at the end of the caption
 CREDIT_WITH_SLASH = re.compile(
-    rf"(?:^|[\s,.;:\-\u2013\u2014]+)(?P<agency>{_AGENCY})\s*(?:Photos?\s*)?/\s*[^/()]{{0,60}}$",
+    rf"(?:^|[\s,;:\-\u2013\u2014]+)(?P<agency>{_AGENCY})\s*(?:Photos?\s*)?/\s*[^/()]{{0,60}}$",
+    re.IGNORECASE,
+)
+# "... in Manama AFP PHOTO"
+CREDIT_PHOTO_SUFFIX = re.compile(
+    rf"(?:^|[\s,;:\-\u2013\u2014]+)(?P<agency>{_AGENCY})\s+Photos?\s*\.?\s*$",
     re.IGNORECASE,
 )
 # "... in Hangzhou. Reuters"
@@ -156,7 +161,8 @@ CREDIT_AFTER_DASH = re.compile(
     rf"\s*[,\-\u2013\u2014|]\s*(?:Photo\s*:\s*)?(?P<agency>{_AGENCY})(?:\s+Photos?)?\.?\s*$",
     re.IGNORECASE,
 )
-CREDIT_PATTERNS = (CREDIT_IN_PARENS, CREDIT_WITH_SLASH, CREDIT_AFTER_SENTENCE, CREDIT_AFTER_DASH)
+CREDIT_PATTERNS = (CREDIT_IN_PARENS, CREDIT_WITH_SLASH, CREDIT_PHOTO_SUFFIX, CREDIT_AFTER_SENTENCE,
+                   CREDIT_AFTER_DASH)
 
 
 def normalize_credit(agency: str) -> str:

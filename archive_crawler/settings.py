@@ -8,6 +8,8 @@ COMMANDS_MODULE = "archive_crawler.commands"
 # Where the records go and where the crawler keeps its state between runs.
 ARCHIVE_OUTPUT = "output/archive.jsonl"
 ARCHIVE_STATE = "output/state.sqlite3"
+# Listing pages walked per category at most (the largest real one has 830+).
+ARCHIVE_MAX_LISTING_PAGES = 5000
 
 # Polite defaults for the real site.
 USER_AGENT = "archive-crawler/1.0 (news archive harvester; polite, robots.txt-obeying)"
@@ -20,6 +22,8 @@ AUTOTHROTTLE_START_DELAY = 1.0
 AUTOTHROTTLE_MAX_DELAY = 30.0
 AUTOTHROTTLE_TARGET_CONCURRENCY = 1.0
 DOWNLOAD_TIMEOUT = 60
+DOWNLOAD_MAXSIZE = 8 * 1024 * 1024  # an article page is tens of KB; several MB is a broken page
+DOWNLOAD_WARNSIZE = 2 * 1024 * 1024
 RETRY_ENABLED = True
 RETRY_TIMES = 3
 RETRY_HTTP_CODES = [500, 502, 503, 504, 522, 524, 408, 429]

@@ -155,6 +155,18 @@ def category_slug(url: str) -> str | None:
     return match.group("slug") if match else None
 
 
+def listing_page_number(url: str) -> int | None:
+    """N in ``/category/{slug}/page/N`` (or ``?paged=N``); 1 for a category's first page."""
+    parts = urlsplit(url)
+    match = re.search(r"/page/(\d+)/?$", parts.path)
+    if match:
+        return int(match.group(1))
+    paged = parse_qs(parts.query).get("paged")
+    if paged and paged[0].isdigit():
+        return int(paged[0])
+    return 1 if CATEGORY_PATH.match(parts.path) else None
+
+
 def article_category_slug(url: str) -> str | None:
     """The category slug inside an article URL ``/{author}/{category}/{slug}``."""
     segments = path_segments(url)

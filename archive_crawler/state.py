@@ -40,6 +40,10 @@ CREATE TABLE IF NOT EXISTS links (
     updated_at TEXT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS links_status ON links (status);
+CREATE TABLE IF NOT EXISTS ledger (
+    name TEXT PRIMARY KEY,
+    value TEXT
+);
 CREATE TABLE IF NOT EXISTS categories (
     slug TEXT PRIMARY KEY,
     name TEXT,
@@ -96,12 +100,37 @@ class ArchiveState:
             return "url"
         return None
 
-    def record(self, media_id: int | None, url_key: str, url: str, published: str | None) -> None:
-        self.connection.execute(
-            "INSERT OR IGNORE INTO stories (media_id, url_key, url, published, written_at)"
-            " VALUES (?, ?, ?, ?, ?)",
-            (media_id, url_key, url, published, now()),
-        )
+    def record(self, media_id: int | None, url_key: str, url: str, published: str | None,
+               output_size: int | None = None) -> None:
+        """Note a story as written; with ``output_size``, the output is in step up to that byte."""
+        with self.connection:
+            self.connection.execute("BEGIN")
+            self.connection.execute(
+                "INSERT OR IGNORE INTO stories (media_id, url_key, url, published, written_at)"
+                " VALUES (?, ?, ?, ?, ?)",
+                (media_id, url_key, url, published, now()),
+            )
+            if output_size is not None:
+                self._set("output_size", str(output_size))
+
+    # -- the output file is the ledger: the state follows it ---------------------------
+
+    def _set(self, name: str, value: str) -> None:
+        self.connection.execute("INSERT OR REPLACE INTO ledger (name, value) VALUES (?, ?)", (name, value))
+
+    def output_size(self) -> int | None:
+        row = self._one("SELECT value FROM ledger WHERE name = 'output_size'")
+        return int(row[0]) if row else None
+
+    def record_output_size(self, size: int) -> None:
+        self._set("output_size", str(size))
+
+    def forget_stories(self) -> None:
+        """Drop every story record, before rebuilding them from the output."""
+        with self.connection:
+            self.connection.execute("BEGIN")
+            self.connection.execute("DELETE FROM stories")
+            self._set("output_size", "0")
 
     def story_count(self) -> int:
         return self._one("SELECT COUNT(*) FROM stories")[0]
@@ -121,7 +150,8 @@ class ArchiveState:
         )
 
     def mark_link(self, link_key: str, status: str) -> None:
-        attempts = 1 if status == "failed" else 0
+        """Set a link's status: done, failed, or gone (the site answered 404/410)."""
+        attempts = 1 if status in ("failed", "gone") else 0
         self.connection.execute(
             "UPDATE links SET status = ?, attempts = attempts + ?, updated_at = ? WHERE link_key = ?",
             (status, attempts, now(), link_key),
@@ -159,6 +189,13 @@ class ArchiveState:
         self.connection.execute("CREATE TABLE IF NOT EXISTS staged (order_key TEXT, record TEXT)")
         for (record,) in self.connection.execute("SELECT record FROM staged ORDER BY order_key, rowid"):
             yield record
+
+    def harvest_complete(self, categories, max_attempts: int) -> bool:
+        """Every category walked to its last page, and no link left unfinished (dead links aside)."""
+        if not all(self.category_complete(slug) for slug in categories):
+            return False
+        return self._one("SELECT 1 FROM links WHERE status IN ('pending', 'failed') AND attempts < ?",
+                         max_attempts) is None
 
     def close(self) -> None:
         self.connection.close()

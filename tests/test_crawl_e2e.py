@@ -21,9 +21,10 @@ COMPARED_FIELDS = ("media_id", "url", "title", "published", "authors", "category
                    "image_credit", "dateline", "source", "body", "word_count")
 
 
-@pytest.fixture(scope="module")
-def replica():
-    site = build_site(n_stories=120, seed=7)
+@pytest.fixture(scope="module", params=[(0, 120, 7), (1, 300, 11)], ids=["variant0-120", "variant1-300"])
+def replica(request):
+    variant, stories, seed = request.param
+    site = build_site(n_stories=stories, seed=seed, variant=variant)
     with ReplicaServer(site) as server:
         yield site, server
 
@@ -117,6 +118,8 @@ def test_no_article_page_fetched_twice_except_retries(replica, crawl):
 
 def test_dead_link_and_retries_are_counted(crawl):
     run, _ = crawl
-    assert run.stats.get("archive/failed/article/http_404", 0) >= 1, run.stats
+    assert run.stats.get("archive/rejected/http_404", 0) >= 1, run.stats
     assert run.stats.get("retry/count", 0) >= 1
-    assert "Gave up on article page" in run.log
+    assert "Rejected article page" in run.log and "http_404 (HTTP 404)" in run.log
+    rejects = [json.loads(line) for line in (run.output.parent / "archive.rejects.jsonl").read_text().splitlines()]
+    assert [(reject["reason"], reject["status"]) for reject in rejects] == [("http_404", 404)]

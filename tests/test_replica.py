@@ -153,3 +153,112 @@ def test_main_prints_the_serving_line():
     finally:
         proc.terminate()
         proc.wait(timeout=5)
+
+
+# ----- variant 1: the same site with other markup choices ------------------------------------
+def test_variant_0_is_the_default_and_variant_1_differs():
+    base = "http://127.0.0.1:1"
+    default = build_site(40, seed=11)
+    v0, v1 = build_site(40, seed=11, variant=0), build_site(40, seed=11, variant=1)
+    assert render_site(default, base)[0] == render_site(v0, base)[0]
+    assert default.expected_records(base) == v0.expected_records(base)
+    assert all(s.v1 is None for s in v0.stories)
+    # same stories (URLs, media IDs, authors, tags), other HTML
+    same = ("url", "media_id", "authors", "category", "tags", "dateline", "source")
+    assert [{k: r[k] for k in same} for r in v0.expected_records(base)] == \
+        [{k: r[k] for k in same} for r in v1.expected_records(base)]
+    pages0, pages1 = render_site(v0, base)[0], render_site(v1, base)[0]
+    story = v1.stories[0]
+    assert pages0[story.path][2] != pages1[story.path][2]
+    with pytest.raises(ValueError):
+        build_site(10, seed=1, variant=2)
+
+
+def test_variant_1_builds_deterministically():
+    base = "http://127.0.0.1:1"
+    a, b = build_site(40, seed=11, variant=1), build_site(40, seed=11, variant=1)
+    assert a.expected_records(base) == b.expected_records(base)
+    assert render_site(a, base)[0] == render_site(b, base)[0]
+    assert a.transient_failures == b.transient_failures
+    a.add_new_stories(2, seed=1)
+    b.add_new_stories(2, seed=1)
+    assert a.expected_records(base) == b.expected_records(base)
+    assert all(s.v1 is not None for s in a.stories)
+
+
+@pytest.fixture(scope="module")
+def server_v1():
+    with ReplicaServer(build_site(variant=1)) as srv:
+        srv.faults.clear()
+        yield srv
+
+
+def test_variant_1_expected_records_unique_and_served(server_v1):
+    site = server_v1.site
+    records = site.expected_records()
+    assert len(records) == 120
+    urls = [r["url"] for r in records]
+    media = [r["media_id"] for r in records if r["media_id"] is not None]
+    assert len(set(urls)) == len(urls) and len(set(media)) == len(media)
+    credits = {r["image_credit"] for r in records if r["image_credit"]}
+    assert credits <= {"AFP", "Reuters", "AP", "EPA", "SPA", "Getty Images"}
+    for r in records:
+        assert "Media ID" not in r["body"] and "Caption" not in r["body"]
+        assert r["word_count"] == len(r["body"].split())
+        caption = r["image_caption"]
+        assert caption is None or ("(" not in caption and "AFP" not in caption
+                                   and "Reuters" not in caption and "REUTERS" not in caption)
+        status, _, page = get(server_v1, path_of(r["url"]))
+        assert status == 200 and "Like this:" in page
+    # every planned kind of markup occurs at least once
+    v1s = [s.v1 for s in site.stories]
+    assert {v.caption_form for v in v1s} >= {"figure", "figure_repeat", "alt_para", "label_para",
+                                             "in_meta", "media_p"}
+    assert {v.media_form for v in v1s} >= {"meta", "bare", "strong", "nbsp", "caption"}
+    assert {v.wrapper for v in v1s} == {"plain", "builder", "div", "br"}
+    assert {k for v in v1s for k in v.kinds} == {"p", "h3", "quote"}
+    assert any(len(v.categories) == 2 for v in v1s) and any(v.utc_time for v in v1s)
+
+
+def test_variant_1_listings_end_with_a_slash(server_v1):
+    site = server_v1.site
+    slug = "opinion"
+    n_pages = site.listing_page_count(slug)
+    assert n_pages >= 2
+    status, headers, _ = get(server_v1, f"/category/{slug}")
+    assert status == 301 and headers["Location"] == f"{server_v1.base_url}/category/{slug}/"
+    target, seen = f"/category/{slug}/", 0
+    for page_no in range(1, n_pages + 1):
+        status, _, body = get(server_v1, target)
+        assert status == 200 and 'class="more-link"' in body
+        seen += body.count('<article id="post-')
+        older = re.search(r'<div class="alignleft"><a href="([^"]+)" >&laquo; Older Entries', body)
+        if page_no < n_pages:
+            target = path_of(older.group(1))
+            assert target == f"/category/{slug}/page/{page_no + 1}/"
+        else:
+            assert older is None
+    assert seen == len(site.category_entries(slug))
+    assert get(server_v1, f"/category/{slug}/page/{n_pages + 1}/")[0] == 404
+    # a post filed under two categories is listed under both, at one URL
+    story = next(s for s in site.stories if len(s.v1.categories) == 2)
+    other = story.v1.extra_categories[0]
+    assert any(e.story is story and e.path == story.path for e in site.category_entries(other))
+    assert all(t.endswith("/") for t in site.transient_failures if t.startswith("/category/"))
+
+
+def test_main_serves_variant_1():
+    proc = subprocess.Popen([sys.executable, "-m", "tests.replica", "--stories", "20", "--variant", "1"],
+                            cwd=ROOT, stdout=subprocess.PIPE, text=True)
+    try:
+        line = proc.stdout.readline()
+        match = re.fullmatch(r"Replica of the archive serving at http://127\.0\.0\.1:(\d+)/\n", line)
+        assert match
+        conn = http.client.HTTPConnection("127.0.0.1", int(match.group(1)), timeout=5)
+        conn.request("GET", "/")
+        body = conn.getresponse().read().decode("utf-8")
+        conn.close()
+        assert "et_pb_slider" in body and 'class="sub-menu"' in body
+    finally:
+        proc.terminate()
+        proc.wait(timeout=5)

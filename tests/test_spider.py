@@ -15,7 +15,8 @@ BASE = "http://archive.test"
 
 @pytest.fixture
 def spider(tmp_path):
-    crawler = get_crawler(ArchiveSpider, settings_dict={"ARCHIVE_STATE": str(tmp_path / "state.sqlite3")})
+    crawler = get_crawler(ArchiveSpider, settings_dict={"ARCHIVE_STATE": str(tmp_path / "state.sqlite3"),
+                                                        "ARCHIVE_OUTPUT": str(tmp_path / "archive.jsonl")})
     crawler.stats.open_spider()
     return ArchiveSpider.from_crawler(crawler, base_url=BASE)
 

@@ -1,33 +1,76 @@
-"""``scrapy crawl`` with the archive spider's arguments and state lock checked up front.
+"""``scrapy crawl`` with the archive's checks before and after the run.
 
-Bad arguments, or a crawl already running on the same state, end the command
-at once with one clear line instead of a traceback from inside the engine.
+Before: bad spider arguments, an output or state that cannot be written (full or
+read-only disk), or a crawl already running on the same state end the command at
+once with one clear line instead of a traceback from inside the engine. After: a
+run stopped by a storage error exits non-zero.
 """
 
 from __future__ import annotations
 
+import os
+import sqlite3
 import sys
+from pathlib import Path
 
 from scrapy.commands.crawl import Command as ScrapyCrawlCommand
 from scrapy.exceptions import UsageError
 
 from archive_crawler.extensions import CrawlAlreadyRunning, RunLock
 
+FAILED_REASONS = {"storage_error"}
+
 
 class Command(ScrapyCrawlCommand):
     def run(self, args, opts):
-        if len(args) == 1 and self.crawler_process is not None:
-            spider_class = self.crawler_process.spider_loader.load(args[0])
-            check = getattr(spider_class, "check_arguments", None)
-            if check is not None:
-                try:
-                    check(**opts.spargs)
-                except ValueError as error:
-                    raise UsageError(f"bad argument: {error}", print_help=False) from None
-                try:
-                    RunLock(self.settings["ARCHIVE_STATE"]).probe()
-                except CrawlAlreadyRunning as error:
-                    print(f"Error: {error}", file=sys.stderr)
-                    self.exitcode = 1
-                    return
-        super().run(args, opts)
+        if len(args) != 1 or self.crawler_process is None:
+            return super().run(args, opts)
+        spider_class = self.crawler_process.spider_loader.load(args[0])
+        if hasattr(spider_class, "check_arguments"):
+            try:
+                spider_class.check_arguments(**opts.spargs)
+            except ValueError as error:
+                raise UsageError(f"bad argument: {error}", print_help=False) from None
+            problem = self.storage_problem()
+            if problem:
+                print(f"Error: {problem}", file=sys.stderr)
+                self.exitcode = 1
+                return None
+        crawler = self._create_crawler(args[0])
+        self.crawler_process.crawl(crawler, **opts.spargs)
+        self.crawler_process.start()
+        reason = crawler.stats.get_value("finish_reason") if getattr(crawler, "stats", None) else None
+        if self.crawler_process.bootstrap_failed or reason in FAILED_REASONS:
+            self.exitcode = 1
+        return None
+
+    def storage_problem(self) -> str | None:
+        """Why the output or the state cannot be written, or None. Existing files are left as they are."""
+        output = Path(self.settings["ARCHIVE_OUTPUT"])
+        state = Path(self.settings["ARCHIVE_STATE"])
+        try:
+            output.parent.mkdir(parents=True, exist_ok=True)
+            os.close(os.open(output, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644))
+        except OSError as error:
+            return f"cannot write the output {error.filename or output}: {error.strerror or error}"
+        try:
+            state.parent.mkdir(parents=True, exist_ok=True)
+            RunLock(state).probe()
+        except CrawlAlreadyRunning as error:
+            return str(error)
+        except OSError as error:
+            return f"cannot write the state's lock {error.filename or state}: {error.strerror or error}"
+        try:
+            connection = sqlite3.connect(state)
+            try:
+                connection.execute("PRAGMA journal_mode=WAL")
+                connection.execute("BEGIN IMMEDIATE")
+                connection.execute("CREATE TABLE IF NOT EXISTS ledger (name TEXT PRIMARY KEY, value TEXT)")
+                connection.execute("COMMIT")
+            finally:
+                connection.close()
+        except OSError as error:
+            return f"cannot write the state {error.filename or state}: {error.strerror or error}"
+        except sqlite3.Error as error:
+            return f"cannot write the state {state}: {error}"
+        return None

@@ -8,11 +8,10 @@ from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
 import scrapy
-from scrapy.exceptions import IgnoreRequest
 from scrapy.http import TextResponse
-from scrapy.spidermiddlewares.httperror import HttpError
 
 from archive_crawler import site
+from archive_crawler.checks import HTML_TYPES, content_type, failure_reason, page_problem, repair_charset
 from archive_crawler.extract import (
     all_texts,
     body_paragraphs,
@@ -29,6 +28,7 @@ from archive_crawler.incremental import DateWindow, IncrementalCrawl
 from archive_crawler.loaders import ArticleLoader
 from archive_crawler.middlewares import fetched_at
 from archive_crawler.processors import clean_text, count_words, parse_dateline, parse_media_id, parse_published
+from archive_crawler.rejects import RejectsLog
 
 logger = logging.getLogger(__name__)
 
@@ -74,6 +74,8 @@ class ArchiveSpider(scrapy.Spider):
         self.netloc = urlsplit(self.base_url).netloc.lower()
         self.allowed_domains = [urlsplit(self.base_url).hostname]
         self.categories: dict[str, str] = {}  # slug -> display name
+        self.listing_trail: dict[str, set[str]] = {}  # slug -> listing pages read, to spot loops
+        self.empty_pages: dict[str, int] = {}  # slug -> empty listing pages in a row
 
     @classmethod
     def check_arguments(cls, **arguments) -> None:
@@ -86,7 +88,12 @@ class ArchiveSpider(scrapy.Spider):
         if spider.replay:
             spider.configure_replay(crawler.settings)
         spider.ledger = IncrementalCrawl(crawler, full=spider.full, window=spider.window, enabled=not spider.replay)
+        spider.max_listing_pages = crawler.settings.getint("ARCHIVE_MAX_LISTING_PAGES", 5000)
         return spider
+
+    @property
+    def rejects(self) -> RejectsLog:
+        return RejectsLog.for_crawler(self.crawler)
 
     def configure_replay(self, settings) -> None:
         """Serve every page from the cache (or WARC files), and never from the network."""
@@ -153,13 +160,16 @@ class ArchiveSpider(scrapy.Spider):
         )
 
     def parse_listing(self, response, slug: str, page: int):
-        if not isinstance(response, TextResponse):
-            self.crawler.stats.inc_value("archive/listing/not_html")
+        if not isinstance(response, TextResponse) or content_type(response) not in ("", *HTML_TYPES):
+            self.rejects.reject(response.url, "not_html", response.status, "listing")
             return
+        response = self.checked_charset(response)
         self.crawler.stats.inc_value("archive/listing/pages")
+        self.listing_trail.setdefault(slug, set()).add(site.url_key(response.url))
         for slug_found, url in self.read_menu(response).items():
             yield self.listing_request(url, slug_found)
         entries = self.listing_entries(response)
+        self.empty_pages[slug] = 0 if entries else self.empty_pages.get(slug, 0) + 1
         if not entries:
             self.crawler.stats.inc_value("archive/listing/empty")
             logger.info("Listing page %s holds no entries", response.url)
@@ -178,7 +188,11 @@ class ArchiveSpider(scrapy.Spider):
                 yield self.article_request(url, listing)
         older = first_text(response, site.OLDER_ENTRIES)
         next_url = self.on_site(response.urljoin(older)) if older else None
-        if not next_url or next_url == response.url:
+        trap = self.pagination_trap(slug, page, next_url) if next_url else None
+        if trap:
+            self.crawler.stats.inc_value(f"archive/listing/trap/{trap}")
+            logger.warning("Stopped paging %s at %s: pagination %s", slug, response.url, trap.replace("_", " "))
+        elif not next_url:
             self.ledger.category_walked(slug, self.categories.get(slug))
         elif dates and all(self.window.older_than_since(day) for day in dates):
             logger.info("Stopped paging %s at page %d: listings older than %s", slug, page, self.window.since)
@@ -187,6 +201,19 @@ class ArchiveSpider(scrapy.Spider):
             logger.info("Stopped paging %s at page %d: nothing new past it", slug, page)
         else:
             yield self.listing_request(next_url, slug, page + 1)
+
+    def pagination_trap(self, slug: str, page: int, next_url: str) -> str | None:
+        """Why following "Older Entries" would go round in circles, or None."""
+        if site.url_key(next_url) in self.listing_trail.get(slug, ()):
+            return "loop"
+        number = site.listing_page_number(next_url)
+        if number is not None and number <= page:
+            return "backwards"
+        if self.empty_pages.get(slug, 0) >= 2:
+            return "empty_chain"
+        if page >= self.max_listing_pages:
+            return "too_deep"
+        return None
 
     def listing_failed(self, failure):
         self.count_failure(failure, "listing")
@@ -209,7 +236,8 @@ class ArchiveSpider(scrapy.Spider):
             "title": first_text(entry, site.LISTING_TITLE),
             "authors": first_text(entry, site.POST_META_AUTHOR),
             "published": first_text(entry, site.POST_META_DATE),
-            "category": first_text(entry, site.POST_META_CATEGORY) or listing_category,
+            "category": self.link_category(entry.css(site.POST_META_CATEGORY[1]), target or "")
+            or listing_category,
         }
         return target, listing
 
@@ -240,10 +268,12 @@ class ArchiveSpider(scrapy.Spider):
     # -- articles -----------------------------------------------------------------------
 
     def parse_article(self, response, listing: dict):
-        if not isinstance(response, TextResponse):
-            self.crawler.stats.inc_value("archive/article/not_html")
-            logger.warning("Not an HTML page: %s (%s)", response.url, response.headers.get("Content-Type"))
+        problem = page_problem(response)
+        if problem:
+            self.rejects.reject(response.url, problem, response.status)
+            self.ledger.link_failed(response.meta.get("archive_link"))
             return
+        response = self.checked_charset(response)
         root = first_match(response, site.ARTICLE_ROOT) or response
         content = first_match(root, site.ARTICLE_CONTENT) or root
         blocks = text_blocks(content)
@@ -272,8 +302,9 @@ class ArchiveSpider(scrapy.Spider):
             json_ld_names(structured.get("author")), listing.get("authors"),
         )
         loader.add_fallbacks(
-            "category", self.page_category(root, response.url), first_text(response, site.SECTION_META),
-            json_ld_text(structured.get("articleSection")), listing.get("category"),
+            "category", self.link_category(root.css(site.POST_META_CATEGORY[1]), response.url),
+            self.named_category(response.css(site.SECTION_META[0]).getall(), response.url),
+            self.named_category(structured.get("articleSection"), response.url), listing.get("category"),
             self.categories.get(site.article_category_slug(response.url) or ""),
         )
         loader.add_fallbacks("tags", self.tags(root), all_texts(response, site.TAG_META[0]))
@@ -291,9 +322,16 @@ class ArchiveSpider(scrapy.Spider):
             return
         yield item
 
+    def checked_charset(self, response):
+        repaired = repair_charset(response)
+        if repaired is not response:
+            self.crawler.stats.inc_value("archive/charset/repaired")
+            logger.info("Read %s as UTF-8: it was declared %s", response.url, response.encoding)
+        return repaired
+
     def article_failed(self, failure):
-        self.count_failure(failure, "article")
-        self.ledger.link_failed(failure.request.meta.get("archive_link"))
+        reason = self.count_failure(failure, "article")
+        self.ledger.link_failed(failure.request.meta.get("archive_link"), gone=reason in ("http_404", "http_410"))
 
     @staticmethod
     def media_id(blocks: list[str], root) -> int | None:
@@ -308,35 +346,41 @@ class ArchiveSpider(scrapy.Spider):
         url = response.urljoin(canonical) if canonical else response.url
         return site.strip_query(url)
 
-    @staticmethod
-    def page_category(root, url: str) -> str | None:
-        """The category link of the post meta; with several, the one the URL names."""
-        links = root.css(site.POST_META_CATEGORY[1])
+    def link_category(self, links, url: str) -> str | None:
+        """Of a post meta's category links, the one whose slug the article URL names, else the first."""
         slug = site.article_category_slug(url)
         for link in links:
             if slug and site.category_slug(link.attrib.get("href", "")) == slug:
                 return clean_text(text_of(link))
-        return clean_text(text_of(links[0])) if links else None
+        return self.named_category([text_of(link) for link in links], url)
+
+    def named_category(self, names, url: str) -> str | None:
+        """Of several category names, the one the article URL names, else the first."""
+        names = [name for name in map(clean_text, names if isinstance(names, list) else [names])
+                 if isinstance(name, str) and name]
+        wanted = self.categories.get(site.article_category_slug(url) or "")
+        return wanted if wanted in names else (names[0] if names else None)
 
     @staticmethod
     def tags(root) -> list[str]:
+        """The post's tag links (rel="tag"); without any, links to tag pages outside the text."""
+        outside_sidebar = "not(ancestor::*[@id='sidebar' or contains(@class, 'widget') or contains(@class, 'tagcloud')])"
         links = root.xpath(
-            ".//a[(contains(concat(' ', normalize-space(@rel), ' '), ' tag ') or contains(@href, '/tag/'))"
-            " and not(contains(@rel, 'category'))"
-            " and not(ancestor::*[@id='sidebar' or contains(@class, 'widget') or contains(@class, 'tagcloud')])]"
+            ".//a[contains(concat(' ', normalize-space(@rel), ' '), ' tag ') and not(contains(@rel, 'category'))"
+            f" and {outside_sidebar}]"
+        ) or root.xpath(
+            f".//a[contains(@href, '/tag/') and {outside_sidebar}"
+            " and not(ancestor::p[ancestor::*[contains(@class, 'entry-content')]])]"
         )
         return [name for link in links if (name := clean_text(text_of(link)))]
 
     # -- failures -----------------------------------------------------------------------
 
-    def count_failure(self, failure, kind: str) -> None:
-        request = failure.request
-        if failure.check(HttpError):
-            reason = f"http_{failure.value.response.status}"
-        elif failure.check(IgnoreRequest):
-            reason = "ignored"
+    def count_failure(self, failure, kind: str) -> str:
+        reason, status = failure_reason(failure)
+        if reason == "robots_disallowed":
+            self.crawler.stats.inc_value("archive/skipped/robots_disallowed")
+            logger.debug("robots.txt forbids %s", failure.request.url)
         else:
-            reason = failure.type.__name__
-        self.crawler.stats.inc_value(f"archive/failed/{kind}/{reason}")
-        level = logging.DEBUG if reason == "ignored" else logging.WARNING
-        logger.log(level, "Gave up on %s page %s: %s", kind, request.url, reason)
+            self.rejects.reject(failure.request.url, reason, status, kind)
+        return reason

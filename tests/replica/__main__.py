@@ -1,4 +1,4 @@
-"""python -m tests.replica [--stories N] [--seed S] [--port P]: serve until Ctrl-C."""
+"""python -m tests.replica [--stories N] [--seed S] [--variant V] [--port P]: serve until Ctrl-C."""
 import argparse
 import threading
 
@@ -9,9 +9,11 @@ def main() -> None:
     parser = argparse.ArgumentParser(prog="python -m tests.replica", description=__doc__)
     parser.add_argument("--stories", type=int, default=120)
     parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--variant", type=int, default=0, choices=(0, 1),
+                        help="markup choices: 0 the original, 1 the alternative (tests/replica/variant1.py)")
     parser.add_argument("--port", type=int, default=0)
     args = parser.parse_args()
-    server = ReplicaServer(build_site(args.stories, args.seed), port=args.port).start()
+    server = ReplicaServer(build_site(args.stories, args.seed, args.variant), port=args.port).start()
     print(f"Replica of the archive serving at {server.base_url}/", flush=True)
     try:
         threading.Event().wait()

@@ -9,19 +9,22 @@ from .model import Copy, Entry, PageMeta, Story
 from .quirks import plan_quirks
 from .records import expected_record
 from .textgen import choose_dateline, make_body, make_image, make_title, slugify, story_context
+from .variant1 import apply_variant1
 
 PER_PAGE = 10
 MEDIA_ID_RANGE = (55283781, 55385310)
 FIRST_DAY = datetime(2005, 1, 3)
 LAST_DAY = datetime(2017, 10, 31)
 OFFSETS = [timezone.utc, timezone(timedelta(hours=3))]
+VARIANTS = (0, 1)
 
 
 class Site:
     """The replica's content: stories, duplicates, dead entries and planned faults."""
 
-    def __init__(self, seed: int):
+    def __init__(self, seed: int, variant: int = 0):
         self.seed = seed
+        self.variant = variant
         self.categories: dict[str, str] = dict(W.CATEGORIES)
         self.stories: list[Story] = []
         self.copies: list[Copy] = []
@@ -51,6 +54,9 @@ class Site:
                      s.full_in_listing) for s in self.stories + self.ghosts]
         out += [Entry(c.story, c.post_id, c.path, c.category, "plain",
                       "article" if c.story.image else "", False) for c in self.copies]
+        if self.variant == 1:   # a post filed under two categories is listed under both
+            out += [Entry(s, s.post_id, s.path, cat, "plain", s.image_link, False)
+                    for s in self.stories if s.v1 for cat in s.v1.extra_categories]
         return sorted(out, key=lambda e: e.sort_key, reverse=True)
 
     def category_entries(self, slug: str) -> list[Entry]:
@@ -96,6 +102,8 @@ class Site:
             self.stories.append(story)
             added.append(story)
             next_id += rng.randint(3, 30)
+        if self.variant == 1:
+            apply_variant1(self, added)
         return added
 
     def _max_post_id(self) -> int:
@@ -222,10 +230,16 @@ def _dates(n: int, rng) -> list[datetime]:
     return sorted(out, key=lambda d: d.timestamp())
 
 
-def build_site(n_stories: int = 120, seed: int = 7) -> Site:
-    """Build the whole replica deterministically from ``seed``."""
+def build_site(n_stories: int = 120, seed: int = 7, variant: int = 0) -> Site:
+    """Build the whole replica deterministically from ``seed``.
+
+    ``variant`` picks a set of markup choices: 0 the original one, 1 the alternative
+    described in :mod:`tests.replica.variant1` (same stories, different HTML).
+    """
+    if variant not in VARIANTS:
+        raise ValueError(f"unknown variant {variant!r}; known: {VARIANTS}")
     rng = random.Random(seed)
-    site = Site(seed)
+    site = Site(seed, variant)
     categories = _category_plan(n_stories, rng)
     dates = _dates(n_stories + 1, rng)
     ghost_index = rng.randrange(len(dates) // 4, len(dates) * 3 // 4)
@@ -240,4 +254,6 @@ def build_site(n_stories: int = 120, seed: int = 7) -> Site:
             continue
         site.stories.append(site._make_story(rng, next(cats, "opinion"), when, post_id))
     plan_quirks(site, rng)
+    if variant == 1:
+        apply_variant1(site)
     return site

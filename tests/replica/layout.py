@@ -1,7 +1,7 @@
 """Page chrome of the Divi theme: <head>, header and menus, sidebar, footer."""
 from __future__ import annotations
 
-from .markup import attr, escape, story_rng, title_html
+from .markup import attr, escape, story_rng, title_html, title_html_v1
 
 SITE_NAME = "ASHARQ AL-AWSAT English Archive 2005 -2017"
 LOGO_TEXT = "Middle-east Arab News Opinion | Asharq Al-awsat"
@@ -51,6 +51,8 @@ def _menu_item(item_id: int, href: str, text: str, kind: str = "taxonomy menu-it
 
 def header(site, base: str) -> str:
     """Top bar with the logo text, desktop menu, search form and mobile menu stub."""
+    if site.variant == 1:
+        return _header_top(base, _menu_v1(site, base))
     items = [_menu_item(10, f"{base}/", "Home", "custom menu-item-object-custom menu-item-home")]
     for i, slug in enumerate(MAIN_MENU):
         trail = "/" if slug == "features" else ""   # one menu link has a trailing slash
@@ -65,6 +67,42 @@ def header(site, base: str) -> str:
                  'menu-item-object-custom menu-item-has-children menu-item-39"><a href="#">More</a>'
                  '\n\t<ul class="sub-menu">\n\t\t' + "\n\t\t".join(sub) + "\n\t</ul>\n</li>")
     menu = "\n".join(items)
+    return _header_top(base, menu)
+
+
+# Variant 1: category links end with a slash and sit in sub-menus of "News" and "Opinion".
+MENU_V1 = [("News", ["news-middle-east", "business", "sports"]), (None, ["features", "interviews"]),
+           ("Opinion", ["opinion", "majalla-blogs"])]
+
+
+def _parent_item(item_id: int, text: str, href: str, children: list[str]) -> str:
+    return (f'<li id="menu-item-{item_id}" class="menu-item menu-item-type-custom '
+            f'menu-item-object-custom menu-item-has-children menu-item-{item_id}"><a href="{href}">{text}</a>'
+            '\n\t<ul class="sub-menu">\n\t\t' + "\n\t\t".join(children) + "\n\t</ul>\n</li>")
+
+
+def _menu_v1(site, base: str) -> str:
+    items = [_menu_item(110, f"{base}/", "Home", "custom menu-item-object-custom menu-item-home")]
+    item_id = 120
+    for parent, slugs in MENU_V1:
+        links = []
+        for slug in slugs:
+            links.append(_menu_item(item_id, f"{base}/category/{slug}/", site.categories[slug]))
+            item_id += 1
+        if parent is None:
+            items.extend(links)
+        else:
+            items.append(_parent_item(item_id, parent, "#", links))
+            item_id += 1
+    more = [_menu_item(150, f"{base}/about-us/", "About", "post_type menu-item-object-page"),
+            _menu_item(151, "https://english.aawsat.com/", "Asharq Al-Awsat Today",
+                       "custom menu-item-object-custom"),
+            _menu_item(152, f"{base}/members/login", "Members", "custom menu-item-object-custom")]
+    items.append(_parent_item(149, "More", "#", more))
+    return "\n".join(items)
+
+
+def _header_top(base: str, menu: str) -> str:
     return f"""<div id="page-container">
 \t<div id="top-header">
 \t\t<div class="container clearfix">
@@ -106,11 +144,14 @@ def header(site, base: str) -> str:
 
 def sidebar(site, base: str) -> str:
     """Recent posts, categories and tag cloud widgets (links only, no post meta)."""
+    v1 = site.variant == 1
+    titles = title_html_v1 if v1 else title_html
+    trail = "/" if v1 else ""
     recent = "\n".join(
-        f'\t\t\t\t<li>\n\t\t\t\t<a href="{base}{s.path}">{title_html(s, story_rng(s, "side"))}</a>\n\t\t\t\t</li>'
+        f'\t\t\t\t<li>\n\t\t\t\t<a href="{base}{s.path}">{titles(s, story_rng(s, "side"))}</a>\n\t\t\t\t</li>'
         for s in site.newest(5))
     cats = "\n".join(
-        f'\t<li class="cat-item cat-item-{3 + i}"><a href="{base}/category/{slug}" >{name}</a>\n</li>'
+        f'\t<li class="cat-item cat-item-{3 + i}"><a href="{base}/category/{slug}{trail}" >{name}</a>\n</li>'
         for i, (slug, name) in enumerate(sorted(site.categories.items(), key=lambda kv: kv[1])))
     counts: dict[str, int] = {}
     names: dict[str, str] = {}
@@ -119,7 +160,7 @@ def sidebar(site, base: str) -> str:
             counts[slug] = counts.get(slug, 0) + 1
             names[slug] = name
     cloud = "\n".join(
-        f'<a href="{base}/tag/{slug}" class="tag-cloud-link tag-link-{60 + i} tag-link-position-{i + 1}" '
+        f'<a href="{base}/tag/{slug}{trail}" class="tag-cloud-link tag-link-{60 + i} tag-link-position-{i + 1}" '
         f'style="font-size: {8 + min(counts[slug], 14)}pt;" aria-label="{names[slug]} ({counts[slug]} items)">'
         f'{names[slug]}</a>' for i, slug in enumerate(sorted(counts)))
     return f"""\t\t\t\t<div id="sidebar">

@@ -178,3 +178,19 @@ def excerpt(story: Story, limit: int = 270) -> str:
     if len(text) > limit:
         text = text[:limit].rsplit(" ", 1)[0] + "..."
     return escape(text, story.old)
+
+
+def title_html_v1(story: Story, rng, odd: bool = True) -> str:
+    """Variant 1: the title as WordPress's esc_html/wptexturize write it (``&#8217;``,
+    ``&#8211;``, ``&#039;``, ``&quot;``); 2005-2008 items keep variant 0's '&#34' forms."""
+    if story.double_escape or story.old:
+        return title_html(story, rng, odd)
+    special = {"'": "&#039;", '"': "&quot;", "&": "&amp;", "<": "&lt;", ">": "&gt;"}
+    words = []
+    for word in story.title.split(" "):
+        words.append("".join(f"&#{ord(ch)};" if ch in NUMERIC else special.get(ch, ch)
+                             for ch in word))
+    gaps = [" "] * (len(words) - 1)
+    if odd and len(words) > 2 and rng.random() < 0.15:
+        gaps[rng.randrange(len(gaps))] = rng.choice(["&nbsp;", " \u200b"])
+    return words[0] + "".join(g + w for g, w in zip(gaps, words[1:]))

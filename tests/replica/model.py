@@ -67,6 +67,7 @@ class Story:
     attachment_id: int = 0
     dead: bool = False            # listed but the URL answers 404 (not a record)
     is_new: bool = False          # added by Site.add_new_stories
+    v1: object = None             # variant-1 markup choices (variant1.V1), None in variant 0
 
     @property
     def path(self) -> str:

@@ -15,7 +15,9 @@ def expected_record(story: Story, copies: list[Copy], base: str) -> dict:
     url = base + story.path
     accepted = [url] + [base + c.path for c in copies if not c.canonical_to_original]
     if story.meta.gives_time:
-        published = story.published.isoformat()
+        # variant 1 may state the time in UTC: the same instant, written as the page has it
+        shown = story.v1.shown_time(story.published) if story.v1 else story.published
+        published = shown.isoformat()
     else:
         published = story.published.date().isoformat()
     body = "\n\n".join(story.body)

@@ -3,10 +3,10 @@ from __future__ import annotations
 
 from email.utils import format_datetime
 
-from . import layout
+from . import layout, render, render_v1
 from .markup import escape
 from .model import Entry, Story
-from .render import article_page, attachment_page, home_page, listing_page
+from .render import attachment_page
 
 Page = tuple[int, list[tuple[str, str]], bytes]
 HTML = "text/html; charset=UTF-8"
@@ -56,11 +56,20 @@ def _add_listing(pages: dict, site, base: str, root: str, name: str, body_class:
                  entries: list[Entry]) -> None:
     """All pages of one archive listing, plus the redirects WordPress answers around it."""
     n_pages = max(1, -(-len(entries) // PER_PAGE))
+    if site.variant == 1:   # listing URLs end with a slash; the other form redirects to it
+        for page_no in range(1, n_pages + 1):
+            chunk = entries[(page_no - 1) * PER_PAGE: page_no * PER_PAGE]
+            path = root if page_no == 1 else f"{root}/page/{page_no}"
+            pages[path + "/"] = html_page(render_v1.listing_page(
+                site, base, root, name, body_class, chunk, page_no, n_pages))
+            pages[path] = redirect(f"{base}{path}/")
+        pages[f"{root}/page/1"] = pages[f"{root}/page/1/"] = redirect(f"{base}{root}/")
+        return
     for page_no in range(1, n_pages + 1):
         chunk = entries[(page_no - 1) * PER_PAGE: page_no * PER_PAGE]
         path = root if page_no == 1 else f"{root}/page/{page_no}"
-        pages[path] = html_page(listing_page(site, base, root, name, body_class, chunk,
-                                             page_no, n_pages))
+        pages[path] = html_page(render.listing_page(site, base, root, name, body_class, chunk,
+                                                    page_no, n_pages))
         pages[path + "/"] = redirect(base + path)
     pages[f"{root}/page/1"] = redirect(base + root)
 
@@ -99,6 +108,7 @@ def _add_article(pages: dict, site, base: str, story: Story, path: str, post_id:
                  canonical: str | None) -> None:
     """The article at ``path``, the same page at ``path/``, and its shortlink."""
     link = ("Link", f"<{base}/?p={post_id}>; rel=shortlink")
+    article_page = render_v1.article_page if site.variant == 1 else render.article_page
     page = html_page(article_page(site, base, story, path, post_id, canonical), extra=(link,))
     pages[path] = page
     pages[path + "/"] = page
@@ -108,7 +118,7 @@ def _add_article(pages: dict, site, base: str, story: Story, path: str, post_id:
 def render_site(site, base: str) -> tuple[dict[str, Page], Page]:
     """Return (pages by request target, the 404 page)."""
     pages: dict[str, Page] = {
-        "/": html_page(home_page(site, base)),
+        "/": html_page((render_v1 if site.variant == 1 else render).home_page(site, base)),
         "/robots.txt": (200, [("Content-Type", "text/plain; charset=utf-8")],
                         robots_txt(site, base).encode()),
         "/about-us": html_page(layout.plain_page(site, base, "About Us", [
@@ -120,6 +130,8 @@ def render_site(site, base: str) -> tuple[dict[str, Page], Page]:
     feed = (200, [("Content-Type", "application/rss+xml; charset=UTF-8")],
             rss_feed(site, base).encode("utf-8"))
     pages["/rss"] = pages["/feed/"] = feed
+    if site.variant == 1:
+        pages["/about-us/"] = pages["/about-us"]
     _add_listings(pages, site, base)
     _add_articles(pages, site, base)
     return pages, html_page(layout.not_found(site, base), 404)
