@@ -13,7 +13,10 @@ from dataclasses import dataclass
 from datetime import date
 
 from scrapy import signals
+from itemadapter import ItemAdapter
+
 from archive_crawler.pipelines import DuplicateStory
+from archive_crawler.site import url_key
 from archive_crawler.state import ArchiveState
 
 logger = logging.getLogger(__name__)
@@ -125,14 +128,17 @@ class IncrementalCrawl:
             self.state.mark_link(link_key, "gone" if gone else "failed")
 
     def item_scraped(self, item, response, spider) -> None:
-        self._settle(response, "done")
+        self._settle(response, "done", item)
 
     def item_dropped(self, item, response, exception, spider) -> None:
         # A duplicate settles its link; a record rejected as incomplete is tried again.
-        self._settle(response, "done" if isinstance(exception, DuplicateStory) else "failed")
+        self._settle(response, "done" if isinstance(exception, DuplicateStory) else "failed", item)
 
-    def _settle(self, response, status: str) -> None:
+    def _settle(self, response, status: str, item) -> None:
         request = getattr(response, "request", None)
         link_key = request.meta.get("archive_link") if request is not None else None
-        if self.state is not None and link_key:
-            self.state.mark_link(link_key, status)
+        if self.state is None or not link_key:
+            return
+        adapter = ItemAdapter(item)
+        story = (adapter.get("media_id"), url_key(adapter["url"])) if adapter.get("url") else None
+        self.state.mark_link(link_key, status, story if status == "done" else None)

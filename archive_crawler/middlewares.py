@@ -2,7 +2,14 @@
 
 from __future__ import annotations
 
+import asyncio
+import logging
 from datetime import datetime, timezone
+from email.utils import parsedate_to_datetime
+
+from scrapy.downloadermiddlewares.retry import RetryMiddleware
+
+logger = logging.getLogger(__name__)
 
 FETCHED_AT_HEADER = b"X-Archive-Fetched-At"
 
@@ -25,3 +32,43 @@ def fetched_at(response) -> str:
     if value:
         return value.decode("ascii", "replace")
     return datetime.now(timezone.utc).isoformat(timespec="microseconds")
+
+
+class RetryAfterMiddleware(RetryMiddleware):
+    """Scrapy's retries, waiting as long as a 429 or 503 answer's ``Retry-After`` asks.
+
+    The wait is capped by ``ARCHIVE_RETRY_AFTER_MAX`` seconds, so a site asking for
+    hours cannot stall the crawl; past the retries the page is given up as usual.
+    """
+
+    def __init__(self, settings):
+        super().__init__(settings)
+        self.max_wait = settings.getfloat("ARCHIVE_RETRY_AFTER_MAX", 120.0)
+
+    async def process_response(self, request, response):
+        wait = retry_after_seconds(response) if response.status in (429, 503) else None
+        retried = super().process_response(request, response)
+        if wait is not None and retried is not response:
+            wait = min(wait, self.max_wait)
+            self.crawler.stats.inc_value("archive/retry_after/honoured")
+            logger.info("%s answered %d: waiting %.1f s (Retry-After) before retrying", request.url,
+                        response.status, wait)
+            await asyncio.sleep(wait)
+        return retried
+
+
+def retry_after_seconds(response) -> float | None:
+    """The wait a Retry-After header asks for, in seconds (delta-seconds or an HTTP date)."""
+    value = response.headers.get(b"Retry-After")
+    if not value:
+        return None
+    text = value.decode("latin-1").strip()
+    if text.isdigit():
+        return float(text)
+    try:
+        moment = parsedate_to_datetime(text)
+    except (TypeError, ValueError):
+        return None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=timezone.utc)
+    return max(0.0, (moment - datetime.now(timezone.utc)).total_seconds())

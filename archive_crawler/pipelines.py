@@ -131,12 +131,13 @@ class JsonLinesWriterPipeline:
         known = self.state.output_size()
         if known is None and size == 0:
             return
-        if known is None or known > size:
+        shrunk = known is None or known > size
+        if shrunk:
             if self.state.story_count():
                 logger.warning("%s no longer holds every story the state lists: relearning them from it", self.path)
             self.state.forget_stories()
             known = 0
-        if known == size:
+        if known == size and not shrunk:
             return
         recorded = 0
         with open(self.path, "rb") as handle:
@@ -154,6 +155,11 @@ class JsonLinesWriterPipeline:
         self.state.record_output_size(size)
         self.stats.set_value("archive/output/reconciled", recorded)
         logger.info("Recorded %d stories found in %s but not yet in the state", recorded, self.path)
+        if shrunk:
+            reopened = self.state.reopen_orphan_links()
+            if reopened:
+                self.stats.set_value("archive/output/links_reopened", reopened)
+                logger.warning("%d stories the output lost will be fetched again", reopened)
 
     def close_spider(self):
         if self.replay and not self.stopping:

@@ -27,6 +27,7 @@ DOWNLOAD_WARNSIZE = 2 * 1024 * 1024
 RETRY_ENABLED = True
 RETRY_TIMES = 3
 RETRY_HTTP_CODES = [500, 502, 503, 504, 522, 524, 408, 429]
+ARCHIVE_RETRY_AFTER_MAX = 120  # seconds: the longest Retry-After wait honoured
 COOKIES_ENABLED = False
 TELNETCONSOLE_ENABLED = False
 REDIRECT_MAX_TIMES = 5
@@ -51,6 +52,8 @@ ARCHIVE_REPLAY = False
 ARCHIVE_REPLAY_WARC = None
 
 DOWNLOADER_MIDDLEWARES = {
+    "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
+    "archive_crawler.middlewares.RetryAfterMiddleware": 550,
     # Nearest the network last: stamp the fetch time, then record WARC, then cache.
     "archive_crawler.warc.WarcReplayMiddleware": 905,
     "archive_crawler.warc.WarcWriterMiddleware": 940,

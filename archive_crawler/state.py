@@ -37,6 +37,8 @@ CREATE TABLE IF NOT EXISTS links (
     status TEXT NOT NULL,
     attempts INTEGER NOT NULL DEFAULT 0,
     listing TEXT,
+    story_media_id INTEGER,
+    story_url_key TEXT,
     updated_at TEXT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS links_status ON links (status);
@@ -132,6 +134,15 @@ class ArchiveState:
             self.connection.execute("DELETE FROM stories")
             self._set("output_size", "0")
 
+    def reopen_orphan_links(self) -> int:
+        """Links marked done whose story the output no longer holds go back to pending."""
+        cursor = self.connection.execute(
+            "UPDATE links SET status = 'pending', attempts = 0 WHERE status = 'done' AND NOT EXISTS ("
+            " SELECT 1 FROM stories WHERE stories.url_key = links.story_url_key"
+            " OR (links.story_media_id IS NOT NULL AND stories.media_id = links.story_media_id))"
+        )
+        return cursor.rowcount
+
     def story_count(self) -> int:
         return self._one("SELECT COUNT(*) FROM stories")[0]
 
@@ -149,12 +160,14 @@ class ArchiveState:
             (link_key, url, json.dumps(listing, ensure_ascii=False), now()),
         )
 
-    def mark_link(self, link_key: str, status: str) -> None:
-        """Set a link's status: done, failed, or gone (the site answered 404/410)."""
+    def mark_link(self, link_key: str, status: str, story: tuple[int | None, str] | None = None) -> None:
+        """Set a link's status: done (with the story it led to), failed, or gone (404/410)."""
         attempts = 1 if status in ("failed", "gone") else 0
+        media_id, story_key = story if story else (None, None)
         self.connection.execute(
-            "UPDATE links SET status = ?, attempts = attempts + ?, updated_at = ? WHERE link_key = ?",
-            (status, attempts, now(), link_key),
+            "UPDATE links SET status = ?, attempts = attempts + ?, story_media_id = ?, story_url_key = ?,"
+            " updated_at = ? WHERE link_key = ?",
+            (status, attempts, media_id, story_key, now(), link_key),
         )
 
     def unfinished_links(self, max_attempts: int) -> list[tuple[str, dict]]:
