@@ -8,7 +8,6 @@ from scrapy.exceptions import IgnoreRequest
 from scrapy.http import HtmlResponse, TextResponse
 from scrapy.spidermiddlewares.httperror import HttpError
 
-from archive_crawler import site
 
 HTML_TYPES = ("text/html", "application/xhtml+xml")
 SINGLE_BYTE_CHARSETS = {"iso-8859-1", "latin-1", "latin1", "windows-1252", "cp1252", "us-ascii", "ascii",
@@ -81,7 +80,7 @@ def repair_charset(response):
 
 
 def page_problem(response) -> str | None:
-    """Why a page linked as an article cannot give a story, or None when it looks like one."""
+    """Why a page linked as an article cannot give a story (cheap checks), or None."""
     kind = content_type(response)
     if not isinstance(response, TextResponse) or (kind and kind not in HTML_TYPES):
         return "not_html"
@@ -89,14 +88,16 @@ def page_problem(response) -> str | None:
         return "empty_page"
     if not re.search(rb"</html\s*>", response.body[-4096:], re.IGNORECASE):
         return "truncated"
-    body_classes = " ".join(response.css("body::attr(class)").getall()).split()
-    if "attachment" in body_classes or response.css("article.type-attachment, article.attachment"):
+    if "/attachment/" in response.url or b"type-attachment" in response.body:
         return "attachment_page"
-    if "/attachment/" in response.url:
+    body_classes = set(" ".join(response.xpath("//body/@class").getall()).split())
+    if "attachment" in body_classes:
         return "attachment_page"
-    if {"archive", "category", "tag", "author", "blog", "search"} & set(body_classes):
+    if {"archive", "category", "tag", "author", "blog", "search"} & body_classes:
         return "listing_page"
-    if not any(response.css(query) for query in site.ARTICLE_CONTENT):
-        entries = response.css("h2.entry-title")
-        return "listing_page" if len(entries) > 1 else "not_article"
     return None
+
+
+def missing_content_reason(response) -> str:
+    """For a page with no article text: a listing served at an article URL, or no article at all."""
+    return "listing_page" if len(response.css("h2.entry-title")) > 1 else "not_article"

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import re
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
@@ -11,29 +10,20 @@ import scrapy
 from scrapy.http import TextResponse
 
 from archive_crawler import site
-from archive_crawler.checks import HTML_TYPES, content_type, failure_reason, page_problem, repair_charset
-from archive_crawler.extract import (
-    all_texts,
-    body_paragraphs,
-    find_caption,
-    first_match,
-    first_text,
-    json_ld_article,
-    json_ld_names,
-    json_ld_text,
-    text_blocks,
-    text_of,
+from archive_crawler.checks import (
+    HTML_TYPES,
+    content_type,
+    failure_reason,
+    missing_content_reason,
+    page_problem,
+    repair_charset,
 )
 from archive_crawler.incremental import DateWindow, IncrementalCrawl
-from archive_crawler.loaders import ArticleLoader
-from archive_crawler.middlewares import fetched_at
-from archive_crawler.processors import clean_text, count_words, parse_dateline, parse_media_id, parse_published
+from archive_crawler.pages import ArchiveReader
+from archive_crawler.processors import parse_published
 from archive_crawler.rejects import RejectsLog
 
 logger = logging.getLogger(__name__)
-
-WIDGET_COUNT = re.compile(r"\s*\(\d+\)\s*$")
-
 
 def validate_base_url(value: str) -> str:
     parts = urlsplit(value.strip())
@@ -71,9 +61,9 @@ class ArchiveSpider(scrapy.Spider):
         if self.replay_warc and not Path(self.replay_warc).exists():
             raise ValueError(f"replay must be 1, 0, or a WARC file or folder; {replay!r} does not exist")
         self.window = DateWindow.parse(since, until)
-        self.netloc = urlsplit(self.base_url).netloc.lower()
         self.allowed_domains = [urlsplit(self.base_url).hostname]
-        self.categories: dict[str, str] = {}  # slug -> display name
+        self.reader = ArchiveReader(self.base_url)
+        self.categories = self.reader.categories  # slug -> display name, from the menus
         self.listing_trail: dict[str, set[str]] = {}  # slug -> listing pages read, to spot loops
         self.empty_pages: dict[str, int] = {}  # slug -> empty listing pages in a row
 
@@ -120,7 +110,7 @@ class ArchiveSpider(scrapy.Spider):
     # -- navigation -------------------------------------------------------------------
 
     def parse_home(self, response):
-        found = self.read_menu(response)
+        found = self.reader.read_menu(response, every_link=True)
         if not found:
             logger.warning("No category links in the menu of %s; using the known categories", response.url)
             self.crawler.stats.inc_value("archive/menu/fallback")
@@ -135,21 +125,6 @@ class ArchiveSpider(scrapy.Spider):
         self.categories.update(site.KNOWN_CATEGORIES)
         for slug in site.KNOWN_CATEGORIES:
             yield self.listing_request(f"{self.base_url}/category/{slug}", slug)
-
-    def read_menu(self, response) -> dict[str, str]:
-        """Category listing URLs found in the page's menus and widgets, newly seen ones only."""
-        found: dict[str, str] = {}
-        for query in site.MENU_LINKS:
-            for link in response.css(query.replace("::attr(href)", "")):
-                href = link.attrib.get("href")
-                url = self.on_site(response.urljoin(href)) if href else None
-                slug = site.category_slug(url) if url else None
-                if not slug or slug in self.categories:
-                    continue
-                name = WIDGET_COUNT.sub("", clean_text(text_of(link)) or "")
-                self.categories[slug] = name or site.KNOWN_CATEGORIES.get(slug) or slug.replace("-", " ").title()
-                found[slug] = site.strip_query(url)
-        return found
 
     def listing_request(self, url: str, slug: str, page: int = 1) -> scrapy.Request:
         return scrapy.Request(
@@ -166,17 +141,18 @@ class ArchiveSpider(scrapy.Spider):
         response = self.checked_charset(response)
         self.crawler.stats.inc_value("archive/listing/pages")
         self.listing_trail.setdefault(slug, set()).add(site.url_key(response.url))
-        for slug_found, url in self.read_menu(response).items():
+        for slug_found, url in self.reader.read_menu(response).items():
             yield self.listing_request(url, slug_found)
-        entries = self.listing_entries(response)
+        entries = self.reader.listing_entries(response, slug)
         self.empty_pages[slug] = 0 if entries else self.empty_pages.get(slug, 0) + 1
         if not entries:
             self.crawler.stats.inc_value("archive/listing/empty")
             logger.info("Listing page %s holds no entries", response.url)
         statuses, dates = [], []
-        for entry in entries:
-            url, listing = self.read_entry(response, entry, self.categories.get(slug))
+        for url, href, listing in entries:
             if url is None:
+                if href:
+                    self.crawler.stats.inc_value("archive/listing/link_skipped")
                 continue
             link_key = site.url_key(url)
             statuses.append(self.ledger.link_status(link_key))
@@ -186,8 +162,7 @@ class ArchiveSpider(scrapy.Spider):
                 continue
             if self.ledger.should_fetch(link_key, url, listing, statuses[-1]):
                 yield self.article_request(url, listing)
-        older = first_text(response, site.OLDER_ENTRIES)
-        next_url = self.on_site(response.urljoin(older)) if older else None
+        next_url = self.reader.older_entries(response)
         trap = self.pagination_trap(slug, page, next_url) if next_url else None
         if trap:
             self.crawler.stats.inc_value(f"archive/listing/trap/{trap}")
@@ -218,29 +193,6 @@ class ArchiveSpider(scrapy.Spider):
     def listing_failed(self, failure):
         self.count_failure(failure, "listing")
 
-    def listing_entries(self, response):
-        for query in site.LISTING_ENTRIES:
-            entries = response.css(query)
-            if entries:
-                return entries
-        return []
-
-    def read_entry(self, response, entry, listing_category: str | None) -> tuple[str | None, dict]:
-        """The article URL a listing entry links to (None when it is no article) and its post meta."""
-        href = first_text(entry, site.LISTING_LINK)
-        url = self.on_site(response.urljoin(href)) if href else None
-        target = site.article_link(url) if url else None
-        if target is None and href:
-            self.crawler.stats.inc_value("archive/listing/link_skipped")
-        listing = {
-            "title": first_text(entry, site.LISTING_TITLE),
-            "authors": first_text(entry, site.POST_META_AUTHOR),
-            "published": first_text(entry, site.POST_META_DATE),
-            "category": self.link_category(entry.css(site.POST_META_CATEGORY[1]), target or "")
-            or listing_category,
-        }
-        return target, listing
-
     def article_request(self, url: str, listing: dict) -> scrapy.Request:
         # A "-2" slug is usually a second copy of a story: fetch the original first.
         segments = site.path_segments(url)
@@ -254,69 +206,21 @@ class ArchiveSpider(scrapy.Spider):
             priority=priority,
         )
 
-    def on_site(self, url: str) -> str | None:
-        """The URL when it is on the crawled host (links to the real site rebased onto a mirror)."""
-        parts = urlsplit(url)
-        netloc = parts.netloc.lower()
-        if netloc == self.netloc:
-            return url
-        if netloc == urlsplit(site.DEFAULT_BASE_URL).netloc:
-            base = urlsplit(self.base_url)
-            return urlunsplit((base.scheme, base.netloc, parts.path, parts.query, parts.fragment))
-        return None
-
     # -- articles -----------------------------------------------------------------------
 
     def parse_article(self, response, listing: dict):
         problem = page_problem(response)
+        if not problem:
+            response = self.checked_charset(response)
+            root, content = self.reader.article_content(response)
+            if content is None:
+                problem = missing_content_reason(response)
         if problem:
             self.rejects.reject(response.url, problem, response.status)
             self.ledger.link_failed(response.meta.get("archive_link"))
             return
-        response = self.checked_charset(response)
-        root = first_match(response, site.ARTICLE_ROOT) or response
-        content = first_match(root, site.ARTICLE_CONTENT) or root
-        blocks = text_blocks(content)
-        structured = json_ld_article(response)
-
-        loader = ArticleLoader(response=response)
-        loader.add_fallbacks(
-            "title", first_text(root, site.TITLE), first_text(response, site.TITLE),
-            json_ld_text(structured.get("headline")), listing.get("title"),
-        )
-        title = loader.get_output_value("title")
-        caption = find_caption(root, blocks, title)
-        paragraphs = body_paragraphs(blocks, caption)
-        body = "\n\n".join(paragraphs)
-        dateline, source = parse_dateline(paragraphs[0] if paragraphs else None)
-
-        loader.add_value("media_id", self.media_id(blocks, root))
-        loader.add_value("url", self.canonical_url(response))
-        loader.add_fallbacks(
-            "published", first_text(response, site.PUBLISHED_META),
-            json_ld_text(structured.get("datePublished")), first_text(root, site.POST_META_DATE),
-            listing.get("published"),
-        )
-        loader.add_fallbacks(
-            "authors", first_text(root, site.POST_META_AUTHOR), first_text(response, site.AUTHOR_META),
-            json_ld_names(structured.get("author")), listing.get("authors"),
-        )
-        loader.add_fallbacks(
-            "category", self.link_category(root.css(site.POST_META_CATEGORY[1]), response.url),
-            self.named_category(response.css(site.SECTION_META[0]).getall(), response.url),
-            self.named_category(structured.get("articleSection"), response.url), listing.get("category"),
-            self.categories.get(site.article_category_slug(response.url) or ""),
-        )
-        loader.add_fallbacks("tags", self.tags(root), all_texts(response, site.TAG_META[0]))
-        loader.add_value("image_caption", caption.text)
-        loader.add_value("image_credit", caption.credit)
-        loader.add_value("dateline", dateline)
-        loader.add_value("source", source)
-        loader.add_value("body", body)
-        loader.add_value("word_count", count_words(body))
-        loader.add_value("crawled_at", fetched_at(response))
+        item = self.reader.article_item(response, listing, root, content)
         self.crawler.stats.inc_value("archive/article/parsed")
-        item = loader.load_item()
         if not self.window.contains(item.published):
             self.crawler.stats.inc_value("archive/window/skipped")
             return
@@ -332,47 +236,6 @@ class ArchiveSpider(scrapy.Spider):
     def article_failed(self, failure):
         reason = self.count_failure(failure, "article")
         self.ledger.link_failed(failure.request.meta.get("archive_link"), gone=reason in ("http_404", "http_410"))
-
-    @staticmethod
-    def media_id(blocks: list[str], root) -> int | None:
-        for block in blocks:
-            if (media_id := parse_media_id(block)) is not None:
-                return media_id
-        return parse_media_id(" ".join(root.css("::text").getall()))
-
-    @staticmethod
-    def canonical_url(response) -> str:
-        canonical = first_text(response, site.CANONICAL)
-        url = response.urljoin(canonical) if canonical else response.url
-        return site.strip_query(url)
-
-    def link_category(self, links, url: str) -> str | None:
-        """Of a post meta's category links, the one whose slug the article URL names, else the first."""
-        slug = site.article_category_slug(url)
-        for link in links:
-            if slug and site.category_slug(link.attrib.get("href", "")) == slug:
-                return clean_text(text_of(link))
-        return self.named_category([text_of(link) for link in links], url)
-
-    def named_category(self, names, url: str) -> str | None:
-        """Of several category names, the one the article URL names, else the first."""
-        names = [name for name in map(clean_text, names if isinstance(names, list) else [names])
-                 if isinstance(name, str) and name]
-        wanted = self.categories.get(site.article_category_slug(url) or "")
-        return wanted if wanted in names else (names[0] if names else None)
-
-    @staticmethod
-    def tags(root) -> list[str]:
-        """The post's tag links (rel="tag"); without any, links to tag pages outside the text."""
-        outside_sidebar = "not(ancestor::*[@id='sidebar' or contains(@class, 'widget') or contains(@class, 'tagcloud')])"
-        links = root.xpath(
-            ".//a[contains(concat(' ', normalize-space(@rel), ' '), ' tag ') and not(contains(@rel, 'category'))"
-            f" and {outside_sidebar}]"
-        ) or root.xpath(
-            f".//a[contains(@href, '/tag/') and {outside_sidebar}"
-            " and not(ancestor::p[ancestor::*[contains(@class, 'entry-content')]])]"
-        )
-        return [name for link in links if (name := clean_text(text_of(link)))]
 
     # -- failures -----------------------------------------------------------------------
 

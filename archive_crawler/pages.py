@@ -1,0 +1,212 @@
+"""Reading the archive's pages: menu, listing entries, pagination, and articles into records.
+
+``ArchiveReader`` knows nothing of Scrapy's engine: the spider uses it for live crawls
+and replays, and ``archive_crawler.reparse`` uses it to re-parse cached pages
+without the engine. It takes any Scrapy ``TextResponse``.
+"""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import urlsplit, urlunsplit
+
+from archive_crawler import site
+from archive_crawler.extract import (
+    body_paragraphs,
+    find_caption,
+    first_match,
+    first_text,
+    json_ld_article,
+    json_ld_names,
+    json_ld_text,
+    text_blocks,
+    text_of,
+)
+from archive_crawler.items import ArticleItem
+from archive_crawler.loaders import ArticleLoader
+from archive_crawler.middlewares import fetched_at
+from archive_crawler.processors import clean_text, count_words, parse_dateline, parse_media_id
+
+WIDGET_COUNT = re.compile(r"\s*\(\d+\)\s*$")
+MENU_ONLY = site.MENU_LINKS[:-1]  # the generic "every link" fallback is for the home page only
+
+
+def page_meta(response) -> dict[str, list[str]]:
+    """Every <meta> value by property/name/itemprop, and <link> hrefs by rel, in one pass."""
+    found: dict[str, list[str]] = {}
+    for element in response.xpath("//meta[@content] | //link[@rel and @href]"):
+        attributes = element.attrib
+        if "content" in attributes:
+            key = attributes.get("property") or attributes.get("name") or attributes.get("itemprop")
+            value = attributes["content"]
+        else:
+            key, value = "link:" + attributes["rel"].strip().lower(), attributes["href"]
+        if key:
+            found.setdefault(key.strip(), []).append(value)
+    return found
+
+
+def first_value(meta: dict[str, list[str]], *keys: str) -> str | None:
+    for key in keys:
+        for value in meta.get(key, ()):
+            if value and value.strip():
+                return value
+    return None
+
+
+class ArchiveReader:
+    """Site knowledge applied to pages; ``categories`` (slug -> display name) grows from menus."""
+
+    def __init__(self, base_url: str):
+        self.base_url = base_url.rstrip("/")
+        self.netloc = urlsplit(self.base_url).netloc.lower()
+        self.categories: dict[str, str] = {}
+
+    def on_site(self, url: str) -> str | None:
+        """The URL when it is on the crawled host (links to the real site rebased onto a mirror)."""
+        parts = urlsplit(url)
+        netloc = parts.netloc.lower()
+        if netloc == self.netloc:
+            return url
+        if netloc == urlsplit(site.DEFAULT_BASE_URL).netloc:
+            base = urlsplit(self.base_url)
+            return urlunsplit((base.scheme, base.netloc, parts.path, parts.query, parts.fragment))
+        return None
+
+    # -- navigation ---------------------------------------------------------------------
+
+    def read_menu(self, response, every_link: bool = False) -> dict[str, str]:
+        """Category listing URLs in the page's menus (and, for the home page, any link); new ones only."""
+        found: dict[str, str] = {}
+        for query in site.MENU_LINKS if every_link else MENU_ONLY:
+            for link in response.css(query.replace("::attr(href)", "")):
+                href = link.attrib.get("href")
+                url = self.on_site(response.urljoin(href)) if href else None
+                slug = site.category_slug(url) if url else None
+                if not slug or slug in self.categories:
+                    continue
+                name = WIDGET_COUNT.sub("", clean_text(text_of(link)) or "")
+                self.categories[slug] = name or site.KNOWN_CATEGORIES.get(slug) or slug.replace("-", " ").title()
+                found[slug] = site.strip_query(url)
+        return found
+
+    def listing_entries(self, response, slug: str) -> list[tuple[str | None, str | None, dict]]:
+        """(article URL or None when the link is no article, the link as found, post meta) per entry."""
+        entries = []
+        for query in site.LISTING_ENTRIES:
+            found = response.css(query)
+            if found:
+                entries = found
+                break
+        listing_category = self.categories.get(slug)
+        result = []
+        for entry in entries:
+            href = first_text(entry, site.LISTING_LINK)
+            url = self.on_site(response.urljoin(href)) if href else None
+            target = site.article_link(url) if url else None
+            listing = {
+                "title": first_text(entry, site.LISTING_TITLE),
+                "authors": first_text(entry, site.POST_META_AUTHOR),
+                "published": first_text(entry, site.POST_META_DATE),
+                "category": self.link_category(entry.css(site.POST_META_CATEGORY[1]), target or "")
+                or listing_category,
+            }
+            result.append((target, href, listing))
+        return result
+
+    def older_entries(self, response) -> str | None:
+        older = first_text(response, site.OLDER_ENTRIES)
+        return self.on_site(response.urljoin(older)) if older else None
+
+    # -- articles -----------------------------------------------------------------------
+
+    def article_content(self, response):
+        """(article root, its text container or None) of an article page."""
+        root = first_match(response, site.ARTICLE_ROOT) or response
+        return root, first_match(root, site.ARTICLE_CONTENT)
+
+    def article_item(self, response, listing: dict, root=None, content=None) -> ArticleItem:
+        """The record of an article page; the listing entry fills what the page lacks."""
+        if root is None:
+            root, content = self.article_content(response)
+        content = content if content is not None else root
+        blocks = text_blocks(content)
+        structured = json_ld_article(response)
+        meta = page_meta(response)
+        url = response.url
+
+        loader = ArticleLoader(selector=response.selector, response=response)
+        loader.add_fallbacks(
+            "title", first_text(root, site.TITLE[:3]), first_value(meta, "og:title", "twitter:title"),
+            first_text(response, ["title"]), json_ld_text(structured.get("headline")), listing.get("title"),
+        )
+        caption = find_caption(root, blocks, loader.get_output_value("title"))
+        paragraphs = body_paragraphs(blocks, caption)
+        body = "\n\n".join(paragraphs)
+        dateline, source = parse_dateline(paragraphs[0] if paragraphs else None)
+
+        loader.add_value("media_id", self.media_id(blocks, root))
+        canonical = first_value(meta, "link:canonical", "og:url")
+        loader.add_value("url", site.strip_query(response.urljoin(canonical) if canonical else url))
+        loader.add_fallbacks(
+            "published",
+            first_value(meta, "article:published_time", "datePublished", "date", "DC.date.issued")
+            or first_text(root, ["time[itemprop=datePublished]::attr(datetime)", "time.entry-date::attr(datetime)"]),
+            json_ld_text(structured.get("datePublished")), first_text(root, site.POST_META_DATE),
+            listing.get("published"),
+        )
+        loader.add_fallbacks(
+            "authors", first_text(root, site.POST_META_AUTHOR), first_value(meta, "author", "article:author"),
+            json_ld_names(structured.get("author")), listing.get("authors"),
+        )
+        loader.add_fallbacks(
+            "category", self.link_category(root.css(site.POST_META_CATEGORY[1]), url),
+            self.named_category(meta.get("article:section", []), url),
+            self.named_category(structured.get("articleSection"), url), listing.get("category"),
+            self.categories.get(site.article_category_slug(url) or ""),
+        )
+        loader.add_fallbacks("tags", self.tags(root), meta.get("article:tag", []))
+        loader.add_value("image_caption", caption.text)
+        loader.add_value("image_credit", caption.credit)
+        loader.add_value("dateline", dateline)
+        loader.add_value("source", source)
+        loader.add_value("body", body)
+        loader.add_value("word_count", count_words(body))
+        loader.add_value("crawled_at", fetched_at(response))
+        return loader.load_item()
+
+    @staticmethod
+    def media_id(blocks: list[str], root) -> int | None:
+        for block in blocks:
+            if (media_id := parse_media_id(block)) is not None:
+                return media_id
+        return parse_media_id(" ".join(root.css("::text").getall()))
+
+    def link_category(self, links, url: str) -> str | None:
+        """Of a post meta's category links, the one whose slug the article URL names, else the first."""
+        slug = site.article_category_slug(url)
+        for link in links:
+            if slug and site.category_slug(link.attrib.get("href", "")) == slug:
+                return clean_text(text_of(link))
+        return self.named_category([text_of(link) for link in links], url)
+
+    def named_category(self, names, url: str) -> str | None:
+        """Of several category names, the one the article URL names, else the first."""
+        names = [name for name in map(clean_text, names if isinstance(names, list) else [names])
+                 if isinstance(name, str) and name]
+        wanted = self.categories.get(site.article_category_slug(url) or "")
+        return wanted if wanted in names else (names[0] if names else None)
+
+    @staticmethod
+    def tags(root) -> list[str]:
+        """The post's tag links (rel="tag"); without any, links to tag pages outside the text."""
+        outside_sidebar = ("not(ancestor::*[@id='sidebar' or contains(@class, 'widget')"
+                           " or contains(@class, 'tagcloud')])")
+        links = root.xpath(
+            ".//a[contains(concat(' ', normalize-space(@rel), ' '), ' tag ') and not(contains(@rel, 'category'))"
+            f" and {outside_sidebar}]"
+        ) or root.xpath(
+            f".//a[contains(@href, '/tag/') and {outside_sidebar}"
+            " and not(ancestor::p[ancestor::*[contains(@class, 'entry-content')]])]"
+        )
+        return [name for link in links if (name := clean_text(text_of(link)))]
