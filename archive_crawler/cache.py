@@ -8,38 +8,112 @@ page missing from the cache, or unreadable, is counted, named and skipped.
 
 from __future__ import annotations
 
+import gzip
+import json
 import logging
+import os
+from pathlib import Path
+from time import time
 
 from scrapy.exceptions import IgnoreRequest
-from scrapy.extensions.httpcache import FilesystemCacheStorage
+from scrapy.http import Headers
+from scrapy.responsetypes import responsetypes
+from scrapy.utils.project import data_path
 
 logger = logging.getLogger(__name__)
 
 MISSING_NAMED_IN_SUMMARY = 50
+COMPRESS_LEVEL = 3  # the cache is written once per page: fast compression beats small files
 
 
-class ArchiveCacheStorage(FilesystemCacheStorage):
-    """Write-only during live crawls, read-only (and loud about gaps) during replays."""
+def encode_entry(request_url: str, method: str, response) -> bytes:
+    """One cache entry: a JSON line describing the answer, then its body as received, gzipped."""
+    header = {
+        "url": request_url,
+        "method": method,
+        "status": response.status,
+        "response_url": response.url,
+        "protocol": response.protocol,
+        "headers": [[name.decode("latin-1"), value.decode("latin-1")]
+                    for name, values in response.headers.items() for value in values],
+        "timestamp": time(),
+    }
+    return gzip.compress(json.dumps(header).encode("utf-8") + b"\n" + response.body, compresslevel=COMPRESS_LEVEL)
+
+
+def decode_entry(data: bytes):
+    """(header dict, the Scrapy response) of a cache entry's bytes; raises ValueError when damaged."""
+    try:
+        raw = gzip.decompress(data)
+    except (OSError, EOFError) as error:
+        raise ValueError(f"not a readable gzip entry ({error})") from None
+    line, _, body = raw.partition(b"\n")
+    header = json.loads(line)
+    headers = Headers()
+    for name, value in header["headers"]:
+        headers.appendlist(name, value)
+    url = header["response_url"]
+    response_class = responsetypes.from_args(headers=headers, url=url, body=body)
+    response = response_class(url=url, status=header["status"], headers=headers, body=body,
+                              protocol=header.get("protocol"))
+    return header, response
+
+
+class ArchiveCacheStorage:
+    """The page cache: one gzipped file per request under ``HTTPCACHE_DIR/<spider>/``.
+
+    Write-only during live crawls (a live crawl always asks the site and keeps what
+    it got), read-only during replays, where a missing or damaged entry is counted,
+    named and skipped. Entries are written to a temporary name and renamed, so a
+    kill never leaves half an entry behind.
+    """
 
     def __init__(self, settings):
-        super().__init__(settings)
+        self.cachedir = Path(data_path(settings["HTTPCACHE_DIR"]))
         self.replay = settings.getbool("ARCHIVE_REPLAY")
+        self.folders: set[Path] = set()
+        self.fingerprinter = None
+        self.root: Path | None = None
+
+    def open_spider(self, spider) -> None:
+        self.fingerprinter = spider.crawler.request_fingerprinter
+        self.root = self.cachedir / spider.name
+
+    def close_spider(self, spider) -> None:
+        pass
+
+    def entry_path(self, request) -> Path:
+        key = self.fingerprinter.fingerprint(request).hex()
+        return self.root / key[:2] / f"{key}.gz"
+
+    def store_response(self, spider, request, response) -> None:
+        path = self.entry_path(request)
+        if path.parent not in self.folders:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            self.folders.add(path.parent)
+        temporary = path.with_name(path.name + ".tmp")
+        temporary.write_bytes(encode_entry(request.url, request.method, response))
+        os.replace(temporary, path)
 
     def retrieve_response(self, spider, request):
         if not self.replay:
             return None  # a live crawl always asks the site
         stats = spider.crawler.stats
         try:
-            response = super().retrieve_response(spider, request)
-        except Exception as error:  # a corrupt entry must not stop the replay
-            stats.inc_value("archive/replay/unreadable")
-            logger.warning("Unreadable cache entry for %s: %s: %s", request.url, type(error).__name__, error)
-            note_missing(spider, request.url)
-            raise IgnoreRequest(f"Unreadable cache entry for {request.url}") from None
-        if response is None:
+            data = self.entry_path(request).read_bytes()
+        except FileNotFoundError:
             stats.inc_value("archive/replay/missing")
             logger.warning("Not in the cache, skipped: %s", request.url)
             note_missing(spider, request.url)
+            return None
+        try:
+            header, response = decode_entry(data)
+        except (ValueError, KeyError, TypeError) as error:  # a damaged entry must not stop the replay
+            stats.inc_value("archive/replay/unreadable")
+            logger.warning("Unreadable cache entry for %s: %s", request.url, error)
+            note_missing(spider, request.url)
+            raise IgnoreRequest(f"Unreadable cache entry for {request.url}") from None
+        request.meta["cache_timestamp"] = header.get("timestamp")
         return response
 
 

@@ -127,6 +127,11 @@ class IncrementalCrawl:
         if self.state is not None and link_key:
             self.state.mark_link(link_key, "gone" if gone else "failed")
 
+    def link_redirected(self, link_key: str) -> None:
+        """A link that redirects to a page already handled in this run."""
+        if self.state is not None:
+            self.state.mark_link(link_key, "done")
+
     def item_scraped(self, item, response, spider) -> None:
         self._settle(response, "done", item)
 

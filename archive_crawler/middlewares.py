@@ -7,7 +7,10 @@ import logging
 from datetime import datetime, timezone
 from email.utils import parsedate_to_datetime
 
+from urllib.parse import urljoin
+
 from scrapy.downloadermiddlewares.retry import RetryMiddleware
+from scrapy.exceptions import IgnoreRequest
 
 logger = logging.getLogger(__name__)
 
@@ -72,3 +75,33 @@ def retry_after_seconds(response) -> float | None:
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=timezone.utc)
     return max(0.0, (moment - datetime.now(timezone.utc)).total_seconds())
+
+
+class RedirectGuardMiddleware:
+    """Refuse redirects that loop or leave the crawled host, so they are rejected, not lost.
+
+    It sits just outside Scrapy's RedirectMiddleware and looks at a redirect before
+    that middleware follows it: without it, a loop ends silently in the duplicate
+    filter and an off-site target silently in the offsite filter.
+    """
+
+    def __init__(self, crawler):
+        self.crawler = crawler
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        return cls(crawler)
+
+    def process_response(self, request, response):
+        location = response.headers.get(b"Location")
+        if response.status not in (301, 302, 303, 307, 308) or not location:
+            return response
+        target = urljoin(request.url, location.decode("latin-1"))
+        spider = self.crawler.spider
+        reader = getattr(spider, "reader", None)
+        if reader is not None and reader.on_site(target) is None:
+            raise IgnoreRequest(f"offsite redirect from {request.url} to {target}")
+        chain = {url.split("#")[0] for url in request.meta.get("redirect_urls", [])} | {request.url.split("#")[0]}
+        if target.split("#")[0] in chain:
+            raise IgnoreRequest(f"redirect loop (max redirections) from {request.url} back to {target}")
+        return response

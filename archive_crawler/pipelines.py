@@ -197,7 +197,7 @@ class JsonLinesWriterPipeline:
 
     @staticmethod
     def serialize(adapter: ItemAdapter) -> str:
-        return json.dumps(adapter.asdict(), ensure_ascii=False)
+        return json.dumps(dict(adapter), ensure_ascii=False)
 
     def write(self, adapter: ItemAdapter, line: str | None = None) -> None:
         line = (line or self.serialize(adapter)) + "\n"

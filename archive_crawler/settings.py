@@ -8,6 +8,8 @@ COMMANDS_MODULE = "archive_crawler.commands"
 # Where the records go and where the crawler keeps its state between runs.
 ARCHIVE_OUTPUT = "output/archive.jsonl"
 ARCHIVE_STATE = "output/state.sqlite3"
+# Processes that parse article pages (None: one per core but one, at most 4; 0: in the crawl process).
+ARCHIVE_PARSE_WORKERS = None
 # Listing pages walked per category at most (the largest real one has 830+).
 ARCHIVE_MAX_LISTING_PAGES = 5000
 
@@ -54,6 +56,7 @@ ARCHIVE_REPLAY_WARC = None
 DOWNLOADER_MIDDLEWARES = {
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
     "archive_crawler.middlewares.RetryAfterMiddleware": 550,
+    "archive_crawler.middlewares.RedirectGuardMiddleware": 610,
     # Nearest the network last: stamp the fetch time, then record WARC, then cache.
     "archive_crawler.warc.WarcReplayMiddleware": 905,
     "archive_crawler.warc.WarcWriterMiddleware": 940,

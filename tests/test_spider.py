@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+
 import pytest
 from scrapy import Request
 from scrapy.http import HtmlResponse
@@ -16,7 +18,8 @@ BASE = "http://archive.test"
 @pytest.fixture
 def spider(tmp_path):
     crawler = get_crawler(ArchiveSpider, settings_dict={"ARCHIVE_STATE": str(tmp_path / "state.sqlite3"),
-                                                        "ARCHIVE_OUTPUT": str(tmp_path / "archive.jsonl")})
+                                                        "ARCHIVE_OUTPUT": str(tmp_path / "archive.jsonl"),
+                                                        "ARCHIVE_PARSE_WORKERS": 0})
     crawler.stats.open_spider()
     return ArchiveSpider.from_crawler(crawler, base_url=BASE)
 
@@ -35,7 +38,10 @@ def article_page(content: str, head: str = "", meta_wrapper: str = "<h1 class='e
 
 
 def parse(spider, html: str, url: str = f"{BASE}/a-writer/news-middle-east/talks-resume", listing=None) -> ArticleItem:
-    items = list(spider.parse_article(page(url, html), listing or {}))
+    async def collect():
+        return [item async for item in spider.parse_article(page(url, html), listing or {})]
+
+    items = asyncio.run(collect())
     assert len(items) == 1
     return items[0]
 

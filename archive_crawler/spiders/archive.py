@@ -7,21 +7,17 @@ from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
 import scrapy
+from scrapy import signals
 from scrapy.http import TextResponse
 
 from archive_crawler import site
-from archive_crawler.checks import (
-    HTML_TYPES,
-    content_type,
-    failure_reason,
-    missing_content_reason,
-    page_problem,
-    repair_charset,
-)
+from archive_crawler.checks import HTML_TYPES, content_type, failure_reason, repair_charset
 from archive_crawler.incremental import DateWindow, IncrementalCrawl
+from archive_crawler.items import ArticleItem
 from archive_crawler.pages import ArchiveReader
 from archive_crawler.processors import parse_published
 from archive_crawler.rejects import RejectsLog
+from archive_crawler.workers import ParsePool, default_workers
 
 logger = logging.getLogger(__name__)
 
@@ -79,7 +75,16 @@ class ArchiveSpider(scrapy.Spider):
             spider.configure_replay(crawler.settings)
         spider.ledger = IncrementalCrawl(crawler, full=spider.full, window=spider.window, enabled=not spider.replay)
         spider.max_listing_pages = crawler.settings.getint("ARCHIVE_MAX_LISTING_PAGES", 5000)
+        workers = crawler.settings.get("ARCHIVE_PARSE_WORKERS")
+        spider.parse_pool = ParsePool(default_workers() if workers in (None, "") else int(workers))
+        crawler.signals.connect(spider.parse_pool.close, signal=signals.spider_closed)
+        crawler.signals.connect(spider.request_dropped, signal=signals.request_dropped)
         return spider
+
+    def request_dropped(self, request, spider) -> None:
+        """A redirect to a page this run fetched already: the link is settled by that page."""
+        if request.meta.get("redirect_urls") and request.meta.get("archive_link"):
+            self.ledger.link_redirected(request.meta["archive_link"])
 
     @property
     def rejects(self) -> RejectsLog:
@@ -208,18 +213,20 @@ class ArchiveSpider(scrapy.Spider):
 
     # -- articles -----------------------------------------------------------------------
 
-    def parse_article(self, response, listing: dict):
-        problem = page_problem(response)
-        if not problem:
-            response = self.checked_charset(response)
-            root, content = self.reader.article_content(response)
-            if content is None:
-                problem = missing_content_reason(response)
-        if problem:
-            self.rejects.reject(response.url, problem, response.status)
+    async def parse_article(self, response, listing: dict):
+        try:
+            outcome = await self.parse_pool.extract(self.base_url, self.categories, response, listing)
+        except Exception as error:  # a page that breaks the parser must not stop the crawl
+            logger.exception("Could not parse %s", response.url)
+            outcome = {"reject": "parse_error", "detail": f"{type(error).__name__}: {error}"}
+        if "reject" in outcome:
+            self.rejects.reject(response.url, outcome["reject"], response.status, detail=outcome.get("detail", ""))
             self.ledger.link_failed(response.meta.get("archive_link"))
             return
-        item = self.reader.article_item(response, listing, root, content)
+        if outcome.get("charset_repaired"):
+            self.crawler.stats.inc_value("archive/charset/repaired")
+            logger.info("Read %s as UTF-8: its declared charset did not fit", response.url)
+        item = ArticleItem(**outcome["item"])
         self.crawler.stats.inc_value("archive/article/parsed")
         if not self.window.contains(item.published):
             self.crawler.stats.inc_value("archive/window/skipped")

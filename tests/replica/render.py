@@ -173,9 +173,10 @@ def entry_html(site, base: str, entry: Entry) -> str:
 \t\t\t\t\t</article> <!-- .et_pb_post -->"""
 
 
-def _pagination(base: str, root: str, page_no: int, n_pages: int) -> str:
-    older = (f'<a href="{base}{root}/page/{page_no + 1}" >&laquo; Older Entries</a>'
-             if page_no < n_pages else "")
+def _pagination(base: str, root: str, page_no: int, n_pages: int, older_href: str | None = None) -> str:
+    if older_href is None and page_no < n_pages:
+        older_href = f"{base}{root}/page/{page_no + 1}"
+    older = f'<a href="{older_href}" >&laquo; Older Entries</a>' if older_href else ""
     newer_path = root if page_no == 2 else f"{root}/page/{page_no - 1}"
     newer = f'<a href="{base}{newer_path}" >Next Entries &raquo;</a>' if page_no > 1 else ""
     return (f'<div class="pagination clearfix">\n\t<div class="alignleft">{older}</div>\n'
@@ -183,16 +184,21 @@ def _pagination(base: str, root: str, page_no: int, n_pages: int) -> str:
 
 
 def listing_page(site, base: str, root: str, name: str, body_class: str,
-                 entries: list[Entry], page_no: int, n_pages: int) -> str:
-    """Page ``page_no`` of an archive listing rooted at ``root`` (e.g. /category/opinion)."""
+                 entries: list[Entry], page_no: int, n_pages: int, older_href: str | None = None) -> str:
+    """Page ``page_no`` of an archive listing rooted at ``root`` (e.g. /category/opinion).
+
+    ``older_href`` replaces the "« Older Entries" target (fault mode: pagination traps).
+    """
     own = root if page_no == 1 else f"{root}/page/{page_no}"
     links = [f'<link rel="canonical" href="{base}{own}" />']
     if page_no > 1:
         links.append(f'<link rel="prev" href="{base}{root if page_no == 2 else f"{root}/page/{page_no - 1}"}" />')
-    if page_no < n_pages:
+    if older_href:
+        links.append(f'<link rel="next" href="{older_href}" />')
+    elif page_no < n_pages:
         links.append(f'<link rel="next" href="{base}{root}/page/{page_no + 1}" />')
     items = "\n".join(entry_html(site, base, e) for e in entries)
-    left = f"{items}\n{_pagination(base, root, page_no, n_pages)}"
+    left = f"{items}\n{_pagination(base, root, page_no, n_pages, older_href)}"
     suffix = f" - Page {page_no} of {n_pages}" if page_no > 1 else ""
     title = f"{escape(name)} Archives{suffix}{TITLE_SUFFIXES[0]}"
     if page_no > 1:

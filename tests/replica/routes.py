@@ -74,10 +74,31 @@ def _add_listing(pages: dict, site, base: str, root: str, name: str, body_class:
     pages[f"{root}/page/1"] = redirect(base + root)
 
 
+def category_listing(site, slug: str) -> tuple[str, str, str, list[Entry]]:
+    """(root, display name, body class, entries) of a category's archive listing."""
+    i = list(site.categories).index(slug)
+    return (f"/category/{slug}", site.categories[slug],
+            f"archive category category-{slug} category-{3 + i}", site.category_entries(slug))
+
+
+def listing_target(site, root: str, page_no: int) -> str:
+    """The request target that serves page ``page_no`` of a listing (not a redirect)."""
+    path = root if page_no == 1 else f"{root}/page/{page_no}"
+    return path + "/" if site.variant == 1 else path
+
+
+def listing_html(site, base: str, slug: str, page_no: int, n_pages: int, entries: list[Entry],
+                 older_href: str | None = None) -> Page:
+    """Page ``page_no`` of a category listing showing ``entries`` (fault mode: any entries)."""
+    root, name, body_class, _ = category_listing(site, slug)
+    renderer = render_v1 if site.variant == 1 else render
+    return html_page(renderer.listing_page(site, base, root, name, body_class, entries, page_no, n_pages,
+                                           older_href=older_href))
+
+
 def _add_listings(pages: dict, site, base: str) -> None:
-    for i, (slug, name) in enumerate(site.categories.items()):
-        _add_listing(pages, site, base, f"/category/{slug}", name,
-                     f"archive category category-{slug} category-{3 + i}", site.category_entries(slug))
+    for slug in site.categories:
+        _add_listing(pages, site, base, *category_listing(site, slug))
     tags: dict[tuple[str, str], list[Story]] = {}
     authors: dict[str, list[Story]] = {}
     for story in site.stories:

@@ -1,0 +1,92 @@
+"""Article extraction in worker processes, so parsing uses every core.
+
+Scrapy runs callbacks in one thread; parsing and cleaning an article page is most
+of the CPU a crawl spends. ``ParsePool`` sends each article page (URL, status,
+headers, body) to a process pool and gets back a record or the reason the page
+is no article. With ``ARCHIVE_PARSE_WORKERS = 0`` the same function runs inline.
+The re-parse tool (``archive_crawler.reparse``) calls the same function.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import multiprocessing
+import os
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import asdict
+
+from scrapy.http import Headers
+from scrapy.responsetypes import responsetypes
+
+from archive_crawler.checks import missing_content_reason, page_problem, repair_charset
+from archive_crawler.pages import ArchiveReader
+
+logger = logging.getLogger(__name__)
+
+
+def default_workers() -> int:
+    return max(1, min(4, (os.cpu_count() or 1) - 1))
+
+
+def build_response(url: str, status: int, headers: list[tuple[bytes, bytes]], body: bytes):
+    header_map = Headers()
+    for name, value in headers:
+        header_map.appendlist(name, value)
+    response_class = responsetypes.from_args(headers=header_map, url=url, body=body)
+    return response_class(url=url, status=status, headers=header_map, body=body)
+
+
+def page_payload(response) -> tuple[str, int, list[tuple[bytes, bytes]], bytes]:
+    """What a worker needs of a response, in picklable form."""
+    headers = [(name, value) for name, values in response.headers.items() for value in values]
+    return response.url, response.status, headers, response.body
+
+
+def extract_article(base_url: str, categories: dict[str, str], payload, listing: dict) -> dict:
+    """``{"item": {...}}`` for an article page, or ``{"reject": reason}``; ``charset_repaired`` when re-read."""
+    response = build_response(*payload)
+    problem = page_problem(response)
+    if problem:
+        return {"reject": problem}
+    repaired = repair_charset(response)
+    reader = ArchiveReader(base_url)
+    reader.categories.update(categories)
+    root, content = reader.article_content(repaired)
+    if content is None:
+        return {"reject": missing_content_reason(repaired)}
+    item = reader.article_item(repaired, listing, root, content)
+    return {"item": asdict(item), "charset_repaired": repaired is not response}
+
+
+def _warm_up() -> int:
+    return os.getpid()
+
+
+class ParsePool:
+    """A pool of extraction processes, started on first use and stopped with the crawl."""
+
+    def __init__(self, workers: int):
+        self.workers = workers
+        self.executor: ProcessPoolExecutor | None = None
+
+    def start(self) -> None:
+        if self.workers > 0 and self.executor is None:
+            # forkserver: workers start from a clean process, not a fork of the running reactor.
+            context = multiprocessing.get_context("forkserver")
+            self.executor = ProcessPoolExecutor(self.workers, mp_context=context)
+            for _ in range(self.workers):
+                self.executor.submit(_warm_up)
+
+    async def extract(self, base_url: str, categories: dict[str, str], response, listing: dict) -> dict:
+        payload = page_payload(response)
+        if self.workers <= 0:
+            return extract_article(base_url, categories, payload, listing)
+        self.start()
+        future = self.executor.submit(extract_article, base_url, dict(categories), payload, listing)
+        return await asyncio.wrap_future(future)
+
+    def close(self) -> None:
+        if self.executor is not None:
+            self.executor.shutdown(wait=True, cancel_futures=True)
+            self.executor = None

@@ -1,0 +1,359 @@
+"""Fault mode of the replica: chosen URLs answer the way broken sites do.
+
+A fault sits on one request target (path + query, as received) and replaces the
+answer there, for every request or only the first ``times`` ones::
+
+    server.inject(story.path, "status", status=503, retry_after=1, times=1)
+    server.inject_story(story, "hang", seconds=10)        # same, on a story's article URL
+    server.inject_trap("opinion", "empty_chain")         # pagination traps, per category
+    server.affected_stories(retries=1)                  # stories no crawler can have
+    server.expected_records(retries=1)                  # site.expected_records() without them
+    server.remove_fault(target) / server.clear_injected()
+
+Fault kinds (options in brackets):
+
+``status``            that HTTP status [status=500, retry_after=None (seconds)]
+``reset``             close the socket without an answer (TCP RST)
+``hang``              answer nothing for ``seconds`` [seconds=10], then close; ends at once when
+                      the server stops, and never holds up other requests
+``short_body``        the real page, cut after ``fraction`` of it, under the full Content-Length
+                      [fraction=0.5]
+``truncated``         the real page cut in the middle, with a matching Content-Length [fraction=0.5]
+``huge``              the real page padded with an inline image to ``size`` bytes
+                      [size=3_000_000, content_length=True]
+``charset``           the real page's UTF-8 bytes declared ``declared`` in the Content-Type header
+                      and the <meta charset>; ``declared=None`` declares no charset at all
+                      [declared="iso-8859-1"]
+``not_html``          a JPEG image or a PDF document [content_type="image/jpeg"]
+``empty``             200 with an empty body
+``blank_article``     an article page with no title and no text
+``attachment``        an image attachment page (of this story, else of the first with an image)
+``listing``           the first page of the story's category listing
+``soft_404``          the "No Results Found" page answered with 200
+``redirect_loop``     A -> B -> A [via=A + "/", status=301]
+``offsite_redirect``  a redirect off the site [location="http://127.0.0.2:9" + A, status=301];
+                      127.0.0.2:9 is loopback with nothing listening, so even a crawler that
+                      follows it never leaves the machine
+
+Pagination traps (``inject_trap``), after the category's last real page N:
+
+``backwards``    page N's "« Older Entries" points back to page ``back_to`` (default 1, in its
+                 /page/1 form, which the crawl has not read under that URL)
+``loop``         N -> N+1 -> N+2 -> N+1 ...; the two extra pages repeat page N's entries
+``empty_chain``  N -> N+1 -> N+2 -> ... every extra page empty, generated on the fly, endless
+``endless``      like ``empty_chain`` but every extra page repeats page N's entries
+
+A story is lost to a crawler when its article URL keeps failing: a persistent fault of
+any kind but ``charset``, or one lasting longer than the retries when it is one HTTP
+clients retry (5xx/408/429 statuses, reset, hang, short body).
+"""
+from __future__ import annotations
+
+import re
+import socket
+import struct
+import zlib
+from dataclasses import dataclass, field
+from http import HTTPStatus
+
+from . import layout
+from .model import Story
+from .routes import HTML, PER_PAGE, Page, category_listing, html_page, listing_html, listing_target, redirect
+from .render import attachment_page
+
+KINDS = ("status", "reset", "hang", "short_body", "truncated", "huge", "charset", "not_html", "empty",
+         "blank_article", "attachment", "listing", "soft_404", "redirect_loop", "offsite_redirect")
+TRAPS = ("backwards", "loop", "empty_chain", "endless")
+RETRIED_STATUSES = frozenset({408, 429, 500, 502, 503, 504, 522, 524})
+RETRIED_KINDS = frozenset({"reset", "hang", "short_body"})
+HARMLESS_KINDS = frozenset({"charset"})   # a correct crawler still gets the story right
+OFFSITE_BASE = "http://127.0.0.2:9"
+META_CHARSET = re.compile(rb'<meta charset="[^"]*"\s*/?>', re.IGNORECASE)
+
+
+@dataclass
+class Fault:
+    """A fault on ``target`` (and on ``targets[1:]`` for a redirect loop's other end)."""
+    kind: str
+    targets: tuple[str, ...]
+    times: int | None = None          # None: every request; N: the first N, then the real page
+    options: dict = field(default_factory=dict)
+    story: Story | None = None        # the story whose article URL ``target`` is
+    served: int = 0                   # requests answered with the fault so far
+
+    @property
+    def target(self) -> str:
+        return self.targets[0]
+
+    @property
+    def active(self) -> bool:
+        return self.times is None or self.served < self.times
+
+    @property
+    def retried(self) -> bool:
+        """Whether an HTTP client retries this answer (so ``times`` <= retries is survivable)."""
+        if self.kind == "status":
+            return self.options.get("status", 500) in RETRIED_STATUSES
+        return self.kind in RETRIED_KINDS
+
+    def loses_story(self, retries: int = 0) -> bool:
+        if self.kind in HARMLESS_KINDS:
+            return False
+        if self.times is None:
+            return True
+        return self.times > retries if self.retried else self.times >= 1
+
+
+@dataclass
+class Answer:
+    """What the server writes for one request; a plain page is ``Answer(*page)``."""
+    status: int = 200
+    headers: list[tuple[str, str]] = field(default_factory=list)
+    body: bytes = b""
+    content_length: int | None = -1   # -1: len(body); None: no header (end = connection close)
+    send: int | None = None           # bytes of the body actually sent (then the connection closes)
+    reset: bool = False               # close at once with a TCP RST, no answer
+    hang: float | None = None         # seconds to wait before closing without an answer
+
+    def write(self, handler, with_body: bool, stopping) -> None:
+        if self.hang is not None:
+            stopping.wait(self.hang)
+            abort(handler)
+            return
+        if self.reset:
+            abort(handler)
+            return
+        handler.send_response(self.status)
+        for name, value in self.headers:
+            handler.send_header(name, value)
+        length = len(self.body) if self.content_length == -1 else self.content_length
+        if length is not None:
+            handler.send_header("Content-Length", str(length))
+        handler.end_headers()
+        if with_body:
+            body = self.body if self.send is None else self.body[:self.send]
+            try:
+                handler.wfile.write(body)
+            except ConnectionError:   # the client went away; nothing to do
+                pass
+        handler.close_connection = True
+
+
+def abort(handler) -> None:
+    """Drop the connection with a TCP reset, nothing answered."""
+    sock = handler.connection
+    try:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+    except OSError:
+        pass
+    handler.close_connection = True
+    sock.close()          # the read buffer still holds a reference ...
+    handler.rfile.close()  # ... dropping it closes the socket now, with RST
+
+
+# ----- answers ---------------------------------------------------------------------------------
+def answer(server, fault: Fault, target: str) -> Answer:
+    """The faulty answer to ``target`` (a request the fault is active for)."""
+    return _BUILDERS[fault.kind](server, fault, target, **fault.options)
+
+
+def _page(server, target: str) -> Page:
+    return server.page_for(target)
+
+
+def _status(server, fault, target, status: int = 500, retry_after: float | int | None = None) -> Answer:
+    try:
+        phrase = HTTPStatus(status).phrase
+    except ValueError:
+        phrase = "Error"
+    if status == 404:
+        _, headers, body = server._not_found
+    else:
+        body = (f"<!DOCTYPE html><html><head><title>{status} {phrase}</title></head><body>"
+                f"<h1>{phrase}</h1><p>The server cannot answer this request now.</p></body></html>").encode()
+        headers = [("Content-Type", HTML)]
+    if retry_after is not None:
+        headers = [*headers, ("Retry-After", str(retry_after))]
+    return Answer(status, list(headers), body)
+
+
+def _reset(server, fault, target) -> Answer:
+    return Answer(reset=True)
+
+
+def _hang(server, fault, target, seconds: float = 10.0) -> Answer:
+    return Answer(hang=seconds)
+
+
+def _short_body(server, fault, target, fraction: float = 0.5) -> Answer:
+    status, headers, body = _page(server, target)
+    return Answer(status, list(headers), body, send=int(len(body) * fraction))
+
+
+def _truncated(server, fault, target, fraction: float = 0.5) -> Answer:
+    status, headers, body = _page(server, target)
+    return Answer(status, list(headers), body[:int(len(body) * fraction)])
+
+
+def _huge(server, fault, target, size: int = 3_000_000, content_length: bool = True) -> Answer:
+    """The real page with a pasted-in inline image big enough to make it ``size`` bytes."""
+    status, headers, body = _page(server, target)
+    anchor = b'<div class="entry-content">'
+    at = body.find(anchor)
+    at = at + len(anchor) if at >= 0 else body.rfind(b"</body>")
+    frame = b'\n<p><img src="data:image/png;base64," alt="" /></p>\n'
+    filler = _base64_noise(max(0, size - len(body) - len(frame)))
+    image = frame.replace(b"base64,", b"base64," + filler)
+    padded = body[:at] + image + body[at:]
+    return Answer(status, list(headers), padded, content_length=-1 if content_length else None)
+
+
+def _base64_noise(n: int) -> bytes:
+    line = bytes(b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"[(i * 7) % 64]
+                 for i in range(4096))
+    return (line * (n // len(line) + 1))[:n]
+
+
+def _charset(server, fault, target, declared: str | None = "iso-8859-1") -> Answer:
+    status, headers, body = _page(server, target)
+    kind = "text/html" + (f"; charset={declared}" if declared else "")
+    headers = [(k, kind if k.lower() == "content-type" else v) for k, v in headers]
+    meta = f'<meta charset="{declared}" />'.encode() if declared else b""
+    return Answer(status, headers, META_CHARSET.sub(meta, body, count=1))
+
+
+def _not_html(server, fault, target, content_type: str = "image/jpeg") -> Answer:
+    if content_type == "application/pdf":
+        body = (b"%PDF-1.4\n1 0 obj << /Type /Catalog /Pages 2 0 R >> endobj\n"
+                b"2 0 obj << /Type /Pages /Kids [] /Count 0 >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n")
+    else:   # a JPEG: JFIF header, some scan data, end marker
+        noise = zlib.compress(target.encode() * 64)
+        body = (b"\xff\xd8\xff\xe0\x00\x10JFIF\x00\x01\x01\x00\x00\x01\x00\x01\x00\x00"
+                b"\xff\xda\x00\x08\x01\x01\x00\x00?\x00" + noise + b"\xff\xd9")
+    return Answer(200, [("Content-Type", content_type)], body)
+
+
+def _empty(server, fault, target) -> Answer:
+    return Answer(200, [("Content-Type", HTML)], b"")
+
+
+def _blank_article(server, fault, target) -> Answer:
+    """A single-post page whose headline, <title> and text are all empty."""
+    site, base = server.site, server.base_url
+    post_id = fault.story.post_id if fault.story else 0
+    left = f"""\t\t\t\t<article id="post-{post_id}" class="et_pb_post post-{post_id} post type-post status-publish format-standard hentry">
+\t\t\t\t\t<div class="et_post_meta_wrapper">
+\t\t\t\t\t\t<h1 class="entry-title"></h1>
+\t\t\t\t\t</div> <!-- .et_post_meta_wrapper -->
+\t\t\t\t\t<div class="entry-content">
+\t\t\t\t\t</div> <!-- .entry-content -->
+\t\t\t\t</article> <!-- .et_pb_post -->"""
+    body_class = f"post-template-default single single-post postid-{post_id} single-format-standard"
+    return Answer(*html_page(layout.page(site, base, "", body_class, left)))
+
+
+def _attachment(server, fault, target) -> Answer:
+    site = server.site
+    story = fault.story if fault.story and fault.story.image else next(s for s in site.stories if s.image)
+    return Answer(*html_page(attachment_page(site, server.base_url, story)))
+
+
+def _listing(server, fault, target) -> Answer:
+    site = server.site
+    slug = fault.story.category if fault.story else next(iter(site.categories))
+    root = category_listing(site, slug)[0]
+    return Answer(*_page(server, listing_target(site, root, 1)))
+
+
+def _soft_404(server, fault, target) -> Answer:
+    _, headers, body = server._not_found
+    return Answer(200, list(headers), body)
+
+
+def _redirect_loop(server, fault, target, via: str | None = None, status: int = 301) -> Answer:
+    a, b = fault.targets
+    _, headers, body = redirect(server.base_url + (b if target == a else a))
+    return Answer(status, list(headers), body)
+
+
+def _offsite_redirect(server, fault, target, location: str | None = None, status: int = 301) -> Answer:
+    _, headers, body = redirect(location or OFFSITE_BASE + target)
+    return Answer(status, list(headers), body)
+
+
+_BUILDERS = {
+    "status": _status, "reset": _reset, "hang": _hang, "short_body": _short_body,
+    "truncated": _truncated, "huge": _huge, "charset": _charset, "not_html": _not_html,
+    "empty": _empty, "blank_article": _blank_article, "attachment": _attachment,
+    "listing": _listing, "soft_404": _soft_404, "redirect_loop": _redirect_loop,
+    "offsite_redirect": _offsite_redirect,
+}
+assert set(_BUILDERS) == set(KINDS)
+
+
+def fault_targets(kind: str, target: str, options: dict) -> tuple[str, ...]:
+    """Every target a fault answers: a redirect loop has two ends."""
+    if kind != "redirect_loop":
+        return (target,)
+    via = options.get("via") or (target.rstrip("/") if target.endswith("/") else target + "/")
+    if via == target:
+        raise ValueError("a redirect loop needs two different targets")
+    return target, via
+
+
+# ----- pagination traps ------------------------------------------------------------------------
+_PAGE_NO = re.compile(r"^/page/(\d+)/?$")
+
+
+@dataclass
+class Trap:
+    """A pagination trap after the last real page of category ``slug``."""
+    slug: str
+    kind: str
+    back_to: int = 1
+
+    def _listing(self, site):
+        root, _, _, entries = category_listing(site, self.slug)
+        n_pages = max(1, -(-len(entries) // PER_PAGE))
+        return root, entries, n_pages
+
+    def page_number(self, site, target: str) -> int | None:
+        """N when ``target`` is the served form of page N of this category, else None."""
+        root, _, _ = self._listing(site)
+        if target == listing_target(site, root, 1):
+            return 1
+        if not target.startswith(root + "/page/"):
+            return None
+        match = _PAGE_NO.match(target[len(root):])
+        if not match or int(match.group(1)) < 2:
+            return None
+        n = int(match.group(1))
+        return n if target == listing_target(site, root, n) else None
+
+    def is_trap_page(self, site, target: str) -> bool:
+        """A page that exists only because of the trap (past the last real page)."""
+        number = self.page_number(site, target)
+        return number is not None and number > self._listing(site)[2]
+
+    def answer(self, site, base: str, target: str) -> Page | None:
+        number = self.page_number(site, target)
+        root, entries, n = self._listing(site)
+        if number is None or number < n:
+            return None
+        last = entries[(n - 1) * PER_PAGE:]
+        href = lambda k: base + listing_target(site, root, k)   # noqa: E731
+        if number == n:
+            older = href(n + 1)
+            if self.kind == "backwards":   # page 1 in its /page/1 form, not the root the crawl read
+                older = (base + root + "/page/1" + ("/" if site.variant == 1 else "")
+                         if self.back_to == 1 else href(self.back_to))
+            return listing_html(site, base, self.slug, n, n, last, older)
+        if self.kind == "backwards":
+            return None
+        if self.kind == "loop":
+            if number > n + 2:
+                return None
+            older = href(n + 2 if number == n + 1 else n + 1)
+            return listing_html(site, base, self.slug, number, n + 2, last, older)
+        shown = [] if self.kind == "empty_chain" else last
+        return listing_html(site, base, self.slug, number, number + 1, shown, href(number + 1))
