@@ -105,9 +105,10 @@ class Caption:
     text: str | None = None  # caption without its credit
     credit: str | None = None
     keys: frozenset[str] = frozenset()  # comparison keys of every copy, to drop repeats
+    longest_copy: int = 0  # a paragraph longer than this cannot be a copy of the caption
 
     def repeats(self, paragraph: str) -> bool:
-        if not self.keys:
+        if not self.keys or len(paragraph) > self.longest_copy:
             return False
         without_credit, _ = split_caption_credit(strip_caption_label(paragraph))
         return comparison_key(paragraph) in self.keys or comparison_key(without_credit) in self.keys
@@ -132,7 +133,8 @@ def find_caption(article: Selector, paragraphs: list[str], title: str | None) ->
     text, credit = split_caption_credit(raw)
     keys = {comparison_key(raw), comparison_key(text)}
     keys.discard("")
-    return Caption(text=text, credit=credit, keys=frozenset(keys))
+    # Copies differ in quotes, spacing, a "Caption:" label and the credit, never by much.
+    return Caption(text=text, credit=credit, keys=frozenset(keys), longest_copy=2 * len(raw) + 80)
 
 
 def _labelled_caption(paragraphs: list[str]) -> str | None:

@@ -34,14 +34,17 @@ MENU_ONLY = site.MENU_LINKS[:-1]  # the generic "every link" fallback is for the
 def page_meta(response) -> dict[str, list[str]]:
     """Every <meta> value by property/name/itemprop, and <link> hrefs by rel, in one pass."""
     found: dict[str, list[str]] = {}
-    for element in response.xpath("//meta[@content] | //link[@rel and @href]"):
+    root = response.selector.root
+    for element in root.iter("meta", "link"):
         attributes = element.attrib
-        if "content" in attributes:
+        if element.tag == "meta":
+            value = attributes.get("content")
             key = attributes.get("property") or attributes.get("name") or attributes.get("itemprop")
-            value = attributes["content"]
         else:
-            key, value = "link:" + attributes["rel"].strip().lower(), attributes["href"]
-        if key:
+            value = attributes.get("href")
+            rel = attributes.get("rel")
+            key = f"link:{rel.strip().lower()}" if rel else None
+        if key and value is not None:
             found.setdefault(key.strip(), []).append(value)
     return found
 
@@ -180,7 +183,7 @@ class ArchiveReader:
         for block in blocks:
             if (media_id := parse_media_id(block)) is not None:
                 return media_id
-        return parse_media_id(" ".join(root.css("::text").getall()))
+        return parse_media_id(text_of(root))
 
     def link_category(self, links, url: str) -> str | None:
         """Of a post meta's category links, the one whose slug the article URL names, else the first."""

@@ -31,6 +31,9 @@ RETRY_TIMES = 3
 RETRY_HTTP_CODES = [500, 502, 503, 504, 522, 524, 408, 429]
 ARCHIVE_RETRY_AFTER_MAX = 120  # seconds: the longest Retry-After wait honoured
 COOKIES_ENABLED = False
+# Scrapy starts this many tasks for every callback's output; a callback here yields
+# one record or about a dozen requests, so a hundred (the default) is wasted work.
+CONCURRENT_ITEMS = 8
 TELNETCONSOLE_ENABLED = False
 REDIRECT_MAX_TIMES = 5
 DEFAULT_REQUEST_HEADERS = {
