@@ -57,6 +57,32 @@ def first_value(meta: dict[str, list[str]], *keys: str) -> str | None:
     return None
 
 
+class PaginationGuard:
+    """Spots "Older Entries" chains that go round in circles or never end, per category."""
+
+    def __init__(self, max_pages: int = 5000):
+        self.max_pages = max_pages
+        self.trail: dict[str, set[str]] = {}  # slug -> listing pages read
+        self.empty: dict[str, int] = {}  # slug -> empty listing pages in a row
+
+    def visit(self, slug: str, url: str, entries: int) -> None:
+        self.trail.setdefault(slug, set()).add(site.url_key(url))
+        self.empty[slug] = 0 if entries else self.empty.get(slug, 0) + 1
+
+    def trap(self, slug: str, page: int, next_url: str) -> str | None:
+        """Why following ``next_url`` from listing page ``page`` would be a trap, or None."""
+        if site.url_key(next_url) in self.trail.get(slug, ()):
+            return "loop"
+        number = site.listing_page_number(next_url)
+        if number is not None and number <= page:
+            return "backwards"
+        if self.empty.get(slug, 0) >= 2:
+            return "empty_chain"
+        if page >= self.max_pages:
+            return "too_deep"
+        return None
+
+
 class ArchiveReader:
     """Site knowledge applied to pages; ``categories`` (slug -> display name) grows from menus."""
 
@@ -82,7 +108,7 @@ class ArchiveReader:
         """Category listing URLs in the page's menus (and, for the home page, any link); new ones only."""
         found: dict[str, str] = {}
         for query in site.MENU_LINKS if every_link else MENU_ONLY:
-            for link in response.css(query.replace("::attr(href)", "")):
+            for link in response.css(query.replace("::attr(href)", "[href*='/category/']")):
                 href = link.attrib.get("href")
                 url = self.on_site(response.urljoin(href)) if href else None
                 slug = site.category_slug(url) if url else None

@@ -45,7 +45,11 @@ def page_payload(response) -> tuple[str, int, list[tuple[bytes, bytes]], bytes]:
 
 def extract_article(base_url: str, categories: dict[str, str], payload, listing: dict) -> dict:
     """``{"item": {...}}`` for an article page, or ``{"reject": reason}``; ``charset_repaired`` when re-read."""
-    response = build_response(*payload)
+    return extract_from_response(base_url, categories, build_response(*payload), listing)
+
+
+def extract_from_response(base_url: str, categories: dict[str, str], response, listing: dict) -> dict:
+    """What ``extract_article`` returns, for a response at hand."""
     problem = page_problem(response)
     if problem:
         return {"reject": problem}

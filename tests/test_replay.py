@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
 from archive_crawler.cache import decode_entry
-from tests.crawl import run_crawl
+from tests.crawl import PROJECT_ROOT, environment, run_crawl
 from tests.replica import ReplicaServer, build_site
 
 
@@ -119,3 +121,28 @@ def test_replay_without_a_cache_reports_everything_missing(tmp_path):
     assert_no_network(run)
     assert run.stats["archive/replay/missing"] >= 1
     assert run.lines() == []
+
+
+def test_reparse_tool_writes_the_same_records_as_a_replay(live, tmp_path):
+    _, base_url, live_dir, live_run = live
+    output = tmp_path / "reparsed.jsonl"
+    completed = subprocess.run(
+        [sys.executable, "-m", "archive_crawler.reparse", "--base-url", base_url,
+         "--cache", str(live_dir / "httpcache"), "--output", str(output), "--workers", "2"],
+        cwd=PROJECT_ROOT, capture_output=True, text=True, timeout=120, env=environment(),
+    )
+    assert completed.returncode == 0, completed.stderr[-2000:]
+    assert sorted(output.read_text(encoding="utf-8").splitlines()) == sorted(live_run.lines())
+    assert '"missing": 0' in completed.stderr
+
+
+def test_reparse_tool_reads_warc_too(live, tmp_path):
+    _, base_url, live_dir, live_run = live
+    output = tmp_path / "reparsed.jsonl"
+    completed = subprocess.run(
+        [sys.executable, "-m", "archive_crawler.reparse", "--base-url", base_url,
+         "--warc", str(live_dir / "crawl.warc.gz"), "--output", str(output)],
+        cwd=PROJECT_ROOT, capture_output=True, text=True, timeout=120, env=environment(),
+    )
+    assert completed.returncode == 0, completed.stderr[-2000:]
+    assert sorted(output.read_text(encoding="utf-8").splitlines()) == sorted(live_run.lines())

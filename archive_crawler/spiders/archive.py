@@ -14,7 +14,7 @@ from archive_crawler import site
 from archive_crawler.checks import HTML_TYPES, content_type, failure_reason, repair_charset
 from archive_crawler.incremental import DateWindow, IncrementalCrawl
 from archive_crawler.items import ArticleItem
-from archive_crawler.pages import ArchiveReader
+from archive_crawler.pages import ArchiveReader, PaginationGuard
 from archive_crawler.processors import parse_published
 from archive_crawler.rejects import RejectsLog
 from archive_crawler.workers import ParsePool, default_workers
@@ -60,8 +60,6 @@ class ArchiveSpider(scrapy.Spider):
         self.allowed_domains = [urlsplit(self.base_url).hostname]
         self.reader = ArchiveReader(self.base_url)
         self.categories = self.reader.categories  # slug -> display name, from the menus
-        self.listing_trail: dict[str, set[str]] = {}  # slug -> listing pages read, to spot loops
-        self.empty_pages: dict[str, int] = {}  # slug -> empty listing pages in a row
 
     @classmethod
     def check_arguments(cls, **arguments) -> None:
@@ -74,7 +72,7 @@ class ArchiveSpider(scrapy.Spider):
         if spider.replay:
             spider.configure_replay(crawler.settings)
         spider.ledger = IncrementalCrawl(crawler, full=spider.full, window=spider.window, enabled=not spider.replay)
-        spider.max_listing_pages = crawler.settings.getint("ARCHIVE_MAX_LISTING_PAGES", 5000)
+        spider.pagination = PaginationGuard(crawler.settings.getint("ARCHIVE_MAX_LISTING_PAGES", 5000))
         workers = crawler.settings.get("ARCHIVE_PARSE_WORKERS")
         spider.parse_pool = ParsePool(default_workers() if workers in (None, "") else int(workers))
         crawler.signals.connect(spider.parse_pool.close, signal=signals.spider_closed)
@@ -145,11 +143,10 @@ class ArchiveSpider(scrapy.Spider):
             return
         response = self.checked_charset(response)
         self.crawler.stats.inc_value("archive/listing/pages")
-        self.listing_trail.setdefault(slug, set()).add(site.url_key(response.url))
         for slug_found, url in self.reader.read_menu(response).items():
             yield self.listing_request(url, slug_found)
         entries = self.reader.listing_entries(response, slug)
-        self.empty_pages[slug] = 0 if entries else self.empty_pages.get(slug, 0) + 1
+        self.pagination.visit(slug, response.url, len(entries))
         if not entries:
             self.crawler.stats.inc_value("archive/listing/empty")
             logger.info("Listing page %s holds no entries", response.url)
@@ -168,7 +165,7 @@ class ArchiveSpider(scrapy.Spider):
             if self.ledger.should_fetch(link_key, url, listing, statuses[-1]):
                 yield self.article_request(url, listing)
         next_url = self.reader.older_entries(response)
-        trap = self.pagination_trap(slug, page, next_url) if next_url else None
+        trap = self.pagination.trap(slug, page, next_url) if next_url else None
         if trap:
             self.crawler.stats.inc_value(f"archive/listing/trap/{trap}")
             logger.warning("Stopped paging %s at %s: pagination %s", slug, response.url, trap.replace("_", " "))
@@ -181,19 +178,6 @@ class ArchiveSpider(scrapy.Spider):
             logger.info("Stopped paging %s at page %d: nothing new past it", slug, page)
         else:
             yield self.listing_request(next_url, slug, page + 1)
-
-    def pagination_trap(self, slug: str, page: int, next_url: str) -> str | None:
-        """Why following "Older Entries" would go round in circles, or None."""
-        if site.url_key(next_url) in self.listing_trail.get(slug, ()):
-            return "loop"
-        number = site.listing_page_number(next_url)
-        if number is not None and number <= page:
-            return "backwards"
-        if self.empty_pages.get(slug, 0) >= 2:
-            return "empty_chain"
-        if page >= self.max_listing_pages:
-            return "too_deep"
-        return None
 
     def listing_failed(self, failure):
         self.count_failure(failure, "listing")
