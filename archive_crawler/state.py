@@ -71,6 +71,9 @@ class ArchiveState:
         self.connection.execute("PRAGMA synchronous=NORMAL")
         self.connection.execute("PRAGMA busy_timeout=10000")
         self.connection.executescript(SCHEMA)
+        if scratch:
+            self.connection.execute("PRAGMA synchronous=OFF")
+            self.connection.execute("CREATE TABLE IF NOT EXISTS staged (order_key TEXT, record TEXT)")
 
     @classmethod
     def for_crawler(cls, crawler) -> ArchiveState:
@@ -195,11 +198,9 @@ class ArchiveState:
     # -- staged records (replays write in the order pages were first fetched) ----------
 
     def stage(self, order_key: str, record_json: str) -> None:
-        self.connection.execute("CREATE TABLE IF NOT EXISTS staged (order_key TEXT, record TEXT)")
         self.connection.execute("INSERT INTO staged VALUES (?, ?)", (order_key, record_json))
 
     def staged(self):
-        self.connection.execute("CREATE TABLE IF NOT EXISTS staged (order_key TEXT, record TEXT)")
         for (record,) in self.connection.execute("SELECT record FROM staged ORDER BY order_key, rowid"):
             yield record
 

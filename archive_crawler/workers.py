@@ -63,6 +63,21 @@ def extract_from_response(base_url: str, categories: dict[str, str], response, l
     return {"item": asdict(item), "charset_repaired": repaired is not response}
 
 
+def read_listing(base_url: str, categories: dict[str, str], payload, slug: str) -> dict:
+    """A listing page's menu categories (slug -> (name, URL)), entries and "Older Entries" link."""
+    response = build_response(*payload)
+    repaired = repair_charset(response)
+    reader = ArchiveReader(base_url)
+    reader.categories.update(categories)
+    menu = reader.read_menu(repaired)
+    return {
+        "menu": {slug_found: (reader.categories[slug_found], url) for slug_found, url in menu.items()},
+        "entries": reader.listing_entries(repaired, slug),
+        "older": reader.older_entries(repaired),
+        "charset_repaired": repaired is not response,
+    }
+
+
 def _warm_up() -> int:
     return os.getpid()
 
@@ -83,12 +98,18 @@ class ParsePool:
                 self.executor.submit(_warm_up)
 
     async def extract(self, base_url: str, categories: dict[str, str], response, listing: dict) -> dict:
-        payload = page_payload(response)
+        """The record of an article page (see ``extract_article``)."""
+        return await self._run(extract_article, base_url, dict(categories), page_payload(response), listing)
+
+    async def read_listing(self, base_url: str, categories: dict[str, str], response, slug: str) -> dict:
+        """What a listing page holds (see ``read_listing``)."""
+        return await self._run(read_listing, base_url, dict(categories), page_payload(response), slug)
+
+    async def _run(self, function, *arguments):
         if self.workers <= 0:
-            return extract_article(base_url, categories, payload, listing)
+            return function(*arguments)
         self.start()
-        future = self.executor.submit(extract_article, base_url, dict(categories), payload, listing)
-        return await asyncio.wrap_future(future)
+        return await asyncio.wrap_future(self.executor.submit(function, *arguments))
 
     def close(self) -> None:
         if self.executor is not None:

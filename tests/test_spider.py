@@ -37,11 +37,16 @@ def article_page(content: str, head: str = "", meta_wrapper: str = "<h1 class='e
     <div id="sidebar"><div class="widget"><a href="/tag/oil" rel="tag">Oil</a></div></div></body></html>"""
 
 
-def parse(spider, html: str, url: str = f"{BASE}/a-writer/news-middle-east/talks-resume", listing=None) -> ArticleItem:
-    async def collect():
-        return [item async for item in spider.parse_article(page(url, html), listing or {})]
+def collect(generator) -> list:
+    """Everything an async callback yields."""
+    async def run():
+        return [output async for output in generator]
 
-    items = asyncio.run(collect())
+    return asyncio.run(run())
+
+
+def parse(spider, html: str, url: str = f"{BASE}/a-writer/news-middle-east/talks-resume", listing=None) -> ArticleItem:
+    items = collect(spider.parse_article(page(url, html), listing or {}))
     assert len(items) == 1
     return items[0]
 
@@ -81,7 +86,7 @@ LISTING = f"""<html><body><div id="left-area">
 
 def test_listing_yields_articles_and_the_older_page(spider):
     spider.categories["opinion"] = "Opinion"
-    requests = list(spider.parse_listing(page(f"{BASE}/category/opinion/page/2", LISTING), slug="opinion", page=2))
+    requests = collect(spider.parse_listing(page(f"{BASE}/category/opinion/page/2", LISTING), slug="opinion", page=2))
     urls = [request.url for request in requests]
     assert urls == [
         f"{BASE}/writer-a/opinion/one",
@@ -101,7 +106,7 @@ def test_listing_yields_articles_and_the_older_page(spider):
 def test_last_listing_page_has_no_next_request(spider):
     spider.categories["opinion"] = "Opinion"
     html = LISTING.split('<div class="pagination')[0] + "</body></html>"
-    requests = list(spider.parse_listing(page(f"{BASE}/category/opinion/page/9", html), slug="opinion", page=9))
+    requests = collect(spider.parse_listing(page(f"{BASE}/category/opinion/page/9", html), slug="opinion", page=9))
     assert all("/category/" not in request.url for request in requests)
 
 

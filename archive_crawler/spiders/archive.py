@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
@@ -11,7 +12,7 @@ from scrapy import signals
 from scrapy.http import TextResponse
 
 from archive_crawler import site
-from archive_crawler.checks import HTML_TYPES, content_type, failure_reason, repair_charset
+from archive_crawler.checks import HTML_TYPES, content_type, failure_reason
 from archive_crawler.incremental import DateWindow, IncrementalCrawl
 from archive_crawler.items import ArticleItem
 from archive_crawler.pages import ArchiveReader, PaginationGuard
@@ -74,7 +75,10 @@ class ArchiveSpider(scrapy.Spider):
         spider.ledger = IncrementalCrawl(crawler, full=spider.full, window=spider.window, enabled=not spider.replay)
         spider.pagination = PaginationGuard(crawler.settings.getint("ARCHIVE_MAX_LISTING_PAGES", 5000))
         workers = crawler.settings.get("ARCHIVE_PARSE_WORKERS")
-        spider.parse_pool = ParsePool(default_workers() if workers in (None, "") else int(workers))
+        if workers in (None, ""):
+            # A replay waits on no network: its parsing may take every core.
+            workers = (os.cpu_count() or 1) if spider.replay else default_workers()
+        spider.parse_pool = ParsePool(int(workers))
         crawler.signals.connect(spider.parse_pool.close, signal=signals.spider_closed)
         crawler.signals.connect(spider.request_dropped, signal=signals.request_dropped)
         return spider
@@ -137,15 +141,18 @@ class ArchiveSpider(scrapy.Spider):
             cb_kwargs={"slug": slug, "page": page},
         )
 
-    def parse_listing(self, response, slug: str, page: int):
+    async def parse_listing(self, response, slug: str, page: int):
         if not isinstance(response, TextResponse) or content_type(response) not in ("", *HTML_TYPES):
             self.rejects.reject(response.url, "not_html", response.status, "listing")
             return
-        response = self.checked_charset(response)
+        listing_page = await self.parse_pool.read_listing(self.base_url, self.categories, response, slug)
+        self.note_charset(listing_page, response)
         self.crawler.stats.inc_value("archive/listing/pages")
-        for slug_found, url in self.reader.read_menu(response).items():
-            yield self.listing_request(url, slug_found)
-        entries = self.reader.listing_entries(response, slug)
+        for slug_found, (name, url) in listing_page["menu"].items():
+            if slug_found not in self.categories:
+                self.categories[slug_found] = name
+                yield self.listing_request(url, slug_found)
+        entries = listing_page["entries"]
         self.pagination.visit(slug, response.url, len(entries))
         if not entries:
             self.crawler.stats.inc_value("archive/listing/empty")
@@ -164,7 +171,7 @@ class ArchiveSpider(scrapy.Spider):
                 continue
             if self.ledger.should_fetch(link_key, url, listing, statuses[-1]):
                 yield self.article_request(url, listing)
-        next_url = self.reader.older_entries(response)
+        next_url = listing_page["older"]
         trap = self.pagination.trap(slug, page, next_url) if next_url else None
         if trap:
             self.crawler.stats.inc_value(f"archive/listing/trap/{trap}")
@@ -207,9 +214,7 @@ class ArchiveSpider(scrapy.Spider):
             self.rejects.reject(response.url, outcome["reject"], response.status, detail=outcome.get("detail", ""))
             self.ledger.link_failed(response.meta.get("archive_link"))
             return
-        if outcome.get("charset_repaired"):
-            self.crawler.stats.inc_value("archive/charset/repaired")
-            logger.info("Read %s as UTF-8: its declared charset did not fit", response.url)
+        self.note_charset(outcome, response)
         item = ArticleItem(**outcome["item"])
         self.crawler.stats.inc_value("archive/article/parsed")
         if not self.window.contains(item.published):
@@ -217,12 +222,10 @@ class ArchiveSpider(scrapy.Spider):
             return
         yield item
 
-    def checked_charset(self, response):
-        repaired = repair_charset(response)
-        if repaired is not response:
+    def note_charset(self, outcome: dict, response) -> None:
+        if outcome.get("charset_repaired"):
             self.crawler.stats.inc_value("archive/charset/repaired")
-            logger.info("Read %s as UTF-8: it was declared %s", response.url, response.encoding)
-        return repaired
+            logger.info("Read %s as UTF-8: its declared charset did not fit", response.url)
 
     def article_failed(self, failure):
         reason = self.count_failure(failure, "article")
