@@ -13,6 +13,7 @@ import asyncio
 import logging
 import multiprocessing
 import os
+import signal
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import asdict
 
@@ -82,6 +83,12 @@ def _warm_up() -> int:
     return os.getpid()
 
 
+def _ignore_stop_signals() -> None:
+    # Ctrl-C reaches the whole process group: the crawl process decides when workers stop.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
+
+
 class ParsePool:
     """A pool of extraction processes, started on first use and stopped with the crawl."""
 
@@ -90,12 +97,13 @@ class ParsePool:
         self.executor: ProcessPoolExecutor | None = None
 
     def start(self) -> None:
+        """Start the workers; called before the reactor runs, so forking copies a quiet process."""
         if self.workers > 0 and self.executor is None:
-            # forkserver: workers start from a clean process, not a fork of the running reactor.
-            context = multiprocessing.get_context("forkserver")
-            self.executor = ProcessPoolExecutor(self.workers, mp_context=context)
-            for _ in range(self.workers):
-                self.executor.submit(_warm_up)
+            context = multiprocessing.get_context("fork")
+            self.executor = ProcessPoolExecutor(self.workers, mp_context=context,
+                                                initializer=_ignore_stop_signals)
+            for future in [self.executor.submit(_warm_up) for _ in range(self.workers)]:
+                future.result()
 
     async def extract(self, base_url: str, categories: dict[str, str], response, listing: dict) -> dict:
         """The record of an article page (see ``extract_article``)."""

@@ -87,6 +87,7 @@ def main() -> None:
     site = build_site(options.stories, options.seed)
     site.base_url = base
     answers = render_pages(site, base)
+    sock.listen(1024)  # connections wait in the backlog until the loop serves them
     print(f"READY {base} {len(answers)}", flush=True)
     loop = asyncio.new_event_loop()
 

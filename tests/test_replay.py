@@ -28,6 +28,7 @@ def live(tmp_path_factory):
 
 
 def replay(base_url: str, live_dir: Path, workdir: Path, source: str = "1", cache: Path | None = None):
+    workdir.mkdir(parents=True, exist_ok=True)
     return run_crawl(base_url, workdir, spider_args={"replay": source},
                      settings={"HTTPCACHE_DIR": str(cache or live_dir / "httpcache")})
 
@@ -146,3 +147,20 @@ def test_reparse_tool_reads_warc_too(live, tmp_path):
     )
     assert completed.returncode == 0, completed.stderr[-2000:]
     assert sorted(output.read_text(encoding="utf-8").splitlines()) == sorted(live_run.lines())
+
+
+def test_rolling_warc_folder_round_trip(tmp_path):
+    site = build_site(n_stories=30, seed=17)
+    live_dir, warc_dir = tmp_path / "live", tmp_path / "warcs"
+    live_dir.mkdir()
+    with ReplicaServer(site) as server:
+        live_run = run_crawl(server.base_url, live_dir,
+                             settings={"ARCHIVE_WARC": str(warc_dir), "ARCHIVE_WARC_MAX_BYTES": "20000"})
+        base_url = server.base_url
+    assert live_run.returncode == 0, live_run.log[-2000:]
+    files = sorted(warc_dir.glob("*.warc.gz"))
+    assert len(files) > 3, "small files were not rolled over"
+    run = replay(base_url, live_dir, tmp_path / "replay", source=str(warc_dir), cache=tmp_path / "no-cache")
+    assert_no_network(run)
+    assert run.stats["archive/replay/warc_files"] == len(files)
+    assert sorted(run.lines()) == sorted(live_run.lines())

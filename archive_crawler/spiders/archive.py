@@ -36,6 +36,9 @@ REPLAY_SPEED = {"DOWNLOAD_DELAY": 0, "AUTOTHROTTLE_ENABLED": False, "CONCURRENT_
                 "CONCURRENT_REQUESTS_PER_DOMAIN": 32, "RETRY_ENABLED": False}
 
 
+LISTING_PRIORITY = -10
+
+
 def parse_flag(name: str, value) -> bool:
     text = str(value).strip().lower()
     if text in FLAG_WORDS:
@@ -79,6 +82,7 @@ class ArchiveSpider(scrapy.Spider):
             # A replay waits on no network: its parsing may take every core.
             workers = (os.cpu_count() or 1) if spider.replay else default_workers()
         spider.parse_pool = ParsePool(int(workers))
+        spider.parse_pool.start()
         crawler.signals.connect(spider.parse_pool.close, signal=signals.spider_closed)
         crawler.signals.connect(spider.request_dropped, signal=signals.request_dropped)
         return spider
@@ -134,18 +138,26 @@ class ArchiveSpider(scrapy.Spider):
             yield self.listing_request(f"{self.base_url}/category/{slug}", slug)
 
     def listing_request(self, url: str, slug: str, page: int = 1) -> scrapy.Request:
+        # Articles go before the next listing page, so pending requests stay few on any archive size.
         return scrapy.Request(
             url,
             callback=self.parse_listing,
             errback=self.listing_failed,
             cb_kwargs={"slug": slug, "page": page},
+            priority=LISTING_PRIORITY,
         )
 
     async def parse_listing(self, response, slug: str, page: int):
         if not isinstance(response, TextResponse) or content_type(response) not in ("", *HTML_TYPES):
             self.rejects.reject(response.url, "not_html", response.status, "listing")
             return
-        listing_page = await self.parse_pool.read_listing(self.base_url, self.categories, response, slug)
+        try:
+            listing_page = await self.parse_pool.read_listing(self.base_url, self.categories, response, slug)
+        except Exception as error:  # a page that breaks the parser must not stop the crawl
+            logger.exception("Could not parse %s", response.url)
+            self.rejects.reject(response.url, "parse_error", response.status, "listing",
+                                detail=f"{type(error).__name__}: {error}")
+            return
         self.note_charset(listing_page, response)
         self.crawler.stats.inc_value("archive/listing/pages")
         for slug_found, (name, url) in listing_page["menu"].items():

@@ -46,7 +46,10 @@ class Site:
             s in target for s in self.disallowed_substrings)
 
     def story_by_id(self, post_id: int) -> Story | None:
-        return next((s for s in self.stories if s.post_id == post_id), None)
+        index = self.__dict__.get("_by_id")
+        if index is None or len(index) != len(self.stories):
+            index = self.__dict__["_by_id"] = {s.post_id: s for s in self.stories}
+        return index.get(post_id)
 
     def entries(self) -> list[Entry]:
         """Every listing entry (stories, duplicate copies, dead links), newest first."""

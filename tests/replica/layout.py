@@ -143,7 +143,19 @@ def _header_top(base: str, menu: str) -> str:
 
 
 def sidebar(site, base: str) -> str:
-    """Recent posts, categories and tag cloud widgets (links only, no post meta)."""
+    """Recent posts, categories and tag cloud widgets (links only, no post meta).
+
+    The same on every page of a site: rendered once per site state (large replicas).
+    """
+    key = (base, len(site.stories), site.variant)
+    cache = site.__dict__.setdefault("_sidebar_cache", {})
+    if key not in cache:
+        cache.clear()
+        cache[key] = _render_sidebar(site, base)
+    return cache[key]
+
+
+def _render_sidebar(site, base: str) -> str:
     v1 = site.variant == 1
     titles = title_html_v1 if v1 else title_html
     trail = "/" if v1 else ""
