@@ -51,10 +51,6 @@ def first_text(selector: Selector, queries: Iterable[str]) -> str | None:
     return None
 
 
-def all_texts(selector: Selector, query: str) -> list[str]:
-    return [text for found in _select(selector, query) if (text := clean_text(text_of(found)))]
-
-
 def _select(selector: Selector, query: str):
     if query.startswith("xpath:"):
         return selector.xpath(query[len("xpath:"):])

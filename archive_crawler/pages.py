@@ -166,7 +166,7 @@ class ArchiveReader:
 
         loader = ArticleLoader(selector=response.selector, response=response)
         loader.add_fallbacks(
-            "title", first_text(root, site.TITLE[:3]), first_value(meta, "og:title", "twitter:title"),
+            "title", first_text(root, site.TITLE), first_value(meta, "og:title", "twitter:title"),
             first_text(response, ["title"]), json_ld_text(structured.get("headline")), listing.get("title"),
         )
         caption = find_caption(root, blocks, loader.get_output_value("title"))

@@ -56,24 +56,10 @@ OLDER_ENTRIES = [
 ARTICLE_ROOT = ["#left-area article", "article.et_pb_post", "#left-area", "#main-content article",
                 "article", "#main-content", "body"]
 ARTICLE_CONTENT = ["div.entry-content", ".et_pb_post_content", ".post-content", ".et_pb_text_inner"]
-TITLE = ["h1.entry-title", ".et_post_meta_wrapper h1", "h1.post-title", "meta[property='og:title']::attr(content)",
-         "meta[name='twitter:title']::attr(content)", "title"]
-CANONICAL = ["link[rel=canonical]::attr(href)", "meta[property='og:url']::attr(content)"]
-PUBLISHED_META = [
-    "meta[property='article:published_time']::attr(content)",
-    "meta[name='article:published_time']::attr(content)",
-    "meta[itemprop=datePublished]::attr(content)",
-    "time[itemprop=datePublished]::attr(datetime)",
-    "time.entry-date::attr(datetime)",
-    "meta[name=date]::attr(content)",
-    "meta[name='DC.date.issued']::attr(content)",
-]
+TITLE = ["h1.entry-title", ".et_post_meta_wrapper h1", "h1.post-title"]
 POST_META_DATE = ["p.post-meta .published", ".post-meta .published", ".post-meta time", "span.published"]
 POST_META_AUTHOR = ["p.post-meta .author a", "p.post-meta .author", ".post-meta .author", "a[rel=author]"]
-AUTHOR_META = ["meta[name=author]::attr(content)", "meta[property='article:author']::attr(content)"]
 POST_META_CATEGORY = ["p.post-meta a[rel~=category]", ".post-meta a[rel~=category]"]
-SECTION_META = ["meta[property='article:section']::attr(content)"]
-TAG_META = ["meta[property='article:tag']::attr(content)"]
 CAPTION = [".wp-caption-text", "figcaption", ".wp-caption .caption", ".et_pb_image_caption"]
 
 # Inside the article text: parts that a reader does not read as the story.
