@@ -25,7 +25,13 @@ from archive_crawler.extract import (
 from archive_crawler.items import ArticleItem
 from archive_crawler.loaders import ArticleLoader
 from archive_crawler.middlewares import fetched_at
-from archive_crawler.processors import clean_text, count_words, parse_dateline, parse_media_id
+from archive_crawler.processors import (
+    clean_text,
+    count_words,
+    names_from_author_slug,
+    parse_dateline,
+    parse_media_id,
+)
 
 WIDGET_COUNT = re.compile(r"\s*\(\d+\)\s*$")
 MENU_ONLY = site.MENU_LINKS[:-1]  # the generic "every link" fallback is for the home page only
@@ -187,6 +193,7 @@ class ArchiveReader:
         loader.add_fallbacks(
             "authors", first_text(root, site.POST_META_AUTHOR), first_value(meta, "author", "article:author"),
             json_ld_names(structured.get("author")), listing.get("authors"),
+            names_from_author_slug(site.article_author_slug(url)),
         )
         loader.add_fallbacks(
             "category", self.link_category(root.css(site.POST_META_CATEGORY[1]), url),

@@ -119,6 +119,15 @@ def split_byline(value: str | None) -> list[str]:
     return [name.strip() for name in BYLINE_SEPARATOR.split(text) if name.strip()]
 
 
+def names_from_author_slug(slug: str | None) -> list[str]:
+    """Display names guessed from an author slug, the last resort when no page names the author:
+    "caroline-akoum" -> ["Caroline Akoum"], "a-smith-and-b-jones" -> ["A Smith", "B Jones"]."""
+    if not slug:
+        return []
+    return [" ".join(word.capitalize() for word in part.split("-") if word)
+            for part in re.split(r"-and-", slug.lower()) if part.strip("-")]
+
+
 CREDIT_NAMES = {
     "afp": "AFP",
     "reuters": "Reuters",

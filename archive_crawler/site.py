@@ -153,6 +153,12 @@ def listing_page_number(url: str) -> int | None:
     return 1 if CATEGORY_PATH.match(parts.path) else None
 
 
+def article_author_slug(url: str) -> str | None:
+    """The author slug that opens an article URL ``/{author}/{category}/{slug}``."""
+    segments = path_segments(url)
+    return segments[-3] if len(segments) >= 3 else None
+
+
 def article_category_slug(url: str) -> str | None:
     """The category slug inside an article URL ``/{author}/{category}/{slug}``."""
     segments = path_segments(url)

@@ -4,6 +4,7 @@ from archive_crawler.processors import (
     clean_text,
     comparison_key,
     count_words,
+    names_from_author_slug,
     parse_dateline,
     parse_media_id,
     parse_published,
@@ -131,6 +132,19 @@ def test_split_byline(raw, expected):
 )
 def test_split_caption_credit(raw, caption, credit):
     assert split_caption_credit(raw) == (caption, credit)
+
+
+@pytest.mark.parametrize(
+    ("slug", "names"),
+    [
+        ("caroline-akoum", ["Caroline Akoum"]),
+        ("nayef-alrasheed-and-caroline-akkoum", ["Nayef Alrasheed", "Caroline Akkoum"]),
+        ("", []),
+        (None, []),
+    ],
+)
+def test_names_from_author_slug(slug, names):
+    assert names_from_author_slug(slug) == names
 
 
 def test_strip_caption_label():

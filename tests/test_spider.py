@@ -192,3 +192,10 @@ def test_double_escaped_entities_and_breaks(spider):
     item = parse(spider, html)
     assert item.title == 'A "Firm" No'
     assert item.body == 'He said "no" twice.\n\nThen left.'
+
+
+def test_author_slug_is_the_last_resort_for_the_byline(spider):
+    html = article_page("<p>Khobar- The port reopened.</p>", meta_wrapper="")
+    item = parse(spider, html, url=f"{BASE}/nayef-alrasheed-and-caroline-akkoum/features/port-reopens",
+                 listing={"published": "Jun 27, 2014"})
+    assert item.authors == ["Nayef Alrasheed", "Caroline Akkoum"]
