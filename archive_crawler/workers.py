@@ -10,10 +10,13 @@ The re-parse tool (``archive_crawler.reparse``) calls the same function.
 from __future__ import annotations
 
 import asyncio
+import ctypes
 import logging
 import multiprocessing
 import os
 import signal
+import threading
+import time
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import asdict
 
@@ -24,6 +27,8 @@ from archive_crawler.checks import missing_content_reason, page_problem, repair_
 from archive_crawler.pages import ArchiveReader
 
 logger = logging.getLogger(__name__)
+
+PR_SET_PDEATHSIG = 1
 
 
 def default_workers() -> int:
@@ -83,10 +88,22 @@ def _warm_up() -> int:
     return os.getpid()
 
 
-def _ignore_stop_signals() -> None:
-    # Ctrl-C reaches the whole process group: the crawl process decides when workers stop.
+def _prepare_worker(parent: int) -> None:
+    """Workers ignore Ctrl-C (the crawl process decides when they stop) and die with it."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_IGN)
+    try:  # Linux: the kernel kills this worker when the crawl process dies, even by SIGKILL
+        ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+    except (OSError, AttributeError):
+        threading.Thread(target=_exit_when_orphaned, args=(parent,), daemon=True).start()
+    if os.getppid() != parent:  # the crawl process died before the line above
+        os._exit(0)
+
+
+def _exit_when_orphaned(parent: int) -> None:
+    while os.getppid() == parent:
+        time.sleep(1)
+    os._exit(0)
 
 
 class ParsePool:
@@ -101,7 +118,7 @@ class ParsePool:
         if self.workers > 0 and self.executor is None:
             context = multiprocessing.get_context("fork")
             self.executor = ProcessPoolExecutor(self.workers, mp_context=context,
-                                                initializer=_ignore_stop_signals)
+                                                initializer=_prepare_worker, initargs=(os.getpid(),))
             for future in [self.executor.submit(_warm_up) for _ in range(self.workers)]:
                 future.result()
 

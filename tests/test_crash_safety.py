@@ -6,6 +6,7 @@ import json
 import shutil
 import signal
 import subprocess
+import time
 from collections import Counter
 from pathlib import Path
 
@@ -164,3 +165,26 @@ def test_read_only_disk_fails_at_once_and_leaves_files_intact(replica, tmp_path,
     assert str(read_only_dir) in run.log and "Read-only file system" in run.log
     assert {path.name: path.read_bytes() for path in read_only_dir.iterdir()} == before
     assert server.requests == [] or "/robots.txt" not in server.requests[-1:]
+
+
+def process_alive(pid: int) -> bool:
+    try:
+        status = Path(f"/proc/{pid}/status").read_text()
+    except FileNotFoundError:
+        return False
+    return "State:\tZ" not in status
+
+
+def test_parsing_workers_die_with_a_killed_crawl(replica, tmp_path):
+    _, server = replica
+    process = start_crawl(server.base_url, tmp_path, settings={**SLOW, "ARCHIVE_PARSE_WORKERS": "2"})
+    wait_for_lines(tmp_path / "archive.jsonl", 5, process)
+    children_file = Path(f"/proc/{process.pid}/task/{process.pid}/children")
+    workers = [int(pid) for pid in children_file.read_text().split()] if children_file.exists() else []
+    process.send_signal(signal.SIGKILL)
+    process.wait(timeout=30)
+    assert len(workers) >= 2
+    deadline = time.monotonic() + 10
+    while any(process_alive(pid) for pid in workers) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not [pid for pid in workers if process_alive(pid)], "orphaned parsing workers"
