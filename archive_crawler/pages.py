@@ -186,7 +186,7 @@ class ArchiveReader:
         loader.add_fallbacks(
             "published",
             first_value(meta, "article:published_time", "datePublished", "date", "DC.date.issued")
-            or first_text(root, ["time[itemprop=datePublished]::attr(datetime)", "time.entry-date::attr(datetime)"]),
+            or first_text(root, site.TIME_PUBLISHED),
             json_ld_text(structured.get("datePublished")), first_text(root, site.POST_META_DATE),
             listing.get("published"),
         )

@@ -98,6 +98,9 @@ def parse_published(value: str | None) -> str | None:
             return stamp.isoformat()
     text = re.sub(r"(\d)(st|nd|rd|th)\b", r"\1", text)
     text = re.sub(r"\s+", " ", re.sub(r"\bSept\b\.?", "Sep", text))
+    # A time without an offset ("Jun 27, 2014 10:15 am") cannot make a full timestamp: keep the date.
+    text = re.sub(r"(?:\s*(?:at|[-|,@]))?\s+\d{1,2}:\d{2}(?::\d{2})?\s*(?:[ap]\.?m\.?)?$", "", text,
+                  flags=re.IGNORECASE)
     for date_format in DATE_FORMATS:
         try:
             return datetime.strptime(text, date_format).date().isoformat()

@@ -57,6 +57,8 @@ ARTICLE_ROOT = ["#left-area article", "article.et_pb_post", "#left-area", "#main
                 "article", "#main-content", "body"]
 ARTICLE_CONTENT = ["div.entry-content", ".et_pb_post_content", ".post-content", ".et_pb_text_inner"]
 TITLE = ["h1.entry-title", ".et_post_meta_wrapper h1", "h1.post-title"]
+TIME_PUBLISHED = ["time[itemprop=datePublished]::attr(datetime)", "time.entry-date::attr(datetime)",
+                  "time.published::attr(datetime)", ".post-meta time::attr(datetime)"]
 POST_META_DATE = ["p.post-meta .published", ".post-meta .published", ".post-meta time", "span.published"]
 POST_META_AUTHOR = ["p.post-meta .author a", "p.post-meta .author", ".post-meta .author", "a[rel=author]"]
 POST_META_CATEGORY = ["p.post-meta a[rel~=category]", ".post-meta a[rel~=category]"]
