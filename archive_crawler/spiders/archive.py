@@ -22,21 +22,20 @@ from archive_crawler.workers import ParsePool, default_workers
 
 logger = logging.getLogger(__name__)
 
-def validate_base_url(value: str) -> str:
-    parts = urlsplit(value.strip())
-    if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise ValueError(f"base_url must be an http(s) URL such as {site.DEFAULT_BASE_URL}, got {value!r}")
-    return urlunsplit((parts.scheme, parts.netloc, parts.path.rstrip("/"), "", ""))
-
-
 FLAG_WORDS = {"1": True, "true": True, "yes": True, "on": True,
               "0": False, "false": False, "no": False, "off": False, "": False}
 # A replay needs no politeness: nothing goes to the site.
 REPLAY_SPEED = {"DOWNLOAD_DELAY": 0, "AUTOTHROTTLE_ENABLED": False, "CONCURRENT_REQUESTS": 32,
                 "CONCURRENT_REQUESTS_PER_DOMAIN": 32, "RETRY_ENABLED": False}
-
-
+# Articles go before the next listing page, so pending requests stay few on any archive size.
 LISTING_PRIORITY = -10
+
+
+def validate_base_url(value: str) -> str:
+    parts = urlsplit(value.strip())
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise ValueError(f"base_url must be an http(s) URL such as {site.DEFAULT_BASE_URL}, got {value!r}")
+    return urlunsplit((parts.scheme, parts.netloc, parts.path.rstrip("/"), "", ""))
 
 
 def parse_flag(name: str, value) -> bool:
@@ -138,7 +137,6 @@ class ArchiveSpider(scrapy.Spider):
             yield self.listing_request(f"{self.base_url}/category/{slug}", slug)
 
     def listing_request(self, url: str, slug: str, page: int = 1) -> scrapy.Request:
-        # Articles go before the next listing page, so pending requests stay few on any archive size.
         return scrapy.Request(
             url,
             callback=self.parse_listing,
