@@ -28,6 +28,7 @@ from archive_crawler.middlewares import fetched_at
 from archive_crawler.processors import (
     clean_text,
     count_words,
+    find_date,
     names_from_author_slug,
     parse_dateline,
     parse_media_id,
@@ -142,7 +143,7 @@ class ArchiveReader:
             listing = {
                 "title": first_text(entry, site.LISTING_TITLE),
                 "authors": first_text(entry, site.POST_META_AUTHOR),
-                "published": first_text(entry, site.POST_META_DATE),
+                "published": first_text(entry, site.POST_META_DATE) or find_date(first_text(entry, site.POST_META)),
                 "category": self.link_category(entry.css(site.POST_META_CATEGORY[1]), target or "")
                 or listing_category,
             }
@@ -188,7 +189,7 @@ class ArchiveReader:
             first_value(meta, "article:published_time", "datePublished", "date", "DC.date.issued")
             or first_text(root, site.TIME_PUBLISHED),
             json_ld_text(structured.get("datePublished")), first_text(root, site.POST_META_DATE),
-            listing.get("published"),
+            find_date(first_text(root, site.POST_META)), listing.get("published"),
         )
         loader.add_fallbacks(
             "authors", first_text(root, site.POST_META_AUTHOR), first_value(meta, "author", "article:author"),

@@ -110,6 +110,19 @@ def parse_published(value: str | None) -> str | None:
     return match.group(1) if match else None
 
 
+_MONTH = r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sept?|Oct|Nov|Dec)[a-z]*\.?"
+DATE_IN_TEXT = re.compile(
+    rf"\b(?:{_MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+\d{{4}}|\d{{1,2}}\s+{_MONTH}\s+\d{{4}}|\d{{4}}-\d{{2}}-\d{{2}})\b",
+    re.IGNORECASE,
+)
+
+
+def find_date(text: str | None) -> str | None:
+    """The first date written in a line of text ("by A | Jun 27, 2014 | Opinion" -> "Jun 27, 2014")."""
+    match = DATE_IN_TEXT.search(text or "")
+    return match.group(0) if match else None
+
+
 BYLINE_PREFIX = re.compile(r"^\s*(?:by|written by)\s*:?\s+", re.IGNORECASE)
 BYLINE_SEPARATOR = re.compile(r"\s*,\s*(?:and\s+)?|\s+(?:and|&)\s+", re.IGNORECASE)
 
@@ -196,7 +209,7 @@ def split_caption_credit(caption: str | None) -> tuple[str | None, str | None]:
 
 SOURCE_NAMES = {"reuters": "Reuters", "afp": "AFP", "ap": "AP", "upi": "UPI", "dpa": "DPA", "kuna": "KUNA"}
 _PLACE = r"[A-Z][\w.'\u2019]*(?:[ -][A-Za-z][\w.'\u2019]*){0,3}"
-_SOURCE = r"Asharq\s+Al[\s-]*[A-Za-z]+|Reuters|AFP|AP|UPI|DPA|KUNA"
+_SOURCE = r"(?i:Asharq\s+Al[\s-]*[A-Za-z]+|Reuters|AFP|AP|UPI|DPA|KUNA)"
 DATELINE_WITH_SOURCE = re.compile(
     rf"^(?P<place>{_PLACE}(?:,\s*{_PLACE})??)\s*,?\s*\(?\s*(?P<source>{_SOURCE})\s*\)?\s*[-\u2013\u2014]+",
 )

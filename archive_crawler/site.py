@@ -59,6 +59,7 @@ ARTICLE_CONTENT = ["div.entry-content", ".et_pb_post_content", ".post-content", 
 TITLE = ["h1.entry-title", ".et_post_meta_wrapper h1", "h1.post-title"]
 TIME_PUBLISHED = ["time[itemprop=datePublished]::attr(datetime)", "time.entry-date::attr(datetime)",
                   "time.published::attr(datetime)", ".post-meta time::attr(datetime)"]
+POST_META = ["p.post-meta", ".post-meta"]
 POST_META_DATE = ["p.post-meta .published", ".post-meta .published", ".post-meta time", "span.published"]
 POST_META_AUTHOR = ["p.post-meta .author a", "p.post-meta .author", ".post-meta .author", "a[rel=author]"]
 POST_META_CATEGORY = ["p.post-meta a[rel~=category]", ".post-meta a[rel~=category]"]

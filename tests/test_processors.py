@@ -4,6 +4,7 @@ from archive_crawler.processors import (
     clean_text,
     comparison_key,
     count_words,
+    find_date,
     names_from_author_slug,
     parse_dateline,
     parse_media_id,
@@ -64,6 +65,20 @@ def test_strip_site_suffix(raw, expected):
 )
 def test_parse_media_id(raw, expected):
     assert parse_media_id(raw) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "date"),
+    [
+        ("by Mina Haddad | Mar 1, 2007 | Middle East", "Mar 1, 2007"),
+        ("by A | September 12, 2016 | Opinion", "September 12, 2016"),
+        ("Posted 3 March 2011 in Features", "3 March 2011"),
+        ("by A | Opinion", None),
+        (None, None),
+    ],
+)
+def test_find_date(text, date):
+    assert find_date(text) == date
 
 
 def test_strip_media_id():
@@ -161,6 +176,7 @@ def test_strip_caption_label():
         ("Cairo, Asharq Al-Awsat- The talks resumed", "Cairo", "Asharq Al-Awsat"),
         ("Cairo, Asharq Al-awsat- The talks resumed", "Cairo", "Asharq Al-Awsat"),
         ("Cairo, Asharq Al-Awqsat- The talks resumed", "Cairo", "Asharq Al-Awsat"),
+        ("Cairo, asharq al-awsat- The talks resumed", "Cairo", "Asharq Al-Awsat"),
         ("London, Asharq Al-Awsat\u2014The minister said", "London", "Asharq Al-Awsat"),
         ("Khobar- The port reopened", "Khobar", None),
         ("Mosul \u2013 Troops advanced", "Mosul", None),

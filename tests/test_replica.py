@@ -1,4 +1,5 @@
 """Quick checks of the archive replica itself (server, routing, expected records)."""
+import hashlib
 import http.client
 import re
 import subprocess
@@ -171,7 +172,7 @@ def test_variant_0_is_the_default_and_variant_1_differs():
     story = v1.stories[0]
     assert pages0[story.path][2] != pages1[story.path][2]
     with pytest.raises(ValueError):
-        build_site(10, seed=1, variant=2)
+        build_site(10, seed=1, variant=3)
 
 
 def test_variant_1_builds_deterministically():
@@ -259,6 +260,136 @@ def test_main_serves_variant_1():
         body = conn.getresponse().read().decode("utf-8")
         conn.close()
         assert "et_pb_slider" in body and 'class="sub-menu"' in body
+    finally:
+        proc.terminate()
+        proc.wait(timeout=5)
+
+
+# ----- variant 2: a third set of markup choices ---------------------------------------------
+def _digest(pages) -> str:
+    h = hashlib.sha256()
+    for target in sorted(pages):
+        status, headers, body = pages[target]
+        h.update(repr((target, status, headers)).encode())
+        h.update(body)
+    return h.hexdigest()
+
+
+# Every page of build_site(40, seed=11) rendered at http://127.0.0.1:1, variants 0 and 1, as
+# they were when variant 2 was added: variant 2 must not change a byte of the others.
+GOLDEN = {0: "428e22b695919038e768e21b99db1d0cadd682a12fa056147d84855c6ceeef04",
+          1: "5d645ed2e409a629a304a5051dd4adeda2f6427fb63dcf203a40168cfe1befc3"}
+
+
+def test_variant_2_leaves_variants_0_and_1_unchanged():
+    base = "http://127.0.0.1:1"
+    for variant, digest in GOLDEN.items():
+        site = build_site(40, seed=11, variant=variant)
+        assert _digest(render_site(site, base)[0]) == digest, f"variant {variant} pages changed"
+        assert all(s.v2 is None for s in site.stories)
+    v0, v2 = build_site(40, seed=11), build_site(40, seed=11, variant=2)
+    # the same posts (post IDs, media IDs, tags, categories); other HTML
+    same = lambda s: (s.post_id, s.media_id, s.category, s.tags, s.published)   # noqa: E731
+    assert [same(s) for s in v0.stories] == [same(s) for s in v2.stories]
+    story = v2.stories[0]
+    assert render_site(v0, base)[0][v0.stories[0].path][2] != render_site(v2, base)[0][story.path][2]
+
+
+def test_variant_2_builds_deterministically():
+    base = "http://127.0.0.1:1"
+    a, b = build_site(60, seed=3, variant=2), build_site(60, seed=3, variant=2)
+    assert a.expected_records(base) == b.expected_records(base)
+    assert _digest(render_site(a, base)[0]) == _digest(render_site(b, base)[0])
+    assert a.transient_failures == b.transient_failures
+    a.add_new_stories(2, seed=1)
+    b.add_new_stories(2, seed=1)
+    assert a.expected_records(base) == b.expected_records(base)
+    assert all(s.v2 is not None for s in a.stories)
+    assert build_site(60, seed=4, variant=2).expected_records(base) != a.expected_records(base)
+
+
+@pytest.fixture(scope="module")
+def server_v2():
+    with ReplicaServer(build_site(variant=2)) as srv:
+        srv.faults.clear()
+        yield srv
+
+
+def test_variant_2_expected_records_unique_and_served(server_v2):
+    site = server_v2.site
+    records = site.expected_records()
+    assert len(records) == 120
+    urls = [r["url"] for r in records]
+    media = [r["media_id"] for r in records if r["media_id"] is not None]
+    assert len(set(urls)) == len(urls) and len(set(media)) == len(media)
+    assert {r["image_credit"] for r in records if r["image_credit"]} <= {"AFP", "Reuters", "AP", "EPA", "SPA"}
+    for story, r in zip(site.stories, records):
+        assert "Media ID" not in r["body"] and "Caption" not in r["body"] and "Photo:" not in r["body"]
+        assert r["word_count"] == len(r["body"].split())
+        assert (r["image_caption"] is None) == (r["image_credit"] is None)
+        if story.image is not None and story.image.caption is None:
+            assert r["image_caption"] is None
+        if story.v2.ld_z:
+            assert r["published"].endswith("+00:00")
+        if story.v2.ld_created and not story.meta.og_time:
+            assert len(r["published"]) == 10
+        if story.v2.three_authors:
+            assert len(r["authors"]) == 3
+        status, _, page = get(server_v2, path_of(r["url"]))
+        assert status == 200
+    v2s = [s.v2 for s in site.stories]
+    assert {v.template for v in v2s} == {"classic", "builder", "builder2", "post_content"}
+    assert {v.caption_form for v in v2s} >= {"meta_plain", "triple", "span", "none"}
+    assert {v.media_form for v in v2s} >= {"title", "span", "plain"}
+    assert {k for v in v2s for k in v.kinds} == {"p", "quote", "li"}
+    assert any(v.ld_z for v in v2s) and any(v.ld_created for v in v2s) and any(v.ld_org_author for v in v2s)
+    assert any(v.postmeta_bare for v in v2s) and any("&" in v.byline_text for v in v2s)
+    assert any(r["dateline"] and r["dateline"].isupper() and r["source"] == "Asharq Al-Awsat" for r in records)
+
+
+def test_variant_2_listings_utm_links_and_sticky_post(server_v2):
+    site = server_v2.site
+    from tests.replica.variant2 import STICKY_CATEGORY
+    sticky = site.v2_sticky
+    assert sticky is not None and sticky.category != STICKY_CATEGORY
+    n_pages = site.listing_page_count(STICKY_CATEGORY)
+    assert n_pages >= 2
+    target, seen = f"/category/{STICKY_CATEGORY}", []
+    for page_no in range(1, n_pages + 1):
+        status, _, body = get(server_v2, target)
+        assert status == 200
+        ids = re.findall(r'<article id="post-(\d+)" class="et_pb_post clearfix', body)
+        assert ids[0] == str(sticky.post_id) and ids.count(str(sticky.post_id)) == 1
+        seen += ids[1:]
+        older = re.search(r'<div class="alignleft"><a href="([^"]+)">&laquo; Older Entries', body)
+        if page_no < n_pages:
+            target = path_of(older.group(1))
+        else:
+            assert older is None
+    assert len(seen) == len(site.category_entries(STICKY_CATEGORY))
+    # links carrying ?utm_source=... serve the article itself
+    story = next(s for s in site.stories if s.v2.utm)
+    index = next(i for i, e in enumerate(site.category_entries(story.category)) if e.story is story)
+    page_no = index // 10 + 1
+    listing = get(server_v2, f"/category/{story.category}" + (f"/page/{page_no}" if page_no > 1 else ""))[2]
+    links = re.findall(r'<h2 class="entry-title"><a href="([^"]+)"', listing)
+    assert f"{server_v2.base_url}{story.path}?utm_source=aawsat&amp;utm_medium=archive" in " ".join(links)
+    plain = get(server_v2, story.path)[2]
+    assert get(server_v2, story.path + "?utm_source=aawsat&utm_medium=archive&utm_campaign=x")[2] == plain
+
+
+def test_main_serves_variant_2():
+    proc = subprocess.Popen([sys.executable, "-m", "tests.replica", "--stories", "20", "--variant", "2"],
+                            cwd=ROOT, stdout=subprocess.PIPE, text=True)
+    try:
+        line = proc.stdout.readline()
+        match = re.fullmatch(r"Replica of the archive serving at http://127\.0\.0\.1:(\d+)/\n", line)
+        assert match
+        conn = http.client.HTTPConnection("127.0.0.1", int(match.group(1)), timeout=5)
+        conn.request("GET", "/")
+        body = conn.getresponse().read().decode("utf-8")
+        conn.close()
+        assert 'class="et_pb_post clearfix' in body
     finally:
         proc.terminate()
         proc.wait(timeout=5)

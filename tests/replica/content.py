@@ -10,13 +10,14 @@ from .quirks import plan_quirks
 from .records import expected_record
 from .textgen import choose_dateline, make_body, make_image, make_title, slugify, story_context
 from .variant1 import apply_variant1
+from .variant2 import apply_variant2
 
 PER_PAGE = 10
 MEDIA_ID_RANGE = (55283781, 55385310)
 FIRST_DAY = datetime(2005, 1, 3)
 LAST_DAY = datetime(2017, 10, 31)
 OFFSETS = [timezone.utc, timezone(timedelta(hours=3))]
-VARIANTS = (0, 1)
+VARIANTS = (0, 1, 2)
 
 
 class Site:
@@ -107,6 +108,8 @@ class Site:
             next_id += rng.randint(3, 30)
         if self.variant == 1:
             apply_variant1(self, added)
+        elif self.variant == 2:
+            apply_variant2(self, added)
         return added
 
     def _max_post_id(self) -> int:
@@ -244,7 +247,8 @@ def build_site(n_stories: int = 120, seed: int = 7, variant: int = 0) -> Site:
     """Build the whole replica deterministically from ``seed``.
 
     ``variant`` picks a set of markup choices: 0 the original one, 1 the alternative
-    described in :mod:`tests.replica.variant1` (same stories, different HTML).
+    described in :mod:`tests.replica.variant1` (same stories, different HTML), 2 the
+    third set described in :mod:`tests.replica.variant2`.
     """
     if variant not in VARIANTS:
         raise ValueError(f"unknown variant {variant!r}; known: {VARIANTS}")
@@ -266,4 +270,6 @@ def build_site(n_stories: int = 120, seed: int = 7, variant: int = 0) -> Site:
     plan_quirks(site, rng)
     if variant == 1:
         apply_variant1(site)
+    elif variant == 2:
+        apply_variant2(site)
     return site

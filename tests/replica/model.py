@@ -68,6 +68,7 @@ class Story:
     dead: bool = False            # listed but the URL answers 404 (not a record)
     is_new: bool = False          # added by Site.add_new_stories
     v1: object = None             # variant-1 markup choices (variant1.V1), None in variant 0
+    v2: object = None             # variant-2 markup choices (variant2.V2), None otherwise
 
     @property
     def path(self) -> str:

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from email.utils import format_datetime
 
-from . import layout, render, render_v1
+from . import layout, render, render_v1, render_v2
 from .markup import escape
 from .model import Entry, Story
 from .render import attachment_page
@@ -11,6 +11,11 @@ from .render import attachment_page
 Page = tuple[int, list[tuple[str, str]], bytes]
 HTML = "text/html; charset=UTF-8"
 PER_PAGE = 10
+
+
+def _renderer(site):
+    """The module rendering the site's pages (its variant's markup)."""
+    return {1: render_v1, 2: render_v2}.get(site.variant, render)
 
 
 def html_page(body: str, status: int = 200, extra: tuple = ()) -> Page:
@@ -68,8 +73,8 @@ def _add_listing(pages: dict, site, base: str, root: str, name: str, body_class:
     for page_no in range(1, n_pages + 1):
         chunk = entries[(page_no - 1) * PER_PAGE: page_no * PER_PAGE]
         path = root if page_no == 1 else f"{root}/page/{page_no}"
-        pages[path] = html_page(render.listing_page(site, base, root, name, body_class, chunk,
-                                                    page_no, n_pages))
+        pages[path] = html_page(_renderer(site).listing_page(site, base, root, name, body_class, chunk,
+                                                             page_no, n_pages))
         pages[path + "/"] = redirect(base + path)
     pages[f"{root}/page/1"] = redirect(base + root)
 
@@ -91,8 +96,7 @@ def listing_html(site, base: str, slug: str, page_no: int, n_pages: int, entries
                  older_href: str | None = None) -> Page:
     """Page ``page_no`` of a category listing showing ``entries`` (fault mode: any entries)."""
     root, name, body_class, _ = category_listing(site, slug)
-    renderer = render_v1 if site.variant == 1 else render
-    return html_page(renderer.listing_page(site, base, root, name, body_class, entries, page_no, n_pages,
+    return html_page(_renderer(site).listing_page(site, base, root, name, body_class, entries, page_no, n_pages,
                                            older_href=older_href))
 
 
@@ -129,7 +133,7 @@ def _add_article(pages: dict, site, base: str, story: Story, path: str, post_id:
                  canonical: str | None) -> None:
     """The article at ``path``, the same page at ``path/``, and its shortlink."""
     link = ("Link", f"<{base}/?p={post_id}>; rel=shortlink")
-    article_page = render_v1.article_page if site.variant == 1 else render.article_page
+    article_page = _renderer(site).article_page
     page = html_page(article_page(site, base, story, path, post_id, canonical), extra=(link,))
     pages[path] = page
     pages[path + "/"] = page
@@ -139,7 +143,7 @@ def _add_article(pages: dict, site, base: str, story: Story, path: str, post_id:
 def render_site(site, base: str) -> tuple[dict[str, Page], Page]:
     """Return (pages by request target, the 404 page)."""
     pages: dict[str, Page] = {
-        "/": html_page((render_v1 if site.variant == 1 else render).home_page(site, base)),
+        "/": html_page(_renderer(site).home_page(site, base)),
         "/robots.txt": (200, [("Content-Type", "text/plain; charset=utf-8")],
                         robots_txt(site, base).encode()),
         "/about-us": html_page(layout.plain_page(site, base, "About Us", [
