@@ -35,7 +35,9 @@ from archive_crawler.processors import (
 )
 
 WIDGET_COUNT = re.compile(r"\s*\(\d+\)\s*$")
-MENU_ONLY = site.MENU_LINKS[:-1]  # the generic "every link" fallback is for the home page only
+MENU_ONLY = site.MENU_LINKS[:-1]
+INITIAL = re.compile(r"^[A-Z]\.\s*\S")  # "O. Al-Shammari"
+AUTHOR_TITLE_PREFIX = re.compile(r"^\s*Posts by\s+", re.IGNORECASE)  # the generic "every link" fallback is for the home page only
 
 
 def page_meta(response) -> dict[str, list[str]]:
@@ -142,7 +144,7 @@ class ArchiveReader:
             target = site.article_link(url) if url else None
             listing = {
                 "title": first_text(entry, site.LISTING_TITLE),
-                "authors": first_text(entry, site.POST_META_AUTHOR),
+                "authors": self.byline(entry),
                 "published": first_text(entry, site.POST_META_DATE) or find_date(first_text(entry, site.POST_META)),
                 "category": self.link_category(entry.css(site.POST_META_CATEGORY[1]), target or "")
                 or listing_category,
@@ -183,7 +185,7 @@ class ArchiveReader:
 
         loader.add_value("media_id", self.media_id(blocks, root))
         canonical = first_value(meta, "link:canonical", "og:url")
-        loader.add_value("url", site.strip_query(response.urljoin(canonical) if canonical else url))
+        loader.add_value("url", site.canonical_url(response.urljoin(canonical) if canonical else None, url))
         loader.add_fallbacks(
             "published",
             first_value(meta, "article:published_time", "datePublished", "date", "DC.date.issued")
@@ -192,7 +194,7 @@ class ArchiveReader:
             find_date(first_text(root, site.POST_META)), listing.get("published"),
         )
         loader.add_fallbacks(
-            "authors", first_text(root, site.POST_META_AUTHOR), first_value(meta, "author", "article:author"),
+            "authors", self.byline(root), first_value(meta, "author", "article:author"),
             json_ld_names(structured.get("author")), listing.get("authors"),
             names_from_author_slug(site.article_author_slug(url)),
         )
@@ -211,6 +213,16 @@ class ArchiveReader:
         loader.add_value("word_count", count_words(body))
         loader.add_value("crawled_at", fetched_at(response))
         return loader.load_item()
+
+    @staticmethod
+    def byline(root) -> str | None:
+        """The post meta's byline; an author link abbreviated to initials gives way to its full title."""
+        text = first_text(root, site.POST_META_AUTHOR)
+        link = first_match(root, site.AUTHOR_LINK)
+        title = clean_text(AUTHOR_TITLE_PREFIX.sub("", link.attrib.get("title", ""))) if link is not None else None
+        if text and title and INITIAL.match(text) and title.split()[-1] == text.split()[-1]:
+            return title
+        return text
 
     @staticmethod
     def media_id(blocks: list[str], root) -> int | None:

@@ -62,6 +62,7 @@ TIME_PUBLISHED = ["time[itemprop=datePublished]::attr(datetime)", "time.entry-da
 POST_META = ["p.post-meta", ".post-meta"]
 POST_META_DATE = ["p.post-meta .published", ".post-meta .published", ".post-meta time", "span.published"]
 POST_META_AUTHOR = ["p.post-meta .author a", "p.post-meta .author", ".post-meta .author", "a[rel=author]"]
+AUTHOR_LINK = [".post-meta .author a", ".post-meta a[rel~=author]"]
 POST_META_CATEGORY = ["p.post-meta a[rel~=category]", ".post-meta a[rel~=category]"]
 CAPTION = [".wp-caption-text", "figcaption", ".wp-caption .caption", ".et_pb_image_caption"]
 
@@ -124,6 +125,18 @@ def article_link(url: str) -> str | None:
         return None
     path = "/" + "/".join(segments)
     return urlunsplit((parts.scheme, parts.netloc, path, "", ""))
+
+
+def canonical_url(canonical: str | None, page_url: str) -> str:
+    """The record's URL: rel=canonical (else the page's own URL), no query, no fragment.
+
+    A canonical ending in "/" on a site whose article URLs do not (the page's own URL
+    has none) loses the slash, so copies pointing at an original agree with it.
+    """
+    url = strip_query(canonical or page_url)
+    if canonical and url.endswith("/") and not strip_query(page_url).endswith("/") and path_segments(url):
+        url = url.rstrip("/")
+    return url
 
 
 def url_key(url: str) -> str:

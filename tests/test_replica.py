@@ -172,7 +172,7 @@ def test_variant_0_is_the_default_and_variant_1_differs():
     story = v1.stories[0]
     assert pages0[story.path][2] != pages1[story.path][2]
     with pytest.raises(ValueError):
-        build_site(10, seed=1, variant=3)
+        build_site(10, seed=1, variant=4)
 
 
 def test_variant_1_builds_deterministically():
@@ -393,3 +393,42 @@ def test_main_serves_variant_2():
     finally:
         proc.terminate()
         proc.wait(timeout=5)
+
+
+# ----- variant 3: variant 2 plus choices none of the others make ----------------------------
+GOLDEN_V2 = "e0ba26bf28054bd8c9ec412a22efd30e9e3a3c2ee9d1bef77622f3ab3296c789"
+
+
+def test_variant_3_leaves_variants_0_to_2_unchanged():
+    base = "http://127.0.0.1:1"
+    for variant, digest in {**GOLDEN, 2: GOLDEN_V2}.items():
+        site = build_site(40, seed=11, variant=variant)
+        assert _digest(render_site(site, base)[0]) == digest, f"variant {variant} pages changed"
+        assert all(s.v3 is None for s in site.stories)
+
+
+def test_variant_3_builds_deterministically():
+    base = "http://127.0.0.1:1"
+    a, b = build_site(60, seed=3, variant=3), build_site(60, seed=3, variant=3)
+    assert a.expected_records(base) == b.expected_records(base)
+    assert _digest(render_site(a, base)[0]) == _digest(render_site(b, base)[0])
+    a.add_new_stories(2, seed=1)
+    b.add_new_stories(2, seed=1)
+    assert a.expected_records(base) == b.expected_records(base)
+    assert all(s.v3 is not None for s in a.stories)
+
+
+def test_variant_3_expected_records_unique_and_pages_carry_the_oddities():
+    base = "http://127.0.0.1:1"
+    site = build_site(120, seed=7, variant=3)
+    records = site.expected_records(base)
+    urls = [r["url"] for r in records]
+    media = [r["media_id"] for r in records if r["media_id"] is not None]
+    assert len(set(urls)) == len(urls) and len(set(media)) == len(media)
+    pages = render_site(site, base)[0]
+    text = b"".join(p[2] for p in pages.values()).decode("utf-8")
+    assert "Media ID : 55" in text and "MEDIA ID: 55" in text and '.000Z"' in text
+    assert "(file photo)" in text and "#comments" in text
+    assert any(p[0] == 302 for p in pages.values())
+    for r in records:
+        assert "Media ID" not in r["body"] and r["word_count"] == len(r["body"].split())

@@ -9,6 +9,7 @@ from scrapy import Request
 from scrapy.http import HtmlResponse
 from scrapy.utils.test import get_crawler
 
+from archive_crawler import site
 from archive_crawler.items import ArticleItem
 from archive_crawler.spiders.archive import ArchiveSpider
 
@@ -199,3 +200,23 @@ def test_author_slug_is_the_last_resort_for_the_byline(spider):
     item = parse(spider, html, url=f"{BASE}/nayef-alrasheed-and-caroline-akkoum/features/port-reopens",
                  listing={"published": "Jun 27, 2014"})
     assert item.authors == ["Nayef Alrasheed", "Caroline Akkoum"]
+
+
+def test_abbreviated_author_link_gives_way_to_its_title(spider):
+    html = article_page("<p>Khobar- The port reopened.</p>", meta_wrapper="""<h1 class="entry-title">Port</h1>
+      <p class="post-meta"> by <span class="author vcard"><a href="/author/omar-al-shammari"
+      title="Posts by Omar Al-Shammari" rel="author">O. Al-Shammari</a></span></p>""")
+    assert parse(spider, html).authors == ["Omar Al-Shammari"]
+
+
+@pytest.mark.parametrize(
+    ("canonical", "page_url", "expected"),
+    [
+        (f"{BASE}/a/cat/story/", f"{BASE}/a/other/story", f"{BASE}/a/cat/story"),
+        (f"{BASE}/a/cat/story/", f"{BASE}/a/cat/story/", f"{BASE}/a/cat/story/"),
+        (f"{BASE}/a/cat/story?x=1#top", f"{BASE}/a/cat/story", f"{BASE}/a/cat/story"),
+        (None, f"{BASE}/a/cat/story?share=twitter", f"{BASE}/a/cat/story"),
+    ],
+)
+def test_canonical_url(canonical, page_url, expected):
+    assert site.canonical_url(canonical, page_url) == expected

@@ -11,13 +11,14 @@ from .records import expected_record
 from .textgen import choose_dateline, make_body, make_image, make_title, slugify, story_context
 from .variant1 import apply_variant1
 from .variant2 import apply_variant2
+from .variant3 import apply_variant3
 
 PER_PAGE = 10
 MEDIA_ID_RANGE = (55283781, 55385310)
 FIRST_DAY = datetime(2005, 1, 3)
 LAST_DAY = datetime(2017, 10, 31)
 OFFSETS = [timezone.utc, timezone(timedelta(hours=3))]
-VARIANTS = (0, 1, 2)
+VARIANTS = (0, 1, 2, 3)
 
 
 class Site:
@@ -110,6 +111,8 @@ class Site:
             apply_variant1(self, added)
         elif self.variant == 2:
             apply_variant2(self, added)
+        elif self.variant == 3:
+            apply_variant3(self, added)
         return added
 
     def _max_post_id(self) -> int:
@@ -272,4 +275,6 @@ def build_site(n_stories: int = 120, seed: int = 7, variant: int = 0) -> Site:
         apply_variant1(site)
     elif variant == 2:
         apply_variant2(site)
+    elif variant == 3:
+        apply_variant3(site)
     return site

@@ -69,6 +69,7 @@ class Story:
     is_new: bool = False          # added by Site.add_new_stories
     v1: object = None             # variant-1 markup choices (variant1.V1), None in variant 0
     v2: object = None             # variant-2 markup choices (variant2.V2), None otherwise
+    v3: object = None             # variant-3 extra choices (variant3.V3), None otherwise
 
     @property
     def path(self) -> str:

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from email.utils import format_datetime
 
-from . import layout, render, render_v1, render_v2
+from . import layout, render, render_v1, render_v2, render_v3
 from .markup import escape
 from .model import Entry, Story
 from .render import attachment_page
@@ -15,7 +15,7 @@ PER_PAGE = 10
 
 def _renderer(site):
     """The module rendering the site's pages (its variant's markup)."""
-    return {1: render_v1, 2: render_v2}.get(site.variant, render)
+    return {1: render_v1, 2: render_v2, 3: render_v3}.get(site.variant, render)
 
 
 def html_page(body: str, status: int = 200, extra: tuple = ()) -> Page:
@@ -138,6 +138,12 @@ def _add_article(pages: dict, site, base: str, story: Story, path: str, post_id:
     pages[path] = page
     pages[path + "/"] = page
     pages[f"/?p={post_id}"] = redirect(base + path)
+    if site.variant == 3 and path == story.path:
+        pages[path + "?amp=1"] = page
+        if story.v3.redirect_chain:   # 302 /?p=ID -> path/ -> 301 -> path
+            status, headers, body = redirect(base + path + "/")
+            pages[f"/?p={post_id}"] = (302, headers, body)
+            pages[path + "/"] = redirect(base + path)
 
 
 def render_site(site, base: str) -> tuple[dict[str, Page], Page]:

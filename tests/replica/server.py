@@ -213,9 +213,11 @@ class ReplicaServer:
         copied = {id(c.story) for c in site.copies}
         multi = ({id(s) for s in site.stories if s.v1 and s.v1.extra_categories}
                  if site.variant == 1 else set())
-        if site.variant == 2:   # utm-tagged listing links, the sticky post
+        if site.variant in (2, 3):   # utm-tagged listing links, the sticky post
             sticky = getattr(site, "v2_sticky", None)
             multi |= {id(s) for s in site.stories if s.v2.utm or s is sticky}
+        if site.variant == 3:   # '#comments' / '?amp=1' links, redirect chains
+            multi |= {id(s) for s in site.stories if s.v3.link_suffix or s.v3.redirect_chain}
         return [s for s in site.stories
                 if s.link_form == "plain" and s.image_link in ("article", "") and not s.full_in_listing
                 and id(s) not in copied and id(s) not in multi
