@@ -27,7 +27,6 @@ import random
 from dataclasses import dataclass
 from datetime import timedelta, timezone
 
-from . import words as W
 from .model import Copy
 from .textgen import Image
 from .variant2 import WIRE, apply_variant2
