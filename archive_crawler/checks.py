@@ -36,6 +36,7 @@ EXCEPTION_REASONS = {
     "ResponseNeverReceived": "connection_reset",
     "ResponseFailed": "connection_reset",
     "DNSLookupError": "dns_error",
+    "CannotResolveHostError": "dns_error",
     "CancelledError": "too_large",
 }
 
