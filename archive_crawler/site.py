@@ -40,9 +40,10 @@ MENU_LINKS = [
     "a::attr(href)",
 ]
 
-LISTING_ENTRIES = ["article.et_pb_post", "article.post", "#left-area article", "div.post"]
+LISTING_ENTRIES = ["article.et_pb_post", "article.post", "#left-area article", ".et_pb_post", "div.post"]
 LISTING_LINK = ["h2.entry-title a::attr(href)", ".entry-title a::attr(href)",
-                "a[rel~=bookmark]::attr(href)", "a.more-link::attr(href)"]
+                "a[rel~=bookmark]::attr(href)", "a.more-link::attr(href)",
+                "a.entry-featured-image-url::attr(href)"]
 LISTING_TITLE = [".entry-title a", ".entry-title"]
 OLDER_ENTRIES = [
     "div.pagination .alignleft a::attr(href)",
