@@ -66,6 +66,11 @@ def first_value(meta: dict[str, list[str]], *keys: str) -> str | None:
     return None
 
 
+def _all_values(response, query: str) -> list[str]:
+    found = response.xpath(query[len("xpath:"):]) if query.startswith("xpath:") else response.css(query)
+    return [value.strip() for value in found.getall() if value and value.strip()]
+
+
 class PaginationGuard:
     """Spots "Older Entries" chains that go round in circles or never end, per category."""
 
@@ -77,6 +82,19 @@ class PaginationGuard:
     def visit(self, slug: str, url: str, entries: int) -> None:
         self.trail.setdefault(slug, set()).add(site.url_key(url))
         self.empty[slug] = 0 if entries else self.empty.get(slug, 0) + 1
+
+    def next_page(self, slug: str, page: int, candidates) -> tuple[str | None, str | None]:
+        """(the first candidate that is no trap, else None; the trap of the first candidate that
+        says it leads to older entries, if any). A link that only sits where "Older Entries"
+        usually sits and goes back ("Next Entries" on the left) is no trap: it is ignored."""
+        first_trap = None
+        for url, telling in candidates:
+            trap = self.trap(slug, page, url)
+            if trap is None:
+                return url, None
+            if telling and first_trap is None:
+                first_trap = trap
+        return None, first_trap
 
     def trap(self, slug: str, page: int, next_url: str) -> str | None:
         """Why following ``next_url`` from listing page ``page`` would be a trap, or None."""
@@ -152,9 +170,18 @@ class ArchiveReader:
             result.append((target, href, listing))
         return result
 
-    def older_entries(self, response) -> str | None:
-        older = first_text(response, site.OLDER_ENTRIES)
-        return self.on_site(response.urljoin(older)) if older else None
+    def older_entries(self, response) -> list[tuple[str, bool]]:
+        """Every on-site "Older Entries" candidate of a listing page, most telling first, each
+        with whether the page says it leads to older entries (rather than only sitting where
+        the link usually sits)."""
+        candidates: dict[str, bool] = {}
+        for queries, telling in ((site.OLDER_ENTRIES, True), (site.OLDER_ENTRIES_BY_PLACE, False)):
+            for query in queries:
+                for href in _all_values(response, query):
+                    url = self.on_site(response.urljoin(href))
+                    if url and url != response.url and url not in candidates:
+                        candidates[url] = telling
+        return list(candidates.items())
 
     # -- articles -----------------------------------------------------------------------
 

@@ -138,8 +138,8 @@ def walk_listings(source, base_url: str, report: dict, found, max_pages: int = 5
                 if target and target not in seen and allowed(target):
                     seen.add(target)
                     found(target, listing, reader.categories)
-            next_url = reader.older_entries(response)
-            if not next_url or guard.trap(slug, page, next_url):
+            next_url, _ = guard.next_page(slug, page, reader.older_entries(response))
+            if not next_url:
                 break
             url, page = next_url, page + 1
     return reader.categories

@@ -45,14 +45,14 @@ LISTING_LINK = ["h2.entry-title a::attr(href)", ".entry-title a::attr(href)",
                 "a[rel~=bookmark]::attr(href)", "a.more-link::attr(href)",
                 "a.entry-featured-image-url::attr(href)"]
 LISTING_TITLE = [".entry-title a", ".entry-title"]
+# Links that say they lead to older entries (their words, rel=next), then where Divi puts it.
 OLDER_ENTRIES = [
-    "div.pagination .alignleft a::attr(href)",
-    "a.next::attr(href)",
+    "xpath://a[contains(normalize-space(.), 'Older Entries')]/@href",
     "a.nextpostslink::attr(href)",
     "link[rel=next]::attr(href)",
     "a[rel=next]::attr(href)",
-    "xpath://a[contains(normalize-space(.), 'Older Entries')]/@href",
 ]
+OLDER_ENTRIES_BY_PLACE = ["div.pagination .alignleft a::attr(href)", "a.next::attr(href)"]
 
 ARTICLE_ROOT = ["#left-area article", "article.et_pb_post", "#left-area", "#main-content article",
                 "article", "#main-content", "body"]

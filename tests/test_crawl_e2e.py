@@ -21,8 +21,8 @@ COMPARED_FIELDS = ("media_id", "url", "title", "published", "authors", "category
                    "image_credit", "dateline", "source", "body", "word_count")
 
 
-@pytest.fixture(scope="module", params=[(0, 120, 7), (1, 300, 11), (2, 120, 3), (3, 120, 7)],
-                ids=["variant0-120", "variant1-300", "variant2-120", "variant3-120"])
+@pytest.fixture(scope="module", params=[(0, 120, 7), (1, 300, 11), (2, 120, 3), (3, 120, 7), (4, 120, 3)],
+                ids=["variant0-120", "variant1-300", "variant2-120", "variant3-120", "variant4-120"])
 def replica(request):
     variant, stories, seed = request.param
     site = build_site(n_stories=stories, seed=seed, variant=variant)

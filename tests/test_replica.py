@@ -172,7 +172,7 @@ def test_variant_0_is_the_default_and_variant_1_differs():
     story = v1.stories[0]
     assert pages0[story.path][2] != pages1[story.path][2]
     with pytest.raises(ValueError):
-        build_site(10, seed=1, variant=4)
+        build_site(10, seed=1, variant=5)
 
 
 def test_variant_1_builds_deterministically():
@@ -432,3 +432,39 @@ def test_variant_3_expected_records_unique_and_pages_carry_the_oddities():
     assert any(p[0] == 302 for p in pages.values())
     for r in records:
         assert "Media ID" not in r["body"] and r["word_count"] == len(r["body"].split())
+
+
+def test_variant_4_is_variant_0_with_other_navigation_only():
+    base = "http://127.0.0.1:1"
+    site, v0 = build_site(120, seed=7, variant=4), build_site(120, seed=7, variant=0)
+    assert site.expected_records(base) == v0.expected_records(base)
+    pages, pages_v0 = render_site(site, base)[0], render_site(v0, base)[0]
+    assert set(pages) - set(pages_v0) == {"/category/culture", "/category/culture/"}
+    menu = re.compile(rb'<ul (?:id="top-menu" )?class="nav">.*?</ul>\t', re.DOTALL)
+    for target in (site.stories[0].path, "/category/majalla-blogs", "/about-us"):
+        assert menu.sub(b"", pages[target][2]) == menu.sub(b"", pages_v0[target][2]), target
+    home = pages["/"][2].decode()
+    assert 'id="top-menu"' not in home and "https://eng-archive.aawsat.com/category/news-middle-east/" in home
+    assert "/category/majalla-blogs" not in home.split('id="sidebar"')[0]   # sidebar only
+    assert "No Results Found" in pages["/category/culture"][2].decode()
+    assert "wp-pagenavi" in pages["/category/news-middle-east"][2].decode()
+    assert "/category/sports/page/2" not in pages and "/category/sports" in pages
+
+
+def test_variant_4_serves_every_story_from_the_listings():
+    """Variant 4's category listings link the same article targets as variant 0's."""
+    def linked(srv):
+        found = set()
+        for target, (status, _, body) in srv._pages.items():
+            if target.startswith("/category/") and status == 200:
+                found |= set(re.findall(r'href="' + re.escape(srv.base_url) + r'(/[^"]*)"', body.decode()))
+        return {t for t in found if not t.startswith(("/category/", "/author/", "/tag/", "/wp-content/"))}
+
+    with ReplicaServer(build_site(60, seed=3, variant=4)) as srv:
+        srv.faults.clear()
+        status, _, text = get(srv, "/category/culture")
+        assert status == 200 and "No Results Found" in text
+        links = linked(srv)
+        for story in srv.site.stories:
+            forms = {story.path, story.path + "/", f"/?p={story.post_id}", story.path + "?share=facebook"}
+            assert forms & links, story.path

@@ -181,8 +181,7 @@ class ArchiveSpider(scrapy.Spider):
                 continue
             if self.ledger.should_fetch(link_key, url, listing, statuses[-1]):
                 yield self.article_request(url, listing)
-        next_url = listing_page["older"]
-        trap = self.pagination.trap(slug, page, next_url) if next_url else None
+        next_url, trap = self.pagination.next_page(slug, page, listing_page["older"])
         if trap:
             self.crawler.stats.inc_value(f"archive/listing/trap/{trap}")
             logger.warning("Stopped paging %s at %s: pagination %s", slug, response.url, trap.replace("_", " "))

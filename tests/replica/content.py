@@ -18,7 +18,7 @@ MEDIA_ID_RANGE = (55283781, 55385310)
 FIRST_DAY = datetime(2005, 1, 3)
 LAST_DAY = datetime(2017, 10, 31)
 OFFSETS = [timezone.utc, timezone(timedelta(hours=3))]
-VARIANTS = (0, 1, 2, 3)
+VARIANTS = (0, 1, 2, 3, 4)
 
 
 class Site:
@@ -251,7 +251,8 @@ def build_site(n_stories: int = 120, seed: int = 7, variant: int = 0) -> Site:
 
     ``variant`` picks a set of markup choices: 0 the original one, 1 the alternative
     described in :mod:`tests.replica.variant1` (same stories, different HTML), 2 the
-    third set described in :mod:`tests.replica.variant2`.
+    third set described in :mod:`tests.replica.variant2`, 3 variant 2 plus more, 4 variant 0's
+    stories and pages with other navigation markup (:mod:`tests.replica.variant4`).
     """
     if variant not in VARIANTS:
         raise ValueError(f"unknown variant {variant!r}; known: {VARIANTS}")

@@ -53,6 +53,9 @@ def header(site, base: str) -> str:
     """Top bar with the logo text, desktop menu, search form and mobile menu stub."""
     if site.variant == 1:
         return _header_top(base, _menu_v1(site, base))
+    if site.variant == 4:
+        from .variant4 import header as header_v4
+        return header_v4(site, base)
     items = [_menu_item(10, f"{base}/", "Home", "custom menu-item-object-custom menu-item-home")]
     for i, slug in enumerate(MAIN_MENU):
         trail = "/" if slug == "features" else ""   # one menu link has a trailing slash

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from email.utils import format_datetime
 
-from . import layout, render, render_v1, render_v2, render_v3
+from . import layout, render, render_v1, render_v2, render_v3, variant4
 from .markup import escape
 from .model import Entry, Story
 from .render import attachment_page
@@ -15,7 +15,7 @@ PER_PAGE = 10
 
 def _renderer(site):
     """The module rendering the site's pages (its variant's markup)."""
-    return {1: render_v1, 2: render_v2, 3: render_v3}.get(site.variant, render)
+    return {1: render_v1, 2: render_v2, 3: render_v3, 4: variant4}.get(site.variant, render)
 
 
 def html_page(body: str, status: int = 200, extra: tuple = ()) -> Page:
@@ -60,7 +60,8 @@ def _plain_entries(stories: list[Story]) -> list[Entry]:
 def _add_listing(pages: dict, site, base: str, root: str, name: str, body_class: str,
                  entries: list[Entry]) -> None:
     """All pages of one archive listing, plus the redirects WordPress answers around it."""
-    n_pages = max(1, -(-len(entries) // PER_PAGE))
+    per_page = variant4.per_page(root, len(entries), PER_PAGE) if site.variant == 4 else PER_PAGE
+    n_pages = max(1, -(-len(entries) // per_page))
     if site.variant == 1:   # listing URLs end with a slash; the other form redirects to it
         for page_no in range(1, n_pages + 1):
             chunk = entries[(page_no - 1) * PER_PAGE: page_no * PER_PAGE]
@@ -71,7 +72,7 @@ def _add_listing(pages: dict, site, base: str, root: str, name: str, body_class:
         pages[f"{root}/page/1"] = pages[f"{root}/page/1/"] = redirect(f"{base}{root}/")
         return
     for page_no in range(1, n_pages + 1):
-        chunk = entries[(page_no - 1) * PER_PAGE: page_no * PER_PAGE]
+        chunk = entries[(page_no - 1) * per_page: page_no * per_page]
         path = root if page_no == 1 else f"{root}/page/{page_no}"
         pages[path] = html_page(_renderer(site).listing_page(site, base, root, name, body_class, chunk,
                                                              page_no, n_pages))
@@ -164,5 +165,9 @@ def render_site(site, base: str) -> tuple[dict[str, Page], Page]:
     if site.variant == 1:
         pages["/about-us/"] = pages["/about-us"]
     _add_listings(pages, site, base)
+    if site.variant == 4:   # a category in the menu with no posts at all
+        empty = f"/category/{variant4.EMPTY_CATEGORY[0]}"
+        pages[empty] = html_page(variant4.empty_listing(site, base))
+        pages[empty + "/"] = redirect(base + empty)
     _add_articles(pages, site, base)
     return pages, html_page(layout.not_found(site, base), 404)
