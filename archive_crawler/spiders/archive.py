@@ -172,6 +172,9 @@ class ArchiveSpider(scrapy.Spider):
             if url is None:
                 if href:
                     self.crawler.stats.inc_value("archive/listing/link_skipped")
+                else:
+                    self.crawler.stats.inc_value("archive/listing/entry_without_link")
+                    logger.warning("A listing entry on %s links to no article", response.url)
                 continue
             link_key = site.url_key(url)
             statuses.append(self.ledger.link_status(link_key))
