@@ -41,6 +41,15 @@ def encode_entry(request_url: str, method: str, response) -> bytes:
     return gzip.compress(json.dumps(header).encode("utf-8") + b"\n" + response.body, compresslevel=COMPRESS_LEVEL)
 
 
+def build_response(url: str, status: int, headers, body: bytes, **extra):
+    """A Scrapy response of the right class (HTML, text, ...) from (name, value) header pairs."""
+    header_map = Headers()
+    for name, value in headers:
+        header_map.appendlist(name, value)
+    response_class = responsetypes.from_args(headers=header_map, url=url, body=body)
+    return response_class(url=url, status=status, headers=header_map, body=body, **extra)
+
+
 def decode_entry(data: bytes):
     """(header dict, the Scrapy response) of a cache entry's bytes; raises ValueError when damaged."""
     try:
@@ -49,14 +58,8 @@ def decode_entry(data: bytes):
         raise ValueError(f"not a readable gzip entry ({error})") from None
     line, _, body = raw.partition(b"\n")
     header = json.loads(line)
-    headers = Headers()
-    for name, value in header["headers"]:
-        headers.appendlist(name, value)
-    url = header["response_url"]
-    response_class = responsetypes.from_args(headers=headers, url=url, body=body)
-    response = response_class(url=url, status=header["status"], headers=headers, body=body,
-                              protocol=header.get("protocol"))
-    return header, response
+    return header, build_response(header["response_url"], header["status"], header["headers"], body,
+                                  protocol=header.get("protocol"))
 
 
 class ArchiveCacheStorage:

@@ -35,7 +35,7 @@ BREAK = "\x00"
 def first_match(selector: Selector, queries: Iterable[str]) -> Selector | None:
     """The first element found by the first query that finds any."""
     for query in queries:
-        found = _select(selector, query)
+        found = select(selector, query)
         if found:
             return found[0]
     return None
@@ -44,14 +44,15 @@ def first_match(selector: Selector, queries: Iterable[str]) -> Selector | None:
 def first_text(selector: Selector, queries: Iterable[str]) -> str | None:
     """The cleaned text (or attribute value) of the first query that yields some."""
     for query in queries:
-        for found in _select(selector, query):
+        for found in select(selector, query):
             text = clean_text(text_of(found))
             if text:
                 return text
     return None
 
 
-def _select(selector: Selector, query: str):
+def select(selector: Selector, query: str):
+    """What a query finds: CSS, or XPath when written "xpath:..."."""
     if query.startswith("xpath:"):
         return selector.xpath(query[len("xpath:"):])
     return selector.css(query)

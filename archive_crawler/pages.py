@@ -16,6 +16,7 @@ from archive_crawler.extract import (
     find_caption,
     first_match,
     first_text,
+    select,
     json_ld_article,
     json_ld_names,
     json_ld_text,
@@ -67,8 +68,7 @@ def first_value(meta: dict[str, list[str]], *keys: str) -> str | None:
 
 
 def _all_values(response, query: str) -> list[str]:
-    found = response.xpath(query[len("xpath:"):]) if query.startswith("xpath:") else response.css(query)
-    return [value.strip() for value in found.getall() if value and value.strip()]
+    return [value.strip() for value in select(response, query).getall() if value and value.strip()]
 
 
 class PaginationGuard:

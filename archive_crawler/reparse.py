@@ -20,6 +20,7 @@ from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from urllib.parse import urljoin
 
+from itemadapter import ItemAdapter
 from protego import Protego
 from scrapy import Request
 from scrapy.http import TextResponse
@@ -28,7 +29,7 @@ from scrapy.utils.request import RequestFingerprinter
 from archive_crawler import site
 from archive_crawler.cache import decode_entry
 from archive_crawler.pages import ArchiveReader, PaginationGuard
-from archive_crawler.pipelines import write_fully
+from archive_crawler.pipelines import duplicate_reason, write_fully
 from archive_crawler.state import ArchiveState
 from archive_crawler.workers import extract_from_response
 
@@ -211,7 +212,7 @@ def write_records(records: list[dict], output: Path) -> tuple[int, int]:
         try:
             for record in records:
                 key = site.url_key(record["url"])
-                if state.written_as(record.get("media_id"), key):
+                if duplicate_reason(state, ItemAdapter(record)):
                     duplicates += 1
                     continue
                 write_fully(fd, (json.dumps(record, ensure_ascii=False) + "\n").encode("utf-8"))

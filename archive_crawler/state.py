@@ -18,6 +18,7 @@ most the change in flight.
 from __future__ import annotations
 
 import json
+import os
 import sqlite3
 from datetime import datetime, timezone
 from pathlib import Path
@@ -219,6 +220,4 @@ class ArchiveState:
 
 
 def _scratch_path(output: str) -> Path:
-    import os
-
     return Path(output).with_name(f".{Path(output).name}.replay-{os.getpid()}.sqlite3")

@@ -22,11 +22,10 @@ from pathlib import Path
 
 from scrapy import signals
 from scrapy.exceptions import IgnoreRequest, NotConfigured
-from scrapy.http import Headers
-from scrapy.responsetypes import responsetypes
 from w3lib.url import canonicalize_url
 
 from archive_crawler import __version__
+from archive_crawler.cache import build_response, note_missing
 from archive_crawler.middlewares import FETCHED_AT_HEADER
 
 logger = logging.getLogger(__name__)
@@ -255,20 +254,18 @@ def read_response(location: tuple[Path, int, str], url: str):
         stream.seek(offset)
         record = next(iter(ArchiveIterator(stream, arc2warc=True)))
         body = record.content_stream().read()
-        status, headers = 200, Headers()
+        status, headers = 200, []
         if record.http_headers is not None:
             code = record.http_headers.get_statuscode()
             status = int(code) if code and code.isdigit() else 200
-            for name, value in record.http_headers.headers:
-                if name.lower().encode("latin-1") not in TRANSFER_HEADERS:
-                    headers.appendlist(name, value)
+            headers = [(name, value) for name, value in record.http_headers.headers
+                       if name.lower().encode("latin-1") not in TRANSFER_HEADERS]
         elif record.rec_headers.get_header("Content-Type"):
-            headers[b"Content-Type"] = record.rec_headers.get_header("Content-Type")
+            headers = [("Content-Type", record.rec_headers.get_header("Content-Type"))]
     if date:
         stamp = datetime.fromisoformat(date.replace("Z", "+00:00")).astimezone(timezone.utc)
-        headers[FETCHED_AT_HEADER] = stamp.isoformat(timespec="microseconds")
-    response_class = responsetypes.from_args(headers=headers, url=url, body=body)
-    return response_class(url=url, status=status, headers=headers, body=body, flags=["warc"])
+        headers.append((FETCHED_AT_HEADER, stamp.isoformat(timespec="microseconds")))
+    return build_response(url, status, headers, body, flags=["warc"])
 
 
 class WarcReplayMiddleware:
@@ -299,8 +296,6 @@ class WarcReplayMiddleware:
                     self.index.files, len(self.index.records), len(self.index.errors))
 
     def process_request(self, request):
-        from archive_crawler.cache import note_missing
-
         location = self.index.find(request.url) if self.index else None
         if location is None:
             self.stats.inc_value("archive/replay/missing")

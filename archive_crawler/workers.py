@@ -20,9 +20,7 @@ import time
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import asdict
 
-from scrapy.http import Headers
-from scrapy.responsetypes import responsetypes
-
+from archive_crawler.cache import build_response
 from archive_crawler.checks import missing_content_reason, page_problem, repair_charset
 from archive_crawler.pages import ArchiveReader
 
@@ -33,14 +31,6 @@ PR_SET_PDEATHSIG = 1
 
 def default_workers() -> int:
     return max(1, min(4, (os.cpu_count() or 1) - 1))
-
-
-def build_response(url: str, status: int, headers: list[tuple[bytes, bytes]], body: bytes):
-    header_map = Headers()
-    for name, value in headers:
-        header_map.appendlist(name, value)
-    response_class = responsetypes.from_args(headers=header_map, url=url, body=body)
-    return response_class(url=url, status=status, headers=header_map, body=body)
 
 
 def page_payload(response) -> tuple[str, int, list[tuple[bytes, bytes]], bytes]:
