@@ -6,7 +6,7 @@ setup(
     name="archive-crawler",
     version="1.0.0",
     packages=find_packages(exclude=["tests", "tests.*", "benchmarks"]),
-    package_data={"archive_crawler": ["schema/*.json"]},
+    package_data={"archive_crawler": ["schema/*.json", "sites/*.toml"]},
     entry_points={"scrapy": ["settings = archive_crawler.settings"]},
     zip_safe=False,
 )

@@ -1,3 +1,3 @@
-"""Harvest the ASHARQ AL-AWSAT English Archive into deduplicated JSON Lines."""
+"""Harvest news archive sites into clean, deduplicated JSON Lines."""
 
 __version__ = "1.0.0"

@@ -5,6 +5,10 @@ SPIDER_MODULES = ["archive_crawler.spiders"]
 NEWSPIDER_MODULE = "archive_crawler.spiders"
 COMMANDS_MODULE = "archive_crawler.commands"
 
+# The site profile read when no -a site=... is given (a bundled name or a .toml path),
+# and the crawled root (set from -a base_url, else the profile's own).
+ARCHIVE_SITE = "aawsat"
+ARCHIVE_BASE_URL = None
 # Where the records go and where the crawler keeps its state between runs.
 ARCHIVE_OUTPUT = "output/archive.jsonl"
 ARCHIVE_STATE = "output/state.sqlite3"
@@ -46,7 +50,7 @@ DEFAULT_REQUEST_HEADERS = {
 HTTPCACHE_ENABLED = True
 HTTPCACHE_DIR = "httpcache"
 HTTPCACHE_GZIP = True
-HTTPCACHE_STORAGE = "archive_crawler.cache.ArchiveCacheStorage"
+HTTPCACHE_STORAGE = "archive_crawler.sources.cache.ArchiveCacheStorage"
 HTTPCACHE_IGNORE_HTTP_CODES = []
 HTTPCACHE_EXPIRATION_SECS = 0
 
@@ -57,22 +61,25 @@ ARCHIVE_REPLAY = False
 ARCHIVE_REPLAY_WARC = None
 
 DOWNLOADER_MIDDLEWARES = {
+    "scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware": None,
+    "archive_crawler.sources.middlewares.TypedRobotsTxtMiddleware": 100,
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
-    "archive_crawler.middlewares.RetryAfterMiddleware": 550,
-    "archive_crawler.middlewares.RedirectGuardMiddleware": 610,
+    "archive_crawler.sources.middlewares.RetryAfterMiddleware": 550,
+    "archive_crawler.sources.middlewares.RedirectGuardMiddleware": 610,
     # Nearest the network last: stamp the fetch time, then record WARC, then cache.
-    "archive_crawler.warc.WarcReplayMiddleware": 905,
-    "archive_crawler.warc.WarcWriterMiddleware": 940,
-    "archive_crawler.middlewares.FetchTimeMiddleware": 950,
-    "archive_crawler.cache.NetworkGuardMiddleware": 990,
+    "archive_crawler.sources.warc.WarcReplayMiddleware": 905,
+    "archive_crawler.sources.warc.WarcWriterMiddleware": 940,
+    "archive_crawler.sources.middlewares.FetchTimeMiddleware": 950,
+    "archive_crawler.sources.cache.NetworkGuardMiddleware": 990,
 }
 EXTENSIONS = {
-    "archive_crawler.extensions.ArchiveRun": 100,
+    "archive_crawler.storage.run.ArchiveRun": 100,  # first: it takes the state's lock
+    "archive_crawler.storage.archive.ArchiveStorage": 110,
 }
 ITEM_PIPELINES = {
-    "archive_crawler.pipelines.ValidationPipeline": 100,
-    "archive_crawler.pipelines.DedupePipeline": 200,
-    "archive_crawler.pipelines.JsonLinesWriterPipeline": 300,
+    "archive_crawler.storage.pipelines.ValidationPipeline": 100,
+    "archive_crawler.storage.pipelines.DedupePipeline": 200,
+    "archive_crawler.storage.pipelines.JsonLinesWriterPipeline": 300,
 }
 
 FEED_EXPORT_ENCODING = "utf-8"

@@ -5,13 +5,14 @@ from scrapy.exceptions import DropItem
 from scrapy.utils.test import get_crawler
 
 from archive_crawler.items import ArticleItem
-from archive_crawler.pipelines import (
+from archive_crawler.storage.archive import ArchiveStorage
+from archive_crawler.storage.pipelines import (
     DedupePipeline,
     JsonLinesWriterPipeline,
     ValidationPipeline,
-    repair_torn_tail,
 )
-from archive_crawler.state import ArchiveState
+from archive_crawler.storage.state import ArchiveState
+from archive_crawler.storage.store import repair_torn_tail
 
 
 @pytest.fixture
@@ -19,11 +20,11 @@ def crawler(tmp_path):
     crawler = get_crawler(settings_dict={
         "ARCHIVE_OUTPUT": str(tmp_path / "out" / "archive.jsonl"),
         "ARCHIVE_STATE": str(tmp_path / "state" / "state.sqlite3"),
+        "EXTENSIONS": {ArchiveStorage: 100},
     })
     crawler.stats.open_spider()
     yield crawler
-    if getattr(crawler, "archive_state", None):
-        crawler.archive_state.close()
+    ArchiveStorage.of(crawler).close()
 
 
 def story(**overrides):

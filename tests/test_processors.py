@@ -1,20 +1,32 @@
 import pytest
 
-from archive_crawler.processors import (
+from archive_crawler.reading.processors import (
     clean_text,
     comparison_key,
     count_words,
     find_date,
     names_from_author_slug,
     parse_dateline,
-    parse_media_id,
     parse_published,
+    parse_story_id,
     split_byline,
     split_caption_credit,
     strip_caption_label,
-    strip_media_id,
     strip_site_suffix,
+    strip_story_id,
 )
+from archive_crawler.sites.profile import load_profile
+
+# The site facts these processors apply come from the first site's profile.
+AAWSAT = load_profile("aawsat").text
+
+
+def parse_media_id(text):
+    return parse_story_id(text, AAWSAT.story_id)
+
+
+def strip_media_id(text):
+    return strip_story_id(text, AAWSAT.story_id)
 
 
 @pytest.mark.parametrize(
@@ -49,7 +61,7 @@ def test_clean_text(raw, expected):
     ],
 )
 def test_strip_site_suffix(raw, expected):
-    assert strip_site_suffix(raw) == expected
+    assert strip_site_suffix(raw, {"title_suffixes": AAWSAT.title_suffixes}) == expected
 
 
 @pytest.mark.parametrize(
@@ -148,7 +160,7 @@ def test_split_byline(raw, expected):
     ],
 )
 def test_split_caption_credit(raw, caption, credit):
-    assert split_caption_credit(raw) == (caption, credit)
+    assert split_caption_credit(raw, AAWSAT.credit_rules) == (caption, credit)
 
 
 @pytest.mark.parametrize(
@@ -191,7 +203,7 @@ def test_strip_caption_label():
     ],
 )
 def test_parse_dateline(lead, dateline, source):
-    assert parse_dateline(lead) == (dateline, source)
+    assert parse_dateline(lead, AAWSAT.dateline_rules) == (dateline, source)
 
 
 def test_comparison_key_ignores_quotes_spacing_and_label():

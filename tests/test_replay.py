@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from archive_crawler.cache import decode_entry
+from archive_crawler.sources.cache import decode_entry
 from tests.crawl import PROJECT_ROOT, environment, run_crawl
 from tests.replica import ReplicaServer, build_site
 

@@ -6,23 +6,43 @@ import asyncio
 
 import pytest
 from scrapy import Request
+from scrapy.crawler import AsyncCrawlerRunner, CrawlerRunner
 from scrapy.http import HtmlResponse
-from scrapy.utils.test import get_crawler
+from scrapy.utils.project import get_project_settings
+from scrapy.utils.reactor import is_reactor_installed
+from scrapy.utils.test import get_reactor_settings
 
-from archive_crawler import site
 from archive_crawler.items import ArticleItem
+from archive_crawler.messages import ArticleContext
+from archive_crawler.navigation.navigator import Fetch, PageKind
+from archive_crawler.navigation.urls import canonical_url
 from archive_crawler.spiders.archive import ArchiveSpider
+from archive_crawler.storage.archive import ArchiveStorage
 
 BASE = "http://archive.test"
 
 
+def make_spider(tmp_path, **arguments) -> ArchiveSpider:
+    """A spider built as ``scrapy crawl`` builds it (spider first, then the settings applied), started."""
+    settings = get_project_settings()
+    settings.setdict({"ARCHIVE_STATE": str(tmp_path / "state.sqlite3"), "ARCHIVE_OUTPUT": str(tmp_path / "archive.jsonl"),
+                      "ARCHIVE_PARSE_WORKERS": 0, "TELNETCONSOLE_ENABLED": False, **get_reactor_settings()},
+                     priority="cmdline")
+    runner = CrawlerRunner(settings) if is_reactor_installed() else AsyncCrawlerRunner(settings)
+    crawler = runner.create_crawler(ArchiveSpider)
+    crawler.spider = crawler._create_spider(base_url=BASE, **arguments)
+    crawler._apply_settings()
+    crawler.stats.open_spider()
+    spider = crawler.spider
+    assert [request.url for request in collect(spider.start())] == [f"{BASE}/"]
+    return spider
+
+
 @pytest.fixture
 def spider(tmp_path):
-    crawler = get_crawler(ArchiveSpider, settings_dict={"ARCHIVE_STATE": str(tmp_path / "state.sqlite3"),
-                                                        "ARCHIVE_OUTPUT": str(tmp_path / "archive.jsonl"),
-                                                        "ARCHIVE_PARSE_WORKERS": 0})
-    crawler.stats.open_spider()
-    return ArchiveSpider.from_crawler(crawler, base_url=BASE)
+    spider = make_spider(tmp_path)
+    yield spider
+    ArchiveStorage.of(spider.crawler).close()
 
 
 def page(url: str, body: str) -> HtmlResponse:
@@ -47,7 +67,8 @@ def collect(generator) -> list:
 
 
 def parse(spider, html: str, url: str = f"{BASE}/a-writer/news-middle-east/talks-resume", listing=None) -> ArticleItem:
-    items = collect(spider.parse_article(page(url, html), listing or {}))
+    fetch = Fetch(url, PageKind.ARTICLE, context=ArticleContext(**(listing or {})))
+    items = collect(spider.parse_article(page(url, html), fetch=fetch))
     assert len(items) == 1
     return items[0]
 
@@ -59,16 +80,21 @@ def test_home_menu_gives_categories_with_display_names(spider):
       <li><a href="https://english.aawsat.com/category/sports">Sports</a></li>
       <li><a href="{BASE}/members/login">Members</a></li></ul>
       <div class="widget_categories"><a href="{BASE}/category/opinion">Opinion (830)</a></div></body></html>"""
-    requests = list(spider.parse_home(page(f"{BASE}/", html)))
+    requests = list(spider.parse_home(page(f"{BASE}/", html), fetch=home()))
     assert [request.url for request in requests] == [
         f"{BASE}/category/news-middle-east", f"{BASE}/category/features/", f"{BASE}/category/opinion"]
-    assert spider.categories == {"news-middle-east": "Middle East", "features": "Features", "opinion": "Opinion"}
+    assert spider.navigator.categories == {"news-middle-east": "Middle East", "features": "Features",
+                                           "opinion": "Opinion"}
+
+
+def home() -> Fetch:
+    return Fetch(f"{BASE}/", PageKind.HOME)
 
 
 def test_home_without_menu_falls_back_to_known_categories(spider):
-    requests = list(spider.parse_home(page(f"{BASE}/", "<html><body>Nothing</body></html>")))
+    requests = list(spider.parse_home(page(f"{BASE}/", "<html><body>Nothing</body></html>"), fetch=home()))
     assert f"{BASE}/category/opinion" in [request.url for request in requests]
-    assert spider.categories["news-middle-east"] == "Middle East"
+    assert spider.navigator.categories["news-middle-east"] == "Middle East"
 
 
 LISTING = f"""<html><body><div id="left-area">
@@ -85,9 +111,13 @@ LISTING = f"""<html><body><div id="left-area">
 <div class="alignright"><a href="{BASE}/category/opinion">Next Entries »</a></div></div></body></html>"""
 
 
+def listing_fetch(number: int) -> Fetch:
+    return Fetch(f"{BASE}/category/opinion/page/{number}", PageKind.LISTING, "opinion", number)
+
+
 def test_listing_yields_articles_and_the_older_page(spider):
-    spider.categories["opinion"] = "Opinion"
-    requests = collect(spider.parse_listing(page(f"{BASE}/category/opinion/page/2", LISTING), slug="opinion", page=2))
+    spider.navigator.categories["opinion"] = "Opinion"
+    requests = collect(spider.parse_listing(page(f"{BASE}/category/opinion/page/2", LISTING), fetch=listing_fetch(2)))
     urls = [request.url for request in requests]
     assert urls == [
         f"{BASE}/writer-a/opinion/one",
@@ -96,18 +126,20 @@ def test_listing_yields_articles_and_the_older_page(spider):
         f"{BASE}/writer-b/opinion/three-2",
         f"{BASE}/category/opinion/page/3",
     ]
-    first = requests[0].cb_kwargs["listing"]
-    assert first == {"title": "One", "authors": "Nayef Al-Rasheed and Caroline Akoum",
-                     "published": "Jun 27, 2014", "category": "Opinion"}
-    assert requests[1].cb_kwargs["listing"]["category"] == "Opinion"  # from the listing page itself
+    first = requests[0].cb_kwargs["fetch"].context
+    assert (first.title, first.authors, first.published, first.category) == (
+        "One", "Nayef Al-Rasheed and Caroline Akoum", "Jun 27, 2014", "Opinion")
+    second = requests[1].cb_kwargs["fetch"].context
+    assert second.category is None and second.listing_categories == ("opinion",)  # from the listing page itself
     assert requests[3].priority < requests[2].priority
-    assert requests[4].cb_kwargs == {"slug": "opinion", "page": 3}
+    following = requests[4].cb_kwargs["fetch"]
+    assert (following.kind, following.category, following.page) == (PageKind.LISTING, "opinion", 3)
 
 
 def test_last_listing_page_has_no_next_request(spider):
-    spider.categories["opinion"] = "Opinion"
+    spider.navigator.categories["opinion"] = "Opinion"
     html = LISTING.split('<div class="pagination')[0] + "</body></html>"
-    requests = collect(spider.parse_listing(page(f"{BASE}/category/opinion/page/9", html), slug="opinion", page=9))
+    requests = collect(spider.parse_listing(page(f"{BASE}/category/opinion/page/9", html), fetch=listing_fetch(9)))
     assert all("/category/" not in request.url for request in requests)
 
 
@@ -219,4 +251,4 @@ def test_abbreviated_author_link_gives_way_to_its_title(spider):
     ],
 )
 def test_canonical_url(canonical, page_url, expected):
-    assert site.canonical_url(canonical, page_url) == expected
+    assert canonical_url(canonical, page_url) == expected

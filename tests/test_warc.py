@@ -14,7 +14,7 @@ import pytest
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
-from archive_crawler.warc import build_index, read_response
+from archive_crawler.sources.warc import build_index, read_response
 from tests.crawl import run_crawl
 
 SAMPLES = Path(__file__).resolve().parent.parent.parent / "shared" / "warc-samples"

@@ -16,7 +16,7 @@ from pathlib import Path
 from scrapy.commands.crawl import Command as ScrapyCrawlCommand
 from scrapy.exceptions import UsageError
 
-from archive_crawler.extensions import CrawlAlreadyRunning, RunLock
+from archive_crawler.storage.run import CrawlAlreadyRunning, RunLock
 
 FAILED_REASONS = {"storage_error"}
 

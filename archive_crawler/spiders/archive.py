@@ -1,4 +1,4 @@
-"""The archive spider: menu -> category listings (all pages) -> articles."""
+"""The archive spider: feeds pages to the navigator and the page reader, and yields the records."""
 
 from __future__ import annotations
 
@@ -8,17 +8,21 @@ from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
 import scrapy
+from itemadapter import ItemAdapter
 from scrapy import signals
-from scrapy.http import TextResponse
 
-from archive_crawler import site
-from archive_crawler.checks import HTML_TYPES, content_type, failure_reason
-from archive_crawler.incremental import DateWindow, IncrementalCrawl
 from archive_crawler.items import ArticleItem
-from archive_crawler.pages import ArchiveReader, PaginationGuard
-from archive_crawler.processors import parse_published
-from archive_crawler.rejects import RejectsLog
-from archive_crawler.workers import ParsePool, default_workers
+from archive_crawler.messages import PageRejected, ParseError
+from archive_crawler.navigation.ledger import DateWindow, LinkLedger
+from archive_crawler.navigation.navigator import Fetch, Navigator, PageKind
+from archive_crawler.navigation.urls import url_key
+from archive_crawler.reading.checks import is_html
+from archive_crawler.reading.reader import PageReader
+from archive_crawler.reading.workers import ParsePool, ReadingJob, default_workers
+from archive_crawler.sites.profile import load_profile
+from archive_crawler.sources.failures import failure_reason
+from archive_crawler.storage.archive import ArchiveStorage
+from archive_crawler.storage.pipelines import DuplicateStory
 
 logger = logging.getLogger(__name__)
 
@@ -27,14 +31,12 @@ FLAG_WORDS = {"1": True, "true": True, "yes": True, "on": True,
 # A replay needs no politeness: nothing goes to the site.
 REPLAY_SPEED = {"DOWNLOAD_DELAY": 0, "AUTOTHROTTLE_ENABLED": False, "CONCURRENT_REQUESTS": 32,
                 "CONCURRENT_REQUESTS_PER_DOMAIN": 32, "RETRY_ENABLED": False}
-# Articles go before the next listing page, so pending requests stay few on any archive size.
-LISTING_PRIORITY = -10
 
 
 def validate_base_url(value: str) -> str:
     parts = urlsplit(value.strip())
     if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise ValueError(f"base_url must be an http(s) URL such as {site.DEFAULT_BASE_URL}, got {value!r}")
+        raise ValueError(f"base_url must be an http(s) URL such as https://example.org, got {value!r}")
     return urlunsplit((parts.scheme, parts.netloc, parts.path.rstrip("/"), "", ""))
 
 
@@ -46,37 +48,48 @@ def parse_flag(name: str, value) -> bool:
 
 
 class ArchiveSpider(scrapy.Spider):
-    """Walk every category listing of the archive and extract each story it links to."""
+    """Walk every category listing of a site and extract each story it links to."""
 
     name = "archive"
 
-    def __init__(self, *args, base_url: str = site.DEFAULT_BASE_URL, full="0", since=None, until=None,
-                 replay="0", **kwargs):
+    def __init__(self, *args, site: str | None = None, base_url: str | None = None, full="0", since=None,
+                 until=None, replay="0", **kwargs):
         super().__init__(*args, **kwargs)
-        self.base_url = validate_base_url(base_url)
+        self.site = site
+        if site is not None:
+            self.profile = load_profile(site)
+        self.base_url = validate_base_url(base_url) if base_url else None
         self.full = parse_flag("full", full)
         self.replay_warc = replay if str(replay).strip().lower() not in FLAG_WORDS else None
         self.replay = bool(self.replay_warc) or parse_flag("replay", replay)
         if self.replay_warc and not Path(self.replay_warc).exists():
             raise ValueError(f"replay must be 1, 0, or a WARC file or folder; {replay!r} does not exist")
         self.window = DateWindow.parse(since, until)
-        self.allowed_domains = [urlsplit(self.base_url).hostname]
-        self.reader = ArchiveReader(self.base_url)
-        self.categories = self.reader.categories  # slug -> display name, from the menus
 
     @classmethod
     def check_arguments(cls, **arguments) -> None:
-        """Raise ValueError naming the first bad spider argument."""
-        cls(**arguments)
+        """Raise ValueError naming the first bad spider argument (a bad profile included)."""
+        spider = cls(**arguments)
+        profile = load_profile(spider.site) if spider.site else None
+        if profile is not None and not spider.base_url and not profile.base_url:
+            raise ValueError(f"site {spider.site} has no base_url of its own: give -a base_url=URL")
 
     @classmethod
     def from_crawler(cls, crawler, *args, **kwargs):
         spider = super().from_crawler(crawler, *args, **kwargs)
-        if spider.replay:
-            spider.configure_replay(crawler.settings)
-        spider.ledger = IncrementalCrawl(crawler, full=spider.full, window=spider.window, enabled=not spider.replay)
-        spider.pagination = PaginationGuard(crawler.settings.getint("ARCHIVE_MAX_LISTING_PAGES", 5000))
-        workers = crawler.settings.get("ARCHIVE_PARSE_WORKERS")
+        settings = crawler.settings
+        if spider.site is None:
+            spider.site = settings["ARCHIVE_SITE"]
+            spider.profile = load_profile(spider.site)
+        spider.base_url = spider.base_url or validate_base_url(spider.profile.base_url or "")
+        spider.allowed_domains = [urlsplit(spider.base_url).hostname]
+        if not settings.frozen:  # the crawl's other components read what they need from the settings
+            settings.set("ARCHIVE_SITE", spider.site, priority="cmdline")
+            settings.set("ARCHIVE_BASE_URL", spider.base_url, priority="cmdline")
+            if spider.replay:
+                spider.configure_replay(settings)
+        spider.job = ReadingJob(spider.site, spider.base_url, {})
+        workers = settings.get("ARCHIVE_PARSE_WORKERS")
         if workers in (None, ""):
             # A replay waits on no network: its parsing may take every core.
             workers = (os.cpu_count() or 1) if spider.replay else default_workers()
@@ -84,16 +97,9 @@ class ArchiveSpider(scrapy.Spider):
         spider.parse_pool.start()
         crawler.signals.connect(spider.parse_pool.close, signal=signals.spider_closed)
         crawler.signals.connect(spider.request_dropped, signal=signals.request_dropped)
+        crawler.signals.connect(spider.item_scraped, signal=signals.item_scraped)
+        crawler.signals.connect(spider.item_dropped, signal=signals.item_dropped)
         return spider
-
-    def request_dropped(self, request, spider) -> None:
-        """A redirect to a page this run fetched already: the link is settled by that page."""
-        if request.meta.get("redirect_urls") and request.meta.get("archive_link"):
-            self.ledger.link_redirected(request.meta["archive_link"])
-
-    @property
-    def rejects(self) -> RejectsLog:
-        return RejectsLog.for_crawler(self.crawler)
 
     def configure_replay(self, settings) -> None:
         """Serve every page from the cache (or WARC files), and never from the network."""
@@ -107,141 +113,127 @@ class ArchiveSpider(scrapy.Spider):
         for name, value in REPLAY_SPEED.items():
             settings.set(name, value, priority="spider")
 
+    @property
+    def storage(self) -> ArchiveStorage:
+        return ArchiveStorage.of(self.crawler)
+
     async def start(self):
-        yield scrapy.Request(
-            f"{self.base_url}/", callback=self.parse_home, errback=self.home_failed, dont_filter=True
-        )
-        unfinished = self.ledger.unfinished_links()
-        if unfinished:
-            logger.info("Retrying %d article links an earlier run did not finish", len(unfinished))
-        for url, listing in unfinished:
-            yield self.article_request(url, listing)
+        stats = self.crawler.stats
+        # A replay neither reads nor updates the state.
+        ledger = None if self.replay else LinkLedger(self.storage.state, stats, self.full, self.window)
+        self.navigator = Navigator(self.profile, self.base_url, stats, ledger=ledger, window=self.window,
+                                   max_listing_pages=self.settings.getint("ARCHIVE_MAX_LISTING_PAGES", 5000))
+        for fetch in self.navigator.start():
+            yield self.request(fetch)
+
+    def request(self, fetch: Fetch) -> scrapy.Request:
+        callback, errback = {
+            PageKind.HOME: (self.parse_home, self.home_failed),
+            PageKind.LISTING: (self.parse_listing, self.page_failed),
+            PageKind.ARTICLE: (self.parse_article, self.article_failed),
+        }[fetch.kind]
+        return scrapy.Request(fetch.url, callback=callback, errback=errback, cb_kwargs={"fetch": fetch},
+                              priority=fetch.priority, dont_filter=fetch.kind is PageKind.HOME)
+
+    def reading_job(self) -> ReadingJob:
+        if self.job.categories != self.navigator.categories:
+            self.job = ReadingJob(self.site, self.base_url, dict(self.navigator.categories))
+        return self.job
 
     # -- navigation -------------------------------------------------------------------
 
-    def parse_home(self, response):
-        found = self.reader.read_menu(response, every_link=True)
-        if not found:
-            logger.warning("No category links in the menu of %s; using the known categories", response.url)
-            self.crawler.stats.inc_value("archive/menu/fallback")
-            found = {slug: f"{self.base_url}/category/{slug}" for slug in site.KNOWN_CATEGORIES}
-            self.categories.update({slug: name for slug, name in site.KNOWN_CATEGORIES.items()
-                                    if slug not in self.categories})
-        for slug, url in found.items():
-            yield self.listing_request(url, slug)
+    def parse_home(self, response, fetch: Fetch):
+        menu = PageReader(self.profile, self.base_url).read_menu(response, home=True) if is_html(response) else {}
+        for follow in self.navigator.home_read(menu):
+            yield self.request(follow)
 
     def home_failed(self, failure):
         self.count_failure(failure, "home")
-        self.categories.update(site.KNOWN_CATEGORIES)
-        for slug in site.KNOWN_CATEGORIES:
-            yield self.listing_request(f"{self.base_url}/category/{slug}", slug)
+        for follow in self.navigator.home_failed():
+            yield self.request(follow)
 
-    def listing_request(self, url: str, slug: str, page: int = 1) -> scrapy.Request:
-        return scrapy.Request(
-            url,
-            callback=self.parse_listing,
-            errback=self.listing_failed,
-            cb_kwargs={"slug": slug, "page": page},
-            priority=LISTING_PRIORITY,
-        )
-
-    async def parse_listing(self, response, slug: str, page: int):
-        if not isinstance(response, TextResponse) or content_type(response) not in ("", *HTML_TYPES):
-            self.rejects.reject(response.url, "not_html", response.status, "listing")
+    async def parse_listing(self, response, fetch: Fetch):
+        if not is_html(response):
+            self.storage.rejects.reject(response.url, "not_html", response.status, "listing")
             return
         try:
-            listing_page = await self.parse_pool.read_listing(self.base_url, self.categories, response, slug)
+            page = await self.parse_pool.read_listing(self.reading_job(), response, fetch.category)
         except Exception as error:  # a page that breaks the parser must not stop the crawl
             logger.exception("Could not parse %s", response.url)
-            self.rejects.reject(response.url, "parse_error", response.status, "listing",
-                                detail=f"{type(error).__name__}: {error}")
+            self.storage.rejects.reject(response.url, "parse_error", response.status, "listing",
+                                        detail=f"{type(error).__name__}: {error}")
             return
-        self.note_charset(listing_page, response)
-        self.crawler.stats.inc_value("archive/listing/pages")
-        for slug_found, (name, url) in listing_page["menu"].items():
-            if slug_found not in self.categories:
-                self.categories[slug_found] = name
-                yield self.listing_request(url, slug_found)
-        entries = listing_page["entries"]
-        self.pagination.visit(slug, response.url, len(entries))
-        if not entries:
-            self.crawler.stats.inc_value("archive/listing/empty")
-            logger.info("Listing page %s holds no entries", response.url)
-        statuses, dates = [], []
-        for url, href, listing in entries:
-            if url is None:
-                if href:
-                    self.crawler.stats.inc_value("archive/listing/link_skipped")
-                else:
-                    self.crawler.stats.inc_value("archive/listing/entry_without_link")
-                    logger.warning("A listing entry on %s links to no article", response.url)
-                continue
-            link_key = site.url_key(url)
-            statuses.append(self.ledger.link_status(link_key))
-            dates.append(parse_published(listing["published"]))
-            if not self.window.contains(dates[-1]):
-                self.crawler.stats.inc_value("archive/window/skipped")
-                continue
-            if self.ledger.should_fetch(link_key, url, listing, statuses[-1]):
-                yield self.article_request(url, listing)
-        next_url, trap = self.pagination.next_page(slug, page, listing_page["older"])
-        if trap:
-            self.crawler.stats.inc_value(f"archive/listing/trap/{trap}")
-            logger.warning("Stopped paging %s at %s: pagination %s", slug, response.url, trap.replace("_", " "))
-        elif not next_url:
-            self.ledger.category_walked(slug, self.categories.get(slug))
-        elif dates and all(self.window.older_than_since(day) for day in dates):
-            logger.info("Stopped paging %s at page %d: listings older than %s", slug, page, self.window.since)
-        elif self.ledger.may_stop_paging(slug, statuses):
-            self.crawler.stats.inc_value("archive/incremental/stopped_paging")
-            logger.info("Stopped paging %s at page %d: nothing new past it", slug, page)
-        else:
-            yield self.listing_request(next_url, slug, page + 1)
+        self.note_charset(page.charset_repaired, response)
+        for follow in self.navigator.listing_read(fetch, response.url, page):
+            yield self.request(follow)
 
-    def listing_failed(self, failure):
+    def page_failed(self, failure):
         self.count_failure(failure, "listing")
-
-    def article_request(self, url: str, listing: dict) -> scrapy.Request:
-        # A "-2" slug is usually a second copy of a story: fetch the original first.
-        segments = site.path_segments(url)
-        priority = -1 if segments and site.DUPLICATE_SLUG.search(segments[-1]) else 0
-        return scrapy.Request(
-            url,
-            callback=self.parse_article,
-            errback=self.article_failed,
-            cb_kwargs={"listing": listing},
-            meta={"archive_link": site.url_key(url)},
-            priority=priority,
-        )
 
     # -- articles -----------------------------------------------------------------------
 
-    async def parse_article(self, response, listing: dict):
+    async def parse_article(self, response, fetch: Fetch):
+        context = self.navigator.article_context(fetch)
         try:
-            outcome = await self.parse_pool.extract(self.base_url, self.categories, response, listing)
+            parsed = await self.parse_pool.extract(self.reading_job(), response, context)
+        except PageRejected as rejection:
+            self.article_rejected(response, fetch, rejection)
+            return
         except Exception as error:  # a page that breaks the parser must not stop the crawl
             logger.exception("Could not parse %s", response.url)
-            outcome = {"reject": "parse_error", "detail": f"{type(error).__name__}: {error}"}
-        if "reject" in outcome:
-            self.rejects.reject(response.url, outcome["reject"], response.status, detail=outcome.get("detail", ""))
-            self.ledger.link_failed(response.meta.get("archive_link"))
+            self.article_rejected(response, fetch, ParseError(f"{type(error).__name__}: {error}"))
             return
-        self.note_charset(outcome, response)
-        item = ArticleItem(**outcome["item"])
+        finally:
+            self.navigator.article_done(fetch)
+        self.note_charset(parsed.charset_repaired, response)
+        item = ArticleItem(**parsed.item)
         self.crawler.stats.inc_value("archive/article/parsed")
         if not self.window.contains(item.published):
             self.crawler.stats.inc_value("archive/window/skipped")
             return
         yield item
 
-    def note_charset(self, outcome: dict, response) -> None:
-        if outcome.get("charset_repaired"):
+    def article_rejected(self, response, fetch: Fetch, rejection: PageRejected) -> None:
+        self.storage.rejects.reject(response.url, rejection.reason, response.status, detail=rejection.detail)
+        self.settle(fetch.link_key, "failed")
+
+    def note_charset(self, repaired: bool, response) -> None:
+        if repaired:
             self.crawler.stats.inc_value("archive/charset/repaired")
             logger.info("Read %s as UTF-8: its declared charset did not fit", response.url)
 
     def article_failed(self, failure):
         reason = self.count_failure(failure, "article")
-        self.ledger.link_failed(failure.request.meta.get("archive_link"), gone=reason in ("http_404", "http_410"))
+        fetch = failure.request.cb_kwargs.get("fetch")
+        self.settle(fetch.link_key if fetch else None, "gone" if reason in ("http_404", "http_410") else "failed")
+
+    # -- what became of each link -------------------------------------------------------
+
+    def settle(self, link_key: str | None, status: str, story=None) -> None:
+        if self.navigator.ledger is not None:
+            self.navigator.ledger.settle(link_key, status, story)
+
+    def request_dropped(self, request, spider) -> None:
+        """A redirect to a page this run fetched already: the link is settled by that page."""
+        fetch = request.cb_kwargs.get("fetch")
+        if request.meta.get("redirect_urls") and isinstance(fetch, Fetch) and fetch.kind is PageKind.ARTICLE:
+            self.settle(fetch.link_key, "done")
+
+    def item_scraped(self, item, response, spider) -> None:
+        self.settle_item(response, "done", item)
+
+    def item_dropped(self, item, response, exception, spider) -> None:
+        # A duplicate settles its link; a record rejected as incomplete is tried again.
+        self.settle_item(response, "done" if isinstance(exception, DuplicateStory) else "failed", item)
+
+    def settle_item(self, response, status: str, item) -> None:
+        request = getattr(response, "request", None)
+        fetch = request.cb_kwargs.get("fetch") if request is not None else None
+        if not isinstance(fetch, Fetch):
+            return
+        adapter = ItemAdapter(item)
+        story = (adapter.get("media_id"), url_key(adapter["url"])) if adapter.get("url") else None
+        self.settle(fetch.link_key, status, story)
 
     # -- failures -----------------------------------------------------------------------
 
@@ -251,5 +243,5 @@ class ArchiveSpider(scrapy.Spider):
             self.crawler.stats.inc_value("archive/skipped/robots_disallowed")
             logger.debug("robots.txt forbids %s", failure.request.url)
         else:
-            self.rejects.reject(failure.request.url, reason, status, kind)
+            self.storage.rejects.reject(failure.request.url, reason, status, kind)
         return reason

@@ -10,7 +10,12 @@ from email.utils import parsedate_to_datetime
 from urllib.parse import urljoin
 
 from scrapy.downloadermiddlewares.retry import RetryMiddleware
+from scrapy.downloadermiddlewares.robotstxt import RobotsTxtMiddleware
 from scrapy.exceptions import IgnoreRequest
+
+from archive_crawler.messages import OffsiteRedirect, RedirectLoop, RobotsDisallowed
+from archive_crawler.navigation.urls import SiteScope
+from archive_crawler.sites.profile import load_profile
 
 logger = logging.getLogger(__name__)
 
@@ -85,23 +90,34 @@ class RedirectGuardMiddleware:
     filter and an off-site target silently in the offsite filter.
     """
 
-    def __init__(self, crawler):
-        self.crawler = crawler
+    def __init__(self, scope: SiteScope | None):
+        self.scope = scope
 
     @classmethod
     def from_crawler(cls, crawler):
-        return cls(crawler)
+        settings = crawler.settings
+        base_url = settings.get("ARCHIVE_BASE_URL")
+        profile = load_profile(settings["ARCHIVE_SITE"])
+        return cls(SiteScope(base_url, profile.urls.mirror_hosts) if base_url else None)
 
     def process_response(self, request, response):
         location = response.headers.get(b"Location")
         if response.status not in (301, 302, 303, 307, 308) or not location:
             return response
         target = urljoin(request.url, location.decode("latin-1"))
-        spider = self.crawler.spider
-        reader = getattr(spider, "reader", None)
-        if reader is not None and reader.on_site(target) is None:
-            raise IgnoreRequest(f"offsite redirect from {request.url} to {target}")
+        if self.scope is not None and self.scope.on_site(target) is None:
+            raise OffsiteRedirect(f"offsite redirect from {request.url} to {target}")
         chain = {url.split("#")[0] for url in request.meta.get("redirect_urls", [])} | {request.url.split("#")[0]}
         if target.split("#")[0] in chain:
-            raise IgnoreRequest(f"redirect loop (max redirections) from {request.url} back to {target}")
+            raise RedirectLoop(f"redirect loop from {request.url} back to {target}")
         return response
+
+
+class TypedRobotsTxtMiddleware(RobotsTxtMiddleware):
+    """Scrapy's robots.txt middleware, refusing with a typed :class:`RobotsDisallowed`."""
+
+    def process_request_2(self, rp, request) -> None:
+        try:
+            super().process_request_2(rp, request)
+        except IgnoreRequest as refusal:
+            raise RobotsDisallowed(str(refusal)) from None

@@ -1,7 +1,7 @@
 """Reading an article page: its text blocks, its caption, its structured data.
 
 The functions here take parsel selectors and return plain strings; the cleaning
-rules themselves live in :mod:`archive_crawler.processors`.
+rules themselves live in :mod:`archive_crawler.reading.processors`.
 """
 
 from __future__ import annotations
@@ -13,16 +13,16 @@ from typing import Any
 
 from parsel import Selector
 
-from archive_crawler import site
-from archive_crawler.processors import (
+from archive_crawler.reading.processors import (
     CAPTION_LABEL,
     clean_text,
     comparison_key,
     parse_dateline,
     split_caption_credit,
     strip_caption_label,
-    strip_media_id,
+    strip_story_id,
 )
+from archive_crawler.sites.profile import Profile, TextRules
 
 BLOCK_TAGS = frozenset({
     "p", "div", "section", "article", "blockquote", "pre", "ul", "ol", "li", "dl", "dt", "dd",
@@ -43,12 +43,17 @@ def first_match(selector: Selector, queries: Iterable[str]) -> Selector | None:
 
 def first_text(selector: Selector, queries: Iterable[str]) -> str | None:
     """The cleaned text (or attribute value) of the first query that yields some."""
+    return first_hit(selector, queries)[1]
+
+
+def first_hit(selector: Selector, queries: Iterable[str]) -> tuple[str | None, str | None]:
+    """(the query, the cleaned text or attribute value) of the first query that yields some."""
     for query in queries:
         for found in select(selector, query):
             text = clean_text(text_of(found))
             if text:
-                return text
-    return None
+                return query, text
+    return None, None
 
 
 def select(selector: Selector, query: str):
@@ -65,15 +70,15 @@ def text_of(selector: Selector) -> str:
     return selector.xpath("string()").get() or ""
 
 
-def _skipped(element: Any) -> bool:
+def _skipped(element: Any, rules: TextRules) -> bool:
     tag = element.tag if isinstance(element.tag, str) else ""
-    if not tag or tag.lower() in site.BODY_SKIP_TAGS:
+    if not tag or tag.lower() in rules.body_skip_tags:
         return True
     marks = f"{element.get('class', '')} {element.get('id', '')}"
-    return bool(marks.strip()) and bool(site.BODY_SKIP_CLASSES.search(marks))
+    return bool(marks.strip()) and bool(rules.skip_marks.search(marks))
 
 
-def _emit(element: Any, out: list[str]) -> None:
+def _emit(element: Any, out: list[str], rules: TextRules) -> None:
     tag = element.tag.lower() if isinstance(element.tag, str) else ""
     if tag == "br":
         out.append(BREAK)
@@ -83,17 +88,18 @@ def _emit(element: Any, out: list[str]) -> None:
         out.append(BREAK)
     out.append(element.text or "")
     for child in element:
-        if not _skipped(child):
-            _emit(child, out)
+        if not _skipped(child, rules):
+            _emit(child, out, rules)
         out.append(child.tail or "")
     if block:
         out.append(BREAK)
 
 
-def text_blocks(container: Selector) -> list[str]:
-    """The container's text split into the paragraphs a reader sees, cleaned, empties dropped."""
+def text_blocks(container: Selector, rules: TextRules) -> list[str]:
+    """The container's text split into the paragraphs a reader sees, cleaned, empties dropped;
+    blocks the profile says are no story (share buttons, related posts, ...) left out."""
     out: list[str] = []
-    _emit(container.root, out)
+    _emit(container.root, out, rules)
     return [text for chunk in "".join(out).split(BREAK) if (text := clean_text(chunk))]
 
 
@@ -104,14 +110,14 @@ class Caption:
     keys: frozenset[str] = frozenset()  # comparison keys of every copy, to drop repeats
     longest_copy: int = 0  # a paragraph longer than this cannot be a copy of the caption
 
-    def repeats(self, paragraph: str) -> bool:
+    def repeats(self, paragraph: str, rules: TextRules) -> bool:
         if not self.keys or len(paragraph) > self.longest_copy:
             return False
-        without_credit, _ = split_caption_credit(strip_caption_label(paragraph))
+        without_credit, _ = split_caption_credit(strip_caption_label(paragraph), rules.credit_rules)
         return comparison_key(paragraph) in self.keys or comparison_key(without_credit) in self.keys
 
 
-def find_caption(article: Selector, paragraphs: list[str], title: str | None) -> Caption:
+def find_caption(article: Selector, paragraphs: list[str], title: str | None, profile: Profile) -> Caption:
     """The featured image's caption, taken from the best of its copies on the page.
 
     Preference: a caption element, a paragraph labelled "Caption:" (or a bare label
@@ -119,15 +125,16 @@ def find_caption(article: Selector, paragraphs: list[str], title: str | None) ->
     when there is one), then, on a page with an image, an opening paragraph that
     ends in a photo credit.
     """
-    raw = first_text(article, site.CAPTION) or _labelled_caption(paragraphs)
+    rules = profile.text
+    raw = first_text(article, profile.selectors.caption) or _labelled_caption(paragraphs)
     if raw is None:
-        raw = _caption_from_alt(article, paragraphs, title)
+        raw = _caption_from_alt(article, paragraphs, title, rules)
     if raw is None and article.css("img"):
-        raw = _caption_by_position(paragraphs)
+        raw = _caption_by_position(paragraphs, rules)
     raw = strip_caption_label(raw)
     if not raw:
         return Caption()
-    text, credit = split_caption_credit(raw)
+    text, credit = split_caption_credit(raw, rules.credit_rules)
     keys = {comparison_key(raw), comparison_key(text)}
     keys.discard("")
     # Copies differ in quotes, spacing, a "Caption:" label and the credit, never by much.
@@ -145,26 +152,27 @@ def _labelled_caption(paragraphs: list[str]) -> str | None:
     return None
 
 
-def _caption_by_position(paragraphs: list[str]) -> str | None:
-    """The paragraph that opens the text (after the Media ID) when it carries a photo credit."""
+def _caption_by_position(paragraphs: list[str], rules: TextRules) -> str | None:
+    """The paragraph that opens the text (after the story ID) when it carries a photo credit."""
     for paragraph in paragraphs[:2]:
-        candidate = strip_media_id(paragraph)
+        candidate = strip_story_id(paragraph, rules.story_id)
         if not candidate:
             continue
-        _, credit = split_caption_credit(candidate)
-        if credit and parse_dateline(candidate) == (None, None):
+        _, credit = split_caption_credit(candidate, rules.credit_rules)
+        if credit and parse_dateline(candidate, rules.dateline_rules) == (None, None):
             return candidate
         return None
     return None
 
 
-def _caption_from_alt(article: Selector, paragraphs: list[str], title: str | None) -> str | None:
+def _caption_from_alt(article: Selector, paragraphs: list[str], title: str | None,
+                      rules: TextRules) -> str | None:
     title_key = comparison_key(title)
     for alt in article.css("img::attr(alt), img::attr(title)").getall():
         alt = clean_text(alt)
         if not alt or len(alt.split()) < 3 or comparison_key(alt) == title_key:
             continue
-        alt_keys = {comparison_key(alt), comparison_key(split_caption_credit(alt)[0])}
+        alt_keys = {comparison_key(alt), comparison_key(split_caption_credit(alt, rules.credit_rules)[0])}
         for paragraph in paragraphs:
             if comparison_key(paragraph) in alt_keys:
                 return paragraph
@@ -172,14 +180,14 @@ def _caption_from_alt(article: Selector, paragraphs: list[str], title: str | Non
     return None
 
 
-def body_paragraphs(paragraphs: list[str], caption: Caption) -> list[str]:
-    """The story's own paragraphs: no media ID line, caption copies, labels or share leftovers."""
+def body_paragraphs(paragraphs: list[str], caption: Caption, rules: TextRules) -> list[str]:
+    """The story's own paragraphs: no story ID line, caption copies, labels or share leftovers."""
     kept = []
     for paragraph in paragraphs:
-        text = strip_media_id(paragraph)
-        if not text or CAPTION_LABEL.match(text) or caption.repeats(text):
+        text = strip_story_id(paragraph, rules.story_id)
+        if not text or CAPTION_LABEL.match(text) or caption.repeats(text, rules):
             continue
-        if site.BOILERPLATE_PARAGRAPHS.match(text):
+        if rules.boilerplate_paragraph.match(text):
             continue
         kept.append(text)
     return kept

@@ -21,12 +21,14 @@ from http import HTTPStatus
 from pathlib import Path
 
 from scrapy import signals
-from scrapy.exceptions import IgnoreRequest, NotConfigured
+from scrapy.exceptions import NotConfigured
 from w3lib.url import canonicalize_url
 
 from archive_crawler import __version__
-from archive_crawler.cache import build_response, note_missing
-from archive_crawler.middlewares import FETCHED_AT_HEADER
+from archive_crawler.messages import ReplayMissing, ReplayUnreadable
+from archive_crawler.sources.cache import report_missing
+from archive_crawler.sources.middlewares import FETCHED_AT_HEADER
+from archive_crawler.sources.responses import build_response
 
 logger = logging.getLogger(__name__)
 
@@ -271,23 +273,22 @@ def read_response(location: tuple[Path, int, str], url: str):
 class WarcReplayMiddleware:
     """Serve every request of a replay from WARC files; never from the network."""
 
-    def __init__(self, path: str, stats):
+    def __init__(self, path: str, crawler):
         self.path = path
-        self.stats = stats
+        self.crawler = crawler
+        self.stats = crawler.stats
         self.index: WarcIndex | None = None
-        self.spider = None
 
     @classmethod
     def from_crawler(cls, crawler):
         path = crawler.settings.get("ARCHIVE_REPLAY_WARC")
         if not path:
             raise NotConfigured
-        middleware = cls(path, crawler.stats)
+        middleware = cls(path, crawler)
         crawler.signals.connect(middleware.spider_opened, signal=signals.spider_opened)
         return middleware
 
     def spider_opened(self, spider) -> None:
-        self.spider = spider
         self.index = build_index(self.path)
         self.stats.set_value("archive/replay/warc_files", self.index.files)
         self.stats.set_value("archive/replay/warc_responses", len(self.index.records))
@@ -298,14 +299,11 @@ class WarcReplayMiddleware:
     def process_request(self, request):
         location = self.index.find(request.url) if self.index else None
         if location is None:
-            self.stats.inc_value("archive/replay/missing")
-            logger.warning("Not in the WARC files, skipped: %s", request.url)
-            note_missing(self.spider, request.url)
-            raise IgnoreRequest(f"Not in the WARC files: {request.url}")
+            report_missing(self.crawler, request.url, "missing", "Not in the WARC files, skipped: %s")
+            raise ReplayMissing(f"Not in the WARC files: {request.url}")
         try:
             return read_response(location, request.url)
         except Exception as error:
-            self.stats.inc_value("archive/replay/unreadable")
-            logger.warning("Unreadable WARC record for %s in %s at offset %d: %s",
-                           request.url, location[0], location[1], error)
-            raise IgnoreRequest(f"Unreadable WARC record for {request.url}") from None
+            report_missing(self.crawler, request.url, "unreadable",
+                           f"Unreadable WARC record for %s in {location[0]} at offset {location[1]}: {error}")
+            raise ReplayUnreadable(f"Unreadable WARC record for {request.url}") from None

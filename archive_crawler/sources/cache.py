@@ -15,14 +15,14 @@ import os
 from pathlib import Path
 from time import time
 
-from scrapy.exceptions import IgnoreRequest
-from scrapy.http import Headers
-from scrapy.responsetypes import responsetypes
 from scrapy.utils.project import data_path
+
+from archive_crawler import signals as archive_signals
+from archive_crawler.messages import ReplayNoNetwork, ReplayUnreadable
+from archive_crawler.sources.responses import build_response
 
 logger = logging.getLogger(__name__)
 
-MISSING_NAMED_IN_SUMMARY = 50
 COMPRESS_LEVEL = 3  # the cache is written once per page: fast compression beats small files
 
 
@@ -39,15 +39,6 @@ def encode_entry(request_url: str, method: str, response) -> bytes:
         "timestamp": time(),
     }
     return gzip.compress(json.dumps(header).encode("utf-8") + b"\n" + response.body, compresslevel=COMPRESS_LEVEL)
-
-
-def build_response(url: str, status: int, headers, body: bytes, **extra):
-    """A Scrapy response of the right class (HTML, text, ...) from (name, value) header pairs."""
-    header_map = Headers()
-    for name, value in headers:
-        header_map.appendlist(name, value)
-    response_class = responsetypes.from_args(headers=header_map, url=url, body=body)
-    return response_class(url=url, status=status, headers=header_map, body=body, **extra)
 
 
 def decode_entry(data: bytes):
@@ -77,8 +68,10 @@ class ArchiveCacheStorage:
         self.folders: set[Path] = set()
         self.fingerprinter = None
         self.root: Path | None = None
+        self.crawler = None
 
     def open_spider(self, spider) -> None:
+        self.crawler = spider.crawler
         self.fingerprinter = spider.crawler.request_fingerprinter
         self.root = self.cachedir / spider.name
 
@@ -101,29 +94,25 @@ class ArchiveCacheStorage:
     def retrieve_response(self, spider, request):
         if not self.replay:
             return None  # a live crawl always asks the site
-        stats = spider.crawler.stats
         try:
             data = self.entry_path(request).read_bytes()
         except FileNotFoundError:
-            stats.inc_value("archive/replay/missing")
-            logger.warning("Not in the cache, skipped: %s", request.url)
-            note_missing(spider, request.url)
-            return None
+            report_missing(self.crawler, request.url, "missing", "Not in the cache, skipped: %s")
+            return None  # on to the network guard, which refuses it
         try:
             header, response = decode_entry(data)
         except (ValueError, KeyError, TypeError) as error:  # a damaged entry must not stop the replay
-            stats.inc_value("archive/replay/unreadable")
-            logger.warning("Unreadable cache entry for %s: %s", request.url, error)
-            note_missing(spider, request.url)
-            raise IgnoreRequest(f"Unreadable cache entry for {request.url}") from None
+            report_missing(self.crawler, request.url, "unreadable", f"Unreadable cache entry for %s: {error}")
+            raise ReplayUnreadable(f"Unreadable cache entry for {request.url}") from None
         request.meta["cache_timestamp"] = header.get("timestamp")
         return response
 
 
-def note_missing(spider, url: str) -> None:
-    missing = spider.__dict__.setdefault("replay_missing", [])
-    if len(missing) < MISSING_NAMED_IN_SUMMARY:
-        missing.append(url)
+def report_missing(crawler, url: str, reason: str, message: str) -> None:
+    """A page a replay cannot read: counted, logged, and named in the run's summary."""
+    crawler.stats.inc_value(f"archive/replay/{reason}")
+    logger.warning(message, url)
+    crawler.signals.send_catch_log(archive_signals.page_missing, url=url, reason=reason)
 
 
 class NetworkGuardMiddleware:
@@ -141,5 +130,5 @@ class NetworkGuardMiddleware:
     def process_request(self, request):
         if self.replay:
             self.stats.inc_value("archive/replay/network_blocked")
-            raise IgnoreRequest(f"Replay never fetches from the network: {request.url}")
+            raise ReplayNoNetwork(f"Replay never fetches from the network: {request.url}")
         self.stats.inc_value("archive/network/requests")

@@ -1,10 +1,11 @@
-"""Article extraction in worker processes, so parsing uses every core.
+"""Page reading in worker processes, so parsing uses every core.
 
-Scrapy runs callbacks in one thread; parsing and cleaning an article page is most
-of the CPU a crawl spends. ``ParsePool`` sends each article page (URL, status,
-headers, body) to a process pool and gets back a record or the reason the page
-is no article. With ``ARCHIVE_PARSE_WORKERS = 0`` the same function runs inline.
-The re-parse tool (``archive_crawler.reparse``) calls the same function.
+Scrapy runs callbacks in one thread; parsing and cleaning a page is most of the CPU
+a crawl spends. ``ParsePool`` sends each page (URL, status, headers, body) with a
+:class:`ReadingJob` to a process pool and gets back a typed message, or the
+:class:`PageRejected` that says why the page is no article. With
+``ARCHIVE_PARSE_WORKERS = 0`` the same functions run inline. The re-parse tool
+(``archive_crawler.reparse``) calls them too.
 """
 
 from __future__ import annotations
@@ -18,11 +19,13 @@ import signal
 import threading
 import time
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import asdict
+from dataclasses import asdict, dataclass, replace
 
-from archive_crawler.cache import build_response
-from archive_crawler.checks import missing_content_reason, page_problem, repair_charset
-from archive_crawler.pages import ArchiveReader
+from archive_crawler.messages import ArticleContext, ListingPage, ParsedArticle
+from archive_crawler.reading.checks import check_article_page, no_content_rejection, repair_charset
+from archive_crawler.reading.reader import PageReader
+from archive_crawler.sites.profile import load_profile
+from archive_crawler.sources.responses import build_response
 
 logger = logging.getLogger(__name__)
 
@@ -39,39 +42,44 @@ def page_payload(response) -> tuple[str, int, list[tuple[bytes, bytes]], bytes]:
     return response.url, response.status, headers, response.body
 
 
-def extract_article(base_url: str, categories: dict[str, str], payload, listing: dict) -> dict:
-    """``{"item": {...}}`` for an article page, or ``{"reject": reason}``; ``charset_repaired`` when re-read."""
-    return extract_from_response(base_url, categories, build_response(*payload), listing)
+@dataclass(frozen=True)
+class ReadingJob:
+    """Who reads a page: the site's profile (by name or path), the crawled root, the categories known."""
+
+    site: str
+    base_url: str
+    categories: dict[str, str]
+
+    def reader(self) -> PageReader:
+        return PageReader(load_profile(self.site), self.base_url, self.categories)
 
 
-def extract_from_response(base_url: str, categories: dict[str, str], response, listing: dict) -> dict:
+def extract_article(job: ReadingJob, payload, context: ArticleContext) -> ParsedArticle:
+    """The record of an article page; raises :class:`PageRejected` when the page gives none."""
+    return read_article(job.reader(), build_response(*payload), context)
+
+
+def read_article(reader: PageReader, response, context: ArticleContext) -> ParsedArticle:
     """What ``extract_article`` returns, for a response at hand."""
-    problem = page_problem(response)
-    if problem:
-        return {"reject": problem}
+    check_article_page(response, reader.profile)
     repaired = repair_charset(response)
-    reader = ArchiveReader(base_url)
-    reader.categories.update(categories)
     root, content = reader.article_content(repaired)
     if content is None:
-        return {"reject": missing_content_reason(repaired)}
-    item = reader.article_item(repaired, listing, root, content)
-    return {"item": asdict(item), "charset_repaired": repaired is not response}
+        raise no_content_rejection(repaired, reader.profile)
+    item = reader.article(repaired, context, root, content)
+    return ParsedArticle(asdict(item), charset_repaired=repaired is not response)
 
 
-def read_listing(base_url: str, categories: dict[str, str], payload, slug: str) -> dict:
-    """A listing page's menu categories (slug -> (name, URL)), entries and "Older Entries" link."""
-    response = build_response(*payload)
+def read_listing(job: ReadingJob, payload, slug: str) -> ListingPage:
+    """A listing page's menu categories, entries and next-page candidates."""
+    return listing_from_response(job.reader(), build_response(*payload), slug)
+
+
+def listing_from_response(reader: PageReader, response, slug: str) -> ListingPage:
+    """What ``read_listing`` returns, for a response at hand."""
     repaired = repair_charset(response)
-    reader = ArchiveReader(base_url)
-    reader.categories.update(categories)
-    menu = reader.read_menu(repaired)
-    return {
-        "menu": {slug_found: (reader.categories[slug_found], url) for slug_found, url in menu.items()},
-        "entries": reader.listing_entries(repaired, slug),
-        "older": reader.older_entries(repaired),
-        "charset_repaired": repaired is not response,
-    }
+    page = reader.listing_page(repaired, slug)
+    return replace(page, charset_repaired=repaired is not response)
 
 
 def _warm_up() -> int:
@@ -112,13 +120,13 @@ class ParsePool:
             for future in [self.executor.submit(_warm_up) for _ in range(self.workers)]:
                 future.result()
 
-    async def extract(self, base_url: str, categories: dict[str, str], response, listing: dict) -> dict:
+    async def extract(self, job: ReadingJob, response, context: ArticleContext) -> ParsedArticle:
         """The record of an article page (see ``extract_article``)."""
-        return await self._run(extract_article, base_url, dict(categories), page_payload(response), listing)
+        return await self._run(extract_article, job, page_payload(response), context)
 
-    async def read_listing(self, base_url: str, categories: dict[str, str], response, slug: str) -> dict:
+    async def read_listing(self, job: ReadingJob, response, slug: str) -> ListingPage:
         """What a listing page holds (see ``read_listing``)."""
-        return await self._run(read_listing, base_url, dict(categories), page_payload(response), slug)
+        return await self._run(read_listing, job, page_payload(response), slug)
 
     async def _run(self, function, *arguments):
         if self.workers <= 0:

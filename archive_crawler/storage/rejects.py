@@ -29,17 +29,6 @@ class RejectsLog:
         self.stats = stats
         self.fd: int | None = None
 
-    @classmethod
-    def for_crawler(cls, crawler) -> RejectsLog:
-        rejects = getattr(crawler, "archive_rejects", None)
-        if rejects is None:
-            from scrapy import signals
-
-            rejects = cls(sidecar_path(crawler.settings["ARCHIVE_OUTPUT"], ".rejects.jsonl"), crawler.stats)
-            crawler.archive_rejects = rejects
-            crawler.signals.connect(rejects.close, signal=signals.engine_stopped)
-        return rejects
-
     def reject(self, url: str, reason: str, status: int | None = None, kind: str = "article",
                detail: str = "") -> None:
         self.stats.inc_value(f"archive/rejected/{reason}")

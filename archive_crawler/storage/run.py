@@ -13,10 +13,14 @@ from pathlib import Path
 
 from scrapy import signals
 
-from archive_crawler.incremental import MAX_ATTEMPTS
-from archive_crawler.rejects import sidecar_path
+from archive_crawler import signals as archive_signals
+from archive_crawler.navigation.ledger import MAX_ATTEMPTS
+from archive_crawler.storage.archive import ArchiveStorage
+from archive_crawler.storage.rejects import sidecar_path
 
 logger = logging.getLogger(__name__)
+
+MISSING_NAMED_IN_SUMMARY = 50
 
 
 class CrawlAlreadyRunning(RuntimeError):
@@ -103,8 +107,14 @@ class ArchiveRun:
 
     def __init__(self, crawler):
         self.crawler = crawler
+        self.replay = crawler.settings.getbool("ARCHIVE_REPLAY")
         self.lock = RunLock(crawler.settings["ARCHIVE_STATE"])
         self.summary_path = sidecar_path(crawler.settings["ARCHIVE_OUTPUT"], ".summary.json")
+        self.missing: list[str] = []  # pages a replay could not read, the first few named
+
+    def page_missing(self, url: str, reason: str = "missing") -> None:
+        if len(self.missing) < MISSING_NAMED_IN_SUMMARY:
+            self.missing.append(url)
 
     @classmethod
     def from_crawler(cls, crawler):
@@ -115,31 +125,31 @@ class ArchiveRun:
             logger.error("%s", error)
             raise
         crawler.signals.connect(extension.spider_closed, signal=signals.spider_closed)
+        crawler.signals.connect(extension.page_missing, signal=archive_signals.page_missing)
         crawler.signals.connect(extension.lock.release, signal=signals.engine_stopped)
         return extension
 
-    def archive_complete(self, spider, reason: str) -> bool:
+    def archive_complete(self, reason: str) -> bool:
         """A finished run with every category walked, no link left over and nothing missing."""
-        if reason != "finished" or getattr(spider, "replay_missing", None):
+        if reason != "finished" or self.missing:
             return False
-        if getattr(spider, "replay", False):
+        if self.replay:
             return True
-        state = getattr(self.crawler, "archive_state", None)
-        categories = getattr(spider, "categories", {})
-        if state is None or not categories:
+        storage = self.crawler.get_extension(ArchiveStorage)
+        if storage is None or not storage.opened:
             return False
         try:
-            return state.harvest_complete(categories, MAX_ATTEMPTS)
+            return storage.state.harvest_complete(MAX_ATTEMPTS)
         except Exception:  # the state may be what failed
             return False
 
-    def summary(self, spider, reason: str) -> dict:
+    def summary(self, reason: str) -> dict:
         stats = self.crawler.stats.get_stats()
         started = stats.get("start_time")
         elapsed = (datetime.now(timezone.utc) - started).total_seconds() if started else None
         return {
             "finish_reason": reason,
-            "archive_complete": self.archive_complete(spider, reason),
+            "archive_complete": self.archive_complete(reason),
             "stories_written": total(stats, "archive/written"),
             "duplicates_dropped": by_reason(stats, "archive/dedupe/dropped"),
             "rejects": by_reason(stats, "archive/rejected"),
@@ -155,15 +165,14 @@ class ArchiveRun:
 
     def spider_closed(self, spider, reason) -> None:
         stats = self.crawler.stats.get_stats()
-        summary = self.summary(spider, reason)
+        summary = self.summary(reason)
         lines = [f"  {label:<33} {total(stats, prefix)}" for label, prefix in SUMMARY_FIGURES]
         lines.append(f"  {'elapsed seconds':<33} {summary['elapsed_seconds']}")
         lines.append(f"  {'archive complete':<33} {'yes' if summary['archive_complete'] else 'no'}")
         logger.info("Run summary (%s):\n%s", reason, "\n".join(lines))
-        missing = getattr(spider, "replay_missing", None)
-        if missing:
+        if self.missing:
             logger.warning("Pages missing from the replay (%d, first %d named):\n  %s",
-                           summary["replay_missing"], len(missing), "\n  ".join(missing))
+                           summary["replay_missing"], len(self.missing), "\n  ".join(self.missing))
         self.write_summary(summary)
 
     def write_summary(self, summary: dict) -> None:

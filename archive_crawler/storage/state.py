@@ -18,7 +18,6 @@ most the change in flight.
 from __future__ import annotations
 
 import json
-import os
 import sqlite3
 from datetime import datetime, timezone
 from pathlib import Path
@@ -75,23 +74,6 @@ class ArchiveState:
         if scratch:
             self.connection.execute("PRAGMA synchronous=OFF")
             self.connection.execute("CREATE TABLE IF NOT EXISTS staged (order_key TEXT, record TEXT)")
-
-    @classmethod
-    def for_crawler(cls, crawler) -> ArchiveState:
-        """The one state store of a crawl, shared by the components that need it."""
-        state = getattr(crawler, "archive_state", None)
-        if state is None:
-            from scrapy import signals
-
-            if crawler.settings.getbool("ARCHIVE_REPLAY"):
-                # A replay neither reads nor updates the real state: it dedupes
-                # against a scratch one, removed when the run ends.
-                state = cls(_scratch_path(crawler.settings["ARCHIVE_OUTPUT"]), scratch=True)
-            else:
-                state = cls(crawler.settings["ARCHIVE_STATE"])
-            crawler.archive_state = state
-            crawler.signals.connect(state.close, signal=signals.engine_stopped)
-        return state
 
     def _one(self, query: str, *parameters):
         return self.connection.execute(query, parameters).fetchone()
@@ -188,6 +170,11 @@ class ArchiveState:
         row = self._one("SELECT complete FROM categories WHERE slug = ?", slug)
         return bool(row and row[0])
 
+    def category_seen(self, slug: str, name: str | None) -> None:
+        """Note a category the site's menus list (not yet walked to its end)."""
+        self.connection.execute("INSERT OR IGNORE INTO categories (slug, name, complete) VALUES (?, ?, 0)",
+                                (slug, name))
+
     def mark_category_complete(self, slug: str, name: str | None) -> None:
         self.connection.execute(
             "INSERT INTO categories (slug, name, complete, completed_at) VALUES (?, ?, 1, ?)"
@@ -205,9 +192,10 @@ class ArchiveState:
         for (record,) in self.connection.execute("SELECT record FROM staged ORDER BY order_key, rowid"):
             yield record
 
-    def harvest_complete(self, categories, max_attempts: int) -> bool:
-        """Every category walked to its last page, and no link left unfinished (dead links aside)."""
-        if not all(self.category_complete(slug) for slug in categories):
+    def harvest_complete(self, max_attempts: int) -> bool:
+        """Every category met walked to its last page, and no link left unfinished (dead links aside)."""
+        complete = self._one("SELECT COUNT(*), COALESCE(MIN(complete), 0) FROM categories")
+        if not complete[0] or not complete[1]:
             return False
         return self._one("SELECT 1 FROM links WHERE status IN ('pending', 'failed') AND attempts < ?",
                          max_attempts) is None
@@ -218,6 +206,3 @@ class ArchiveState:
             for suffix in ("", "-wal", "-shm"):
                 Path(f"{self.path}{suffix}").unlink(missing_ok=True)
 
-
-def _scratch_path(output: str) -> Path:
-    return Path(output).with_name(f".{Path(output).name}.replay-{os.getpid()}.sqlite3")

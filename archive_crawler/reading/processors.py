@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import html
 import re
+from dataclasses import dataclass
 from datetime import datetime
 
 ZERO_WIDTH = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"), None)
@@ -16,12 +17,6 @@ WIDE_SPACES = re.compile(r"[\s\u00a0\u202f\u2007\u2009\u200a\u3000]+")
 # ("&amp;#34" shows as "&#34") or written without its semicolon.
 LEFTOVER_ENTITY = re.compile(r"&(?:#\d{1,6}|#[xX][0-9a-fA-F]{1,6}|[a-zA-Z]{2,8});?")
 
-SITE_SUFFIX = re.compile(
-    r"\s*[|\-\u2013\u2014]\s*ASHARQ\s+AL-AWSAT\s+English\s+Archive(?:\s*2005\s*-\s*2017)?\s*$",
-    re.IGNORECASE,
-)
-MEDIA_ID = re.compile(r"Media\s*ID\s*:?\s*(\d{5,})", re.IGNORECASE)
-MEDIA_ID_TEXT = re.compile(r"Media\s*ID\s*:?\s*\d{5,}\s*", re.IGNORECASE)
 CAPTION_LABEL = re.compile(r"^\s*Caption\s*:\s*", re.IGNORECASE)
 
 DATE_FORMATS = (
@@ -51,24 +46,37 @@ def clean_text(value: str | None) -> str | None:
     return text or None
 
 
-def strip_site_suffix(title: str | None) -> str | None:
-    """Remove the site name that WordPress appends to page titles (all three forms)."""
+def strip_site_suffix(title: str | None, loader_context: dict | None = None) -> str | None:
+    r"""Remove the site name that the site appends to page titles (the profile's title suffixes).
+
+    >>> import re
+    >>> strip_site_suffix("Talks Resume | The Ledger", {"title_suffixes": [re.compile(r"\s*\|\s*The Ledger$")]})
+    'Talks Resume'
+    """
     if title is None:
         return None
-    return SITE_SUFFIX.sub("", title).strip() or None
+    for suffix in (loader_context or {}).get("title_suffixes", ()):
+        title = suffix.sub("", title)
+    return title.strip() or None
 
 
-def parse_media_id(text: str | None) -> int | None:
-    """Return the number that follows "Media ID:" in ``text``."""
-    if not text:
+def parse_story_id(text: str | None, pattern: re.Pattern | None) -> int | None:
+    r"""The story ID the profile's pattern finds in ``text`` (its first group, a number).
+
+    >>> parse_story_id("Story ref: 48213", re.compile(r"Story ref:\s*(\d+)"))
+    48213
+    """
+    if not text or pattern is None:
         return None
-    match = MEDIA_ID.search(text)
-    return int(match.group(1)) if match else None
+    match = pattern.search(text)
+    return int(match.group(1)) if match and match.group(1).isdigit() else None
 
 
-def strip_media_id(text: str) -> str:
-    """Remove a "Media ID: NNN" mention from a paragraph of text."""
-    return MEDIA_ID_TEXT.sub("", text).strip()
+def strip_story_id(text: str, pattern: re.Pattern | None) -> str:
+    """Remove a story ID mention (the whole match of the profile's pattern) from a paragraph."""
+    if pattern is None:
+        return text.strip()
+    return WIDE_SPACES.sub(" ", pattern.sub("", text)).strip()
 
 
 def strip_caption_label(text: str | None) -> str | None:
@@ -144,99 +152,96 @@ def names_from_author_slug(slug: str | None) -> list[str]:
             for part in re.split(r"-and-", slug.lower()) if part.strip("-")]
 
 
-CREDIT_NAMES = {
-    "afp": "AFP",
-    "reuters": "Reuters",
-    "r": "Reuters",
-    "ap": "AP",
-    "epa": "EPA",
-    "spa": "SPA",
-    "getty": "Getty Images",
-    "getty images": "Getty Images",
-    "asharq al-awsat": "Asharq Al-Awsat",
-    "anadolu": "Anadolu",
-    "xinhua": "Xinhua",
-    "dpa": "DPA",
-    "wam": "WAM",
-    "sana": "SANA",
-}
-_AGENCY = r"AFP|Reuters|AP|EPA|SPA|Getty(?:\s+Images)?|Asharq\s+Al-Awsat|Anadolu|Xinhua|DPA|WAM|SANA"
-# "(AFP Photo)", "(Reuters/Name)", "(AP Photo/Name)", "(EPA)", "(SPA)", "(R)", "(Photo: AFP)"
-CREDIT_IN_PARENS = re.compile(
-    rf"\s*\(\s*(?:Photo\s*:\s*)?(?P<agency>{_AGENCY}|R)\b(?:\s+Photos?)?(?:\s*/[^()]*)?\s*\)\s*\.?\s*$",
-    re.IGNORECASE,
-)
-# "REUTERS/Ammar Awad", "AFP/Getty Images", "AFP PHOTO / NAME" at the end of the caption
-CREDIT_WITH_SLASH = re.compile(
-    rf"(?:^|[\s,;:\-\u2013\u2014]+)(?P<agency>{_AGENCY})\s*(?:Photos?\s*)?/\s*[^/()]{{0,60}}$",
-    re.IGNORECASE,
-)
-# "... in Manama AFP PHOTO"
-CREDIT_PHOTO_SUFFIX = re.compile(
-    rf"(?:^|[\s,;:\-\u2013\u2014]+)(?P<agency>{_AGENCY})\s+Photos?\s*\.?\s*$",
-    re.IGNORECASE,
-)
-# "... in Hangzhou. Reuters"
-CREDIT_AFTER_SENTENCE = re.compile(
-    rf"(?<=[.!?\"\u201d\u2019])\s+(?:Photo\s*:\s*)?(?P<agency>{_AGENCY})(?:\s+Photos?)?\.?\s*$",
-    re.IGNORECASE,
-)
-# "... - AFP" or "..., Reuters"
-CREDIT_AFTER_DASH = re.compile(
-    rf"\s*[,\-\u2013\u2014|]\s*(?:Photo\s*:\s*)?(?P<agency>{_AGENCY})(?:\s+Photos?)?\.?\s*$",
-    re.IGNORECASE,
-)
-CREDIT_PATTERNS = (CREDIT_IN_PARENS, CREDIT_WITH_SLASH, CREDIT_PHOTO_SUFFIX, CREDIT_AFTER_SENTENCE,
-                   CREDIT_AFTER_DASH)
+def _names_pattern(names) -> str:
+    """An alternation matching each name in any spacing, the longest first."""
+    return "|".join(r"\s+".join(map(re.escape, name.split())) for name in sorted(names, key=len, reverse=True))
 
 
-def normalize_credit(agency: str) -> str:
-    key = re.sub(r"\s+", " ", agency.strip().lower())
-    return CREDIT_NAMES.get(key, agency.strip())
+@dataclass(frozen=True)
+class CreditRules:
+    """How photo credits are written at the end of a caption, for the agencies a profile names."""
+
+    names: dict[str, str]  # credit as written, lowercased -> name recorded
+    patterns: tuple[re.Pattern, ...]
+
+    @classmethod
+    def build(cls, credits: dict[str, str], in_parens: dict[str, str]) -> CreditRules:
+        agency = _names_pattern(credits) or r"(?!)"
+        parens_only = _names_pattern(in_parens)
+        either = f"{agency}|{parens_only}" if parens_only else agency
+        names = {" ".join(key.lower().split()): value for key, value in {**credits, **in_parens}.items()}
+        return cls(names, (
+            # "(AFP Photo)", "(Reuters/Name)", "(AP Photo/Name)", "(EPA)", "(R)", "(Photo: AFP)"
+            re.compile(rf"\s*\(\s*(?:Photo\s*:\s*)?(?P<agency>{either})\b(?:\s+Photos?)?(?:\s*/[^()]*)?\s*\)\s*\.?\s*$",
+                       re.IGNORECASE),
+            # "REUTERS/Ammar Awad", "AFP/Getty Images", "AFP PHOTO / NAME" at the end
+            re.compile(rf"(?:^|[\s,;:\-\u2013\u2014]+)(?P<agency>{agency})\s*(?:Photos?\s*)?/\s*[^/()]{{0,60}}$",
+                       re.IGNORECASE),
+            # "... in Manama AFP PHOTO"
+            re.compile(rf"(?:^|[\s,;:\-\u2013\u2014]+)(?P<agency>{agency})\s+Photos?\s*\.?\s*$", re.IGNORECASE),
+            # "... in Hangzhou. Reuters"
+            re.compile(rf"(?<=[.!?\"\u201d\u2019])\s+(?:Photo\s*:\s*)?(?P<agency>{agency})(?:\s+Photos?)?\.?\s*$",
+                       re.IGNORECASE),
+            # "... - AFP" or "..., Reuters"
+            re.compile(rf"\s*[,\-\u2013\u2014|]\s*(?:Photo\s*:\s*)?(?P<agency>{agency})(?:\s+Photos?)?\.?\s*$",
+                       re.IGNORECASE),
+        ))
+
+    def normalize(self, agency: str) -> str:
+        return self.names.get(" ".join(agency.lower().split()), agency.strip())
 
 
-def split_caption_credit(caption: str | None) -> tuple[str | None, str | None]:
-    """Separate a photo credit from a caption: ("Children play (AFP Photo)") -> ("Children play", "AFP")."""
+def split_caption_credit(caption: str | None, rules: CreditRules) -> tuple[str | None, str | None]:
+    """Separate a photo credit from a caption: "Children play (AFP Photo)" -> ("Children play", "AFP")."""
     if not caption:
         return None, None
-    for pattern in CREDIT_PATTERNS:
+    for pattern in rules.patterns:
         match = pattern.search(caption)
         if match:
             rest = caption[: match.start()].rstrip(" \t,;:-\u2013\u2014|")
-            return (rest or None), normalize_credit(match.group("agency"))
+            return (rest or None), rules.normalize(match.group("agency"))
     return caption, None
 
 
-SOURCE_NAMES = {"reuters": "Reuters", "afp": "AFP", "ap": "AP", "upi": "UPI", "dpa": "DPA", "kuna": "KUNA"}
 _PLACE = r"[A-Z][\w.'\u2019]*(?:[ -][A-Za-z][\w.'\u2019]*){0,3}"
-_SOURCE = r"(?i:Asharq\s+Al[\s-]*[A-Za-z]+|Reuters|AFP|AP|UPI|DPA|KUNA)"
-DATELINE_WITH_SOURCE = re.compile(
-    rf"^(?P<place>{_PLACE}(?:,\s*{_PLACE})??)\s*,?\s*\(?\s*(?P<source>{_SOURCE})\s*\)?\s*[-\u2013\u2014]+",
-)
 DATELINE_PLACE_ONLY = re.compile(
     rf"^(?P<place>{_PLACE}(?:,\s*{_PLACE})?)(?:\s*-\s|\s*[\u2013\u2014]+)",
 )
 
 
-def normalize_source(source: str) -> str:
-    if source.lower().startswith("asharq"):
-        return "Asharq Al-Awsat"
-    return SOURCE_NAMES.get(source.lower(), source)
+@dataclass(frozen=True)
+class DatelineRules:
+    """Datelines naming who filed the story, for the sources a profile names."""
+
+    sources: tuple[tuple[str, re.Pattern], ...]  # name -> how a dateline writes it
+    with_source: re.Pattern
+
+    @classmethod
+    def build(cls, sources: dict[str, str]) -> DatelineRules:
+        either = "|".join(f"(?:{pattern})" for pattern in sources.values()) or r"(?!)"
+        return cls(
+            tuple((name, re.compile(rf"^(?:{pattern})$", re.IGNORECASE)) for name, pattern in sources.items()),
+            re.compile(rf"^(?P<place>{_PLACE}(?:,\s*{_PLACE})??)\s*,?\s*\(?\s*(?P<source>(?i:{either}))\s*\)?\s*[-\u2013\u2014]+"),
+        )
+
+    def normalize(self, source: str) -> str:
+        return next((name for name, pattern in self.sources if pattern.match(source)), source)
 
 
-def parse_dateline(lead: str | None) -> tuple[str | None, str | None]:
+def parse_dateline(lead: str | None, rules: DatelineRules) -> tuple[str | None, str | None]:
     """Read the place and the filing source that open a lead paragraph.
 
-    >>> parse_dateline("CAIRO, (Reuters) \u2013 Talks resumed")
+    >>> rules = DatelineRules.build({"Reuters": "Reuters"})
+    >>> parse_dateline("CAIRO, (Reuters) \u2013 Talks resumed", rules)
     ('CAIRO', 'Reuters')
-    >>> parse_dateline("Khobar- The port reopened")
+    >>> parse_dateline("Khobar- The port reopened", rules)
     ('Khobar', None)
     """
     if not lead:
         return None, None
-    match = DATELINE_WITH_SOURCE.match(lead)
+    match = rules.with_source.match(lead)
     if match:
-        return match.group("place").strip(" ,"), normalize_source(match.group("source"))
+        return match.group("place").strip(" ,"), rules.normalize(match.group("source"))
     match = DATELINE_PLACE_ONLY.match(lead)
     if match:
         return match.group("place").strip(" ,"), None

@@ -6,7 +6,7 @@ from itemloaders.processors import Identity, MapCompose, TakeFirst
 from scrapy.loader import ItemLoader
 
 from archive_crawler.items import ArticleItem
-from archive_crawler.processors import (
+from archive_crawler.reading.processors import (
     clean_text,
     parse_published,
     split_byline,
@@ -20,6 +20,8 @@ def unique(values: list[str]) -> list[str]:
 
 
 class ArticleLoader(ItemLoader):
+    """Site facts the processors need (the profile's title suffixes) come in the loader context."""
+
     default_item_class = ArticleItem
     default_input_processor = MapCompose(clean_text)
     default_output_processor = TakeFirst()
@@ -34,14 +36,19 @@ class ArticleLoader(ItemLoader):
     media_id_in = Identity()
     word_count_in = Identity()
 
-    def add_fallbacks(self, field_name: str, *candidates) -> None:
-        """Fill a field from the first candidate that yields a value after cleaning.
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.rules: dict[str, str] = {}  # field -> the rule that filled it
+
+    def add_fallbacks(self, field_name: str, *candidates: tuple[str | None, object]) -> None:
+        """Fill a field from the first (rule, value) candidate that yields a value after cleaning.
 
         Candidates are tried in order of trust (the article's own markup first,
         the listing entry last), so a list field is never merged from two sources.
         """
-        for candidate in candidates:
-            if self.get_collected_values(field_name):
-                return
-            if candidate:
-                self.add_value(field_name, candidate)
+        for rule, value in candidates:
+            if value:
+                self.add_value(field_name, value)
+                if self.get_collected_values(field_name):
+                    self.rules[field_name] = rule or "?"
+                    return

@@ -1,0 +1,73 @@
+"""Telling pages that are no article apart, and repairing pages declared in the wrong charset."""
+
+from __future__ import annotations
+
+import re
+
+from scrapy.http import HtmlResponse, TextResponse
+
+from archive_crawler.messages import (
+    AttachmentPage,
+    EmptyPage,
+    ListingAtArticleUrl,
+    NotArticle,
+    NotHtml,
+    TruncatedPage,
+)
+from archive_crawler.reading.extract import select
+from archive_crawler.sites.profile import Profile
+
+HTML_TYPES = ("text/html", "application/xhtml+xml")
+SINGLE_BYTE_CHARSETS = {"iso-8859-1", "latin-1", "latin1", "windows-1252", "cp1252", "us-ascii", "ascii",
+                        "iso-8859-15", "windows-1256", "cp1256", "iso-8859-6"}
+
+
+def content_type(response) -> str:
+    value = response.headers.get(b"Content-Type", b"") or b""
+    return value.decode("latin-1").split(";")[0].strip().lower()
+
+
+def is_html(response) -> bool:
+    return isinstance(response, TextResponse) and content_type(response) in ("", *HTML_TYPES)
+
+
+def repair_charset(response):
+    """Re-read a page as UTF-8 when it was declared single-byte but is valid UTF-8 (mojibake)."""
+    if not isinstance(response, TextResponse):
+        return response
+    declared = (response.encoding or "").lower()
+    body = response.body
+    if declared not in SINGLE_BYTE_CHARSETS or body.isascii():
+        return response
+    try:
+        body.decode("utf-8")
+    except UnicodeDecodeError:
+        return response
+    return response.replace(cls=HtmlResponse, encoding="utf-8")
+
+
+def check_article_page(response, profile: Profile) -> None:
+    """Raise the :class:`PageRejected` that says why a page linked as an article gives no story (cheap checks)."""
+    if not is_html(response):
+        raise NotHtml
+    if not response.body.strip():
+        raise EmptyPage
+    if not re.search(rb"</html\s*>", response.body[-4096:], re.IGNORECASE):
+        raise TruncatedPage
+    checks = profile.checks
+    if f"/{checks.attachment_segment}/" in response.url or any(
+            marker.encode() in response.body for marker in checks.attachment_markers):
+        raise AttachmentPage
+    body_classes = set(" ".join(response.xpath("//body/@class").getall()).split())
+    if checks.attachment_body_classes & body_classes:
+        raise AttachmentPage
+    if checks.listing_body_classes & body_classes:
+        raise ListingAtArticleUrl
+
+
+def no_content_rejection(response, profile: Profile) -> Exception:
+    """For a page with no article text: a listing served at an article URL, or no article at all."""
+    for query in profile.checks.listing_marker:
+        if len(select(response, query)) > 1:
+            return ListingAtArticleUrl()
+    return NotArticle()

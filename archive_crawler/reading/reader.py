@@ -1,0 +1,277 @@
+"""Reading a site's pages with its profile: menus, listing pages, and articles into records.
+
+``PageReader`` knows nothing of Scrapy's engine: it takes any Scrapy ``TextResponse``
+and returns the typed messages of :mod:`archive_crawler.messages`. The parsing
+workers run it for the spider, live or replaying, and for the re-parse tool.
+"""
+
+from __future__ import annotations
+
+import re
+
+from archive_crawler.items import ArticleItem
+from archive_crawler.messages import ArticleContext, ListingEntry, ListingPage, NextPage
+from archive_crawler.navigation.urls import SiteScope, canonical_url, strip_query
+from archive_crawler.reading.extract import (
+    body_paragraphs,
+    find_caption,
+    first_hit,
+    first_match,
+    first_text,
+    json_ld_article,
+    json_ld_names,
+    json_ld_text,
+    select,
+    text_blocks,
+    text_of,
+)
+from archive_crawler.reading.loaders import ArticleLoader
+from archive_crawler.reading.processors import (
+    clean_text,
+    count_words,
+    find_date,
+    names_from_author_slug,
+    parse_dateline,
+    parse_story_id,
+)
+from archive_crawler.sites.profile import Profile
+from archive_crawler.sources.middlewares import fetched_at
+
+WIDGET_COUNT = re.compile(r"\s*\(\d+\)\s*$")  # "Opinion (830)" in a category widget
+INITIAL = re.compile(r"^[A-Z]\.\s*\S")  # "O. Al-Shammari"
+AUTHOR_TITLE_PREFIX = re.compile(r"^\s*Posts by\s+", re.IGNORECASE)  # WordPress's author link title
+
+
+def page_meta(response) -> dict[str, list[str]]:
+    """Every <meta> value by property/name/itemprop, and <link> hrefs by rel, in one pass."""
+    found: dict[str, list[str]] = {}
+    for element in response.selector.root.iter("meta", "link"):
+        attributes = element.attrib
+        if element.tag == "meta":
+            value = attributes.get("content")
+            key = attributes.get("property") or attributes.get("name") or attributes.get("itemprop")
+        else:
+            value = attributes.get("href")
+            rel = attributes.get("rel")
+            key = f"link:{rel.strip().lower()}" if rel else None
+        if key and value is not None:
+            found.setdefault(key.strip(), []).append(value)
+    return found
+
+
+def first_value(meta: dict[str, list[str]], *keys: str) -> tuple[str | None, str | None]:
+    """(the key, its value) of the first key with a non-empty value."""
+    for key in keys:
+        for value in meta.get(key, ()):
+            if value and value.strip():
+                return key, value
+    return None, None
+
+
+def slugify(name: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")
+
+
+class PageReader:
+    """A site's profile applied to pages; ``categories`` (slug -> display name) in menu order."""
+
+    def __init__(self, profile: Profile, base_url: str, categories: dict[str, str] | None = None):
+        self.profile = profile
+        self.urls = profile.urls
+        self.selectors = profile.selectors
+        self.base_url = base_url.rstrip("/")
+        self.on_site = SiteScope(self.base_url, profile.urls.mirror_hosts).on_site
+        self.categories: dict[str, str] = dict(categories or {})
+
+    # -- navigation ---------------------------------------------------------------------
+
+    def read_menu(self, response, home: bool = False) -> dict[str, tuple[str, str]]:
+        """Category listings the page's menus link to (any link, on the home page): slug -> (name, URL)."""
+        found: dict[str, tuple[str, str]] = {}
+        queries = self.selectors.menu + (self.selectors.home_links if home else ())
+        for query in queries:
+            for link in select(response, query):
+                href = link.attrib.get("href")
+                url = self.on_site(response.urljoin(href)) if href else None
+                slug = self.urls.category_slug(url) if url else None
+                if not slug or slug in found:
+                    continue
+                name = WIDGET_COUNT.sub("", clean_text(text_of(link)) or "")
+                found[slug] = (name or self.profile.categories.get(slug) or slug.replace("-", " ").title(),
+                               strip_query(url))
+        return found
+
+    def listing_page(self, response, slug: str) -> ListingPage:
+        """The entries of a listing page, the links that may lead on, and the categories its menus name."""
+        return ListingPage(categories=self.read_menu(response), entries=self.listing_entries(response, slug),
+                           next_pages=self.next_pages(response))
+
+    def listing_entries(self, response, slug: str) -> list[ListingEntry]:
+        entries = first_nonempty(response, self.selectors.listing_entry)
+        result = []
+        for entry in entries:
+            href = first_text(entry, self.selectors.entry_link)
+            url = self.on_site(response.urljoin(href)) if href else None
+            target = self.urls.article_link(url) if url else None
+            context = ArticleContext(
+                title=first_text(entry, self.selectors.entry_title),
+                authors=self.byline(entry)[1],
+                published=first_text(entry, self.selectors.post_meta_date)
+                or find_date(first_text(entry, self.selectors.post_meta)),
+                category=self.link_category(first_nonempty(entry, self.selectors.category_links), target or ""),
+                listing_categories=(slug,),
+            )
+            result.append(ListingEntry(target, href, context))
+        return result
+
+    def next_pages(self, response) -> list[NextPage]:
+        """Every on-site candidate for the next listing page, most telling first."""
+        candidates: dict[str, bool] = {}
+        for queries, says_so in ((self.selectors.next_page, True), (self.selectors.next_page_by_place, False)):
+            for query in queries:
+                for value in select(response, query).getall():
+                    url = self.on_site(response.urljoin(value.strip())) if value and value.strip() else None
+                    if url and url != response.url and url not in candidates:
+                        candidates[url] = says_so
+        return [NextPage(url, says_so) for url, says_so in candidates.items()]
+
+    # -- articles -----------------------------------------------------------------------
+
+    def article_content(self, response):
+        """(article root, its text container or None) of an article page."""
+        root = first_match(response, self.selectors.article_root) or response
+        return root, first_match(root, self.selectors.article_content)
+
+    def article(self, response, context: ArticleContext, root=None, content=None,
+                rules: dict[str, str] | None = None) -> ArticleItem:
+        """The record of an article page; the listings' context fills what the page lacks.
+
+        With ``rules``, it is filled with the rule that gave each field (for inspection).
+        """
+        if root is None:
+            root, content = self.article_content(response)
+        content = content if content is not None else root
+        profile, selectors, text = self.profile, self.selectors, self.profile.text
+        blocks = text_blocks(content, text)
+        structured = json_ld_article(response)
+        meta = page_meta(response)
+        url = response.url
+
+        loader = ArticleLoader(selector=response.selector, response=response, title_suffixes=text.title_suffixes)
+        loader.add_fallbacks(
+            "title", hit("selectors.title", first_hit(root, selectors.title)),
+            meta_hit(first_value(meta, "og:title", "twitter:title")),
+            ("<title>", first_text(response, ["title"])),
+            ("json-ld headline", json_ld_text(structured.get("headline"))), ("listing title", context.title),
+        )
+        caption = find_caption(root, blocks, loader.get_output_value("title"), profile)
+        paragraphs = body_paragraphs(blocks, caption, text)
+        body = "\n\n".join(paragraphs)
+        dateline, source = parse_dateline(paragraphs[0] if paragraphs else None, text.dateline_rules)
+
+        loader.add_value("media_id", self.story_id(blocks, root))
+        _, canonical = first_value(meta, "link:canonical", "og:url")
+        loader.add_value("url", canonical_url(response.urljoin(canonical) if canonical else None, url))
+        loader.add_fallbacks(
+            "published",
+            meta_hit(first_value(meta, "article:published_time", "datePublished", "date", "DC.date.issued")),
+            hit("selectors.published", first_hit(root, selectors.published)),
+            ("json-ld datePublished", json_ld_text(structured.get("datePublished"))),
+            hit("selectors.post_meta_date", first_hit(root, selectors.post_meta_date)),
+            ("date in selectors.post_meta", find_date(first_text(root, selectors.post_meta))),
+            ("listing date", context.published),
+        )
+        loader.add_fallbacks(
+            "authors", self.byline(root), meta_hit(first_value(meta, "author", "article:author")),
+            ("json-ld author", json_ld_names(structured.get("author"))), ("listing byline", context.authors),
+            ("author in urls.article_parts", names_from_author_slug(self.urls.article_part(url, "author"))),
+        )
+        loader.add_fallbacks(
+            "category",
+            ("selectors.category_links", self.link_category(first_nonempty(root, selectors.category_links), url)),
+            ("meta article:section", self.named_category(meta.get("article:section", []), url)),
+            ("json-ld articleSection", self.named_category(structured.get("articleSection"), url)),
+            ("listing category", self.listing_category(context, url)),
+            ("category in urls.article_parts", self.categories.get(self.urls.article_part(url, "category") or "")),
+        )
+        tags = [name for link in first_nonempty(root, selectors.tags) if (name := clean_text(text_of(link)))]
+        loader.add_fallbacks("tags", ("selectors.tags", tags), ("meta article:tag", meta.get("article:tag", [])))
+        loader.add_value("image_caption", caption.text)
+        loader.add_value("image_credit", caption.credit)
+        loader.add_value("dateline", dateline)
+        loader.add_value("source", source)
+        loader.add_value("body", body)
+        loader.add_value("word_count", count_words(body))
+        loader.add_value("crawled_at", fetched_at(response))
+        if rules is not None:
+            rules.update(loader.rules)
+        return loader.load_item()
+
+    def byline(self, root) -> tuple[str | None, str | None]:
+        """(rule, the byline); an author link abbreviated to initials gives way to its full title."""
+        query, text = first_hit(root, self.selectors.byline)
+        link = first_match(root, self.selectors.author_link)
+        title = clean_text(AUTHOR_TITLE_PREFIX.sub("", link.attrib.get("title", ""))) if link is not None else None
+        if text and title and INITIAL.match(text) and title.split()[-1] == text.split()[-1]:
+            return "title of selectors.author_link", title
+        return (f"selectors.byline: {query}" if query else None), text
+
+    def story_id(self, blocks: list[str], root) -> int | None:
+        pattern = self.profile.text.story_id
+        for block in blocks:
+            if (story_id := parse_story_id(block, pattern)) is not None:
+                return story_id
+        return parse_story_id(text_of(root), pattern) if pattern is not None else None
+
+    def link_category(self, links, url: str) -> str | None:
+        """Of a page's category links, the one whose slug the article URL names, else the first."""
+        slug = self.urls.article_part(url, "category")
+        for link in links:
+            if slug and self.urls.category_slug(link.attrib.get("href", "")) == slug:
+                return clean_text(text_of(link))
+        return self.named_category([text_of(link) for link in links], url)
+
+    def named_category(self, names, url: str) -> str | None:
+        """Of several category names, the one the article URL names, else the first."""
+        names = [name for name in map(clean_text, names if isinstance(names, list) else [names])
+                 if isinstance(name, str) and name]
+        slug = self.urls.article_part(url, "category")
+        if slug:
+            wanted = self.categories.get(slug) or self.profile.categories.get(slug)
+            for name in names:
+                if name == wanted or slugify(name) == slug:
+                    return name
+        return names[0] if names else None
+
+    def listing_category(self, context: ArticleContext, url: str) -> str | None:
+        """The category an article's listings give it: the entry's own, else the listing whose slug the
+        article URL names, else the first of its listings in the menu's order."""
+        if context.category:
+            return context.category
+        slugs = [slug for slug in context.listing_categories if slug in self.categories]
+        if not slugs:
+            return None
+        wanted = self.urls.article_part(url, "category")
+        if wanted in slugs:
+            return self.categories[wanted]
+        order = {slug: index for index, slug in enumerate(self.categories)}
+        return self.categories[min(slugs, key=order.__getitem__)]
+
+
+def first_nonempty(selector, queries):
+    """Everything the first query that finds anything finds (an empty list when none does)."""
+    for query in queries:
+        found = select(selector, query)
+        if found:
+            return found
+    return []
+
+
+def hit(name: str, found: tuple[str | None, str | None]) -> tuple[str, str | None]:
+    query, value = found
+    return f"{name}: {query}", value
+
+
+def meta_hit(found: tuple[str | None, str | None]) -> tuple[str, str | None]:
+    key, value = found
+    return f"meta {key}", value

@@ -1,0 +1,132 @@
+"""Item pipelines: validate, drop duplicates, write JSON Lines. One concern each.
+
+All three work through the crawl's storage (:class:`ArchiveStorage`), so the
+re-parse tool, which writes through the same output store, dedupes and writes
+exactly as a crawl does.
+"""
+
+from __future__ import annotations
+
+import logging
+import sqlite3
+
+from itemadapter import ItemAdapter
+from scrapy.exceptions import DropItem
+from scrapy.utils.defer import deferred_from_coro
+
+from archive_crawler.storage.archive import ArchiveStorage
+
+logger = logging.getLogger(__name__)
+
+
+class IncompleteRecord(DropItem):
+    """A record lacking a field that every story must have."""
+
+
+class DuplicateStory(DropItem):
+    """A story written already, under this URL or another."""
+
+
+class ValidationPipeline:
+    """Drop records that lack a field no reader can do without, counting the reason."""
+
+    required_fields = ("url", "title", "body")
+
+    def __init__(self, storage: ArchiveStorage, stats):
+        self.rejects = storage.rejects
+        self.stats = stats
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        return cls(ArchiveStorage.of(crawler), crawler.stats)
+
+    def process_item(self, item):
+        adapter = ItemAdapter(item)
+        for field_name in self.required_fields:
+            if not adapter.get(field_name):
+                self.stats.inc_value(f"archive/validation/dropped/missing_{field_name}")
+                if adapter.get("url"):
+                    self.rejects.reject(adapter["url"], f"no_{field_name}")
+                raise IncompleteRecord(
+                    f"Record from {adapter.get('url') or 'an unknown page'} has no {field_name}",
+                    log_level="WARNING",
+                )
+        return item
+
+
+class DedupePipeline:
+    """Write each story once: by story ID, and by canonical URL for every story.
+
+    In a replay the decision moves to the output store, which takes the records in
+    the order their pages were first fetched when the replay ends.
+    """
+
+    def __init__(self, storage: ArchiveStorage, stats):
+        self.storage = storage
+        self.stats = stats
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        return cls(ArchiveStorage.of(crawler), crawler.stats)
+
+    def process_item(self, item):
+        if self.storage.replay:
+            return item
+        adapter = ItemAdapter(item)
+        reason = self.storage.store.duplicate_reason(adapter)
+        if reason:
+            self.stats.inc_value(f"archive/dedupe/dropped/{reason}")
+            value = adapter.get("media_id") if reason == "media_id" else adapter["url"]
+            raise DuplicateStory(f"Duplicate story ({reason} {value}) at {adapter['url']}", log_level="INFO")
+        return item
+
+
+class JsonLinesWriterPipeline:
+    """Append one JSON line per story to ``ARCHIVE_OUTPUT`` through the output store.
+
+    A full or read-only disk stops the crawl at the first failed write, naming the
+    file and the cause; what was written stays intact.
+    """
+
+    def __init__(self, storage: ArchiveStorage, stats, crawler=None):
+        self.storage = storage
+        self.stats = stats
+        self.crawler = crawler
+        self.stopping = False
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        return cls(ArchiveStorage.of(crawler), crawler.stats, crawler)
+
+    def open_spider(self):
+        self.storage.store.open()
+
+    def close_spider(self):
+        store = self.storage.store
+        if store.staged and not self.stopping:
+            try:
+                store.write_staged()
+            except (OSError, sqlite3.Error) as error:
+                self.stop_on_storage_error(error)
+        store.close()
+
+    def process_item(self, item):
+        adapter = ItemAdapter(item)
+        try:
+            self.storage.store.add(adapter)
+        except (OSError, sqlite3.Error) as error:
+            self.stop_on_storage_error(error)
+            raise DropItem(f"Not written: {adapter['url']}", log_level="DEBUG") from None
+        return item
+
+    def stop_on_storage_error(self, error: Exception) -> None:
+        """A full or read-only disk: say which file and why, then stop the crawl."""
+        if isinstance(error, OSError):
+            where, cause = error.filename or self.storage.output_path, error.strerror or str(error)
+        else:
+            where, cause = self.storage.state_path, str(error)
+        logger.error("Cannot write %s: %s. Stopping the crawl; files written so far are intact.", where, cause)
+        self.stats.set_value("archive/storage_error", f"{where}: {cause}")
+        if self.crawler is not None and not self.stopping:
+            self.stopping = True
+            deferred_from_coro(self.crawler.engine.close_spider_async(reason="storage_error"))

@@ -1,0 +1,164 @@
+"""The output store: JSON Lines appended one whole line at a time, each story once.
+
+The output file is the ledger of what was written; the state follows it. The
+writer pipeline and the re-parse tool both write through :class:`OutputStore`:
+it cuts a torn last line left by a crash, brings the state in step with the
+output, tells duplicates (by story ID, else by canonical URL) and appends. In
+staged mode (replays, re-parses) records wait in the state and are written at
+the end in the order their pages were first fetched, so a replay keeps the same
+copy of a story that the live crawl kept.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+from collections.abc import Mapping
+from pathlib import Path
+
+from archive_crawler.navigation.urls import url_key
+from archive_crawler.storage.state import ArchiveState
+
+logger = logging.getLogger(__name__)
+
+
+class OutputStore:
+    def __init__(self, path: str | Path, state: ArchiveState, stats=None, staged: bool = False):
+        self.path = Path(path)
+        self.state = state
+        self.stats = stats
+        self.staged = staged
+        self.fd: int | None = None
+
+    def _count(self, name: str, value: int = 1, *, set_value: bool = False) -> None:
+        if self.stats is not None:
+            (self.stats.set_value if set_value else self.stats.inc_value)(name, value)
+
+    def open(self) -> None:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        repaired = repair_torn_tail(self.path)
+        if repaired:
+            self._count("archive/output/torn_bytes_removed", repaired, set_value=True)
+            logger.warning("Removed a torn last line (%d bytes) from %s", repaired, self.path)
+        self.fd = os.open(self.path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
+        if not self.staged:
+            self.reconcile()
+
+    def reconcile(self) -> None:
+        """Bring the state in step with the output, which is the ledger of what was written.
+
+        Lines written after the state last caught up (a kill between the two writes)
+        are recorded; an output that shrank or vanished makes the state forget its
+        stories and relearn them from what the output still holds.
+        """
+        size = os.fstat(self.fd).st_size
+        known = self.state.output_size()
+        if known is None and size == 0:
+            return
+        shrunk = known is None or known > size
+        if shrunk:
+            if self.state.story_count():
+                logger.warning("%s no longer holds every story the state lists: relearning them from it", self.path)
+            self.state.forget_stories()
+            known = 0
+        if known == size and not shrunk:
+            return
+        recorded = 0
+        with open(self.path, "rb") as handle:
+            handle.seek(known)
+            for raw in handle:
+                try:
+                    record = json.loads(raw)
+                    url = record["url"]
+                except (ValueError, KeyError, TypeError):
+                    self._count("archive/output/unreadable_lines")
+                    logger.warning("Unreadable line in %s at byte %d", self.path, handle.tell() - len(raw))
+                    continue
+                self.state.record(record.get("media_id"), url_key(url), url, record.get("published"))
+                recorded += 1
+        self.state.record_output_size(size)
+        self._count("archive/output/reconciled", recorded, set_value=True)
+        logger.info("Recorded %d stories found in %s but not yet in the state", recorded, self.path)
+        if shrunk:
+            reopened = self.state.reopen_orphan_links()
+            if reopened:
+                self._count("archive/output/links_reopened", reopened, set_value=True)
+                logger.warning("%d stories the output lost will be fetched again", reopened)
+
+    def duplicate_reason(self, record: Mapping) -> str | None:
+        """"media_id" or "url" when the story is written already, else None."""
+        return self.state.written_as(record.get("media_id"), url_key(record["url"]))
+
+    def add(self, record: Mapping) -> None:
+        """Write a record now, or stage it to be written when the store closes."""
+        if self.staged:
+            self.state.stage(f"{record.get('crawled_at') or ''} {record['url']}", serialize(record))
+        else:
+            self.write(record)
+
+    def write(self, record: Mapping, line: str | None = None) -> None:
+        """Append one line, then note the story (and, live, the output's size) in the state."""
+        write_fully(self.fd, ((line or serialize(record)) + "\n").encode("utf-8"))
+        size = None if self.staged else os.fstat(self.fd).st_size
+        self.state.record(record.get("media_id"), url_key(record["url"]), record["url"], record.get("published"),
+                          output_size=size)
+        self._count("archive/written")
+
+    def write_staged(self) -> tuple[int, int]:
+        """Write the staged records in fetch order, each story once; (written, duplicates)."""
+        written = duplicates = 0
+        for line in self.state.staged():
+            record = json.loads(line)
+            reason = self.duplicate_reason(record)
+            if reason:
+                duplicates += 1
+                self._count(f"archive/dedupe/dropped/{reason}")
+                logger.info("Duplicate story (%s) at %s", reason, record["url"])
+                continue
+            self.write(record, line)
+            written += 1
+        return written, duplicates
+
+    def close(self) -> None:
+        if self.fd is not None:
+            os.close(self.fd)
+            self.fd = None
+
+
+def serialize(record: Mapping) -> str:
+    return json.dumps(dict(record), ensure_ascii=False)
+
+
+def write_fully(fd: int, data: bytes) -> None:
+    view = memoryview(data)
+    while view:
+        written = os.write(fd, view)
+        view = view[written:]
+
+
+def repair_torn_tail(path: Path) -> int:
+    """Cut a last line that has no newline (a write cut short); return the bytes removed."""
+    if not path.exists():
+        return 0
+    size = path.stat().st_size
+    if size == 0:
+        return 0
+    with open(path, "rb+") as handle:
+        handle.seek(size - 1)
+        if handle.read(1) == b"\n":
+            return 0
+        # Walk back to the previous newline in blocks.
+        position = size
+        keep = 0
+        while position > 0:
+            start = max(0, position - 65536)
+            handle.seek(start)
+            block = handle.read(position - start)
+            newline = block.rfind(b"\n")
+            if newline != -1:
+                keep = start + newline + 1
+                break
+            position = start
+        handle.truncate(keep)
+        return size - keep
