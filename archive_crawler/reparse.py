@@ -100,7 +100,8 @@ def reparse(base_url: str, output: Path, *, site: str = "aawsat", cache: str | N
                 queue.extend(navigator.home_read(reader.read_menu(response, home=True)) if readable
                              else navigator.home_failed())
             elif readable:
-                queue.extend(navigator.listing_read(fetch, response.url, listing_from_response(reader, response, fetch.category)))
+                page = listing_from_response(reader, response, fetch.category)
+                queue.extend(navigator.listing_read(fetch, response.url, page))
         if batch:
             futures.append(pool.submit(_read_articles, batch))
         results = [result for future in futures for result in future.result()]

@@ -23,6 +23,7 @@ import argparse
 import os
 import platform
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -128,7 +129,7 @@ def measure(stories: int, rounds: int, work: Path) -> dict:
         result["reparsed"] = lines(work / "ours0-reparse.jsonl")
         replica.add_new_stories()
         before = replica.requests()
-        elapsed, rss, _ = ours_live(replica, work, "ours0")
+        elapsed, _, _ = ours_live(replica, work, "ours0")
         result["scheduled"] = (elapsed, replica.requests() - before, lines(work / "ours0.jsonl") - result["written"])
         print(f"   scheduled run: {result['scheduled']}", flush=True)
     finally:
@@ -136,8 +137,13 @@ def measure(stories: int, rounds: int, work: Path) -> dict:
     return result
 
 
-def best(pairs, side: int) -> float:
-    return min(pair[side][0] for pair in pairs)
+def median_time(pairs, side: int) -> float:
+    return statistics.median(pair[side][0] for pair in pairs)
+
+
+def median_ratio(pairs) -> float:
+    """The median over the alternating rounds of project time / bare time (each round's own ratio)."""
+    return statistics.median(ours[0] / bare[0] for ours, bare in pairs)
 
 
 def table(results: list[dict]) -> str:
@@ -147,20 +153,22 @@ def table(results: list[dict]) -> str:
     def row(label, values):
         rows.append(f"| {label} | " + " | ".join(values) + " |")
 
-    row("**live crawl, project / bare spider (time ratio)**",
-        [f"**{best(r['live'], 0) / best(r['live'], 1):.2f}**" for r in results])
-    row("**replay, project `-a replay=1` / bare spider replay**",
-        [f"**{best(r['replay'], 0) / best(r['replay'], 1):.2f}**" if r["replay"] else "-" for r in results])
-    row("**bare spider replay / `archive_crawler.reparse` (speed-up)**",
-        [f"**{best(r['replay'], 1) / min(x[0] for x in r['reparse']):.2f}x**" if r["reparse"] else "-"
-         for r in results])
-    row("live crawl wall time, project / bare (s)",
-        [f"{best(r['live'], 0):.1f} / {best(r['live'], 1):.1f}" for r in results])
+    row("**live crawl, project / bare spider (time ratio, median of rounds)**",
+        [f"**{median_ratio(r['live']):.2f}**" for r in results])
+    row("**replay, project `-a replay=1` / bare spider replay (median of rounds)**",
+        [f"**{median_ratio(r['replay']):.2f}**" if r["replay"] else "-" for r in results])
+    row("**bare spider replay / `archive_crawler.reparse` (speed-up, median)**",
+        [f"**{median_time(r['replay'], 1) / statistics.median(x[0] for x in r['reparse']):.2f}x**"
+         if r["reparse"] else "-" for r in results])
+    row("rounds", [str(len(r["live"])) for r in results])
+    row("live crawl wall time, project / bare (s, median)",
+        [f"{median_time(r['live'], 0):.1f} / {median_time(r['live'], 1):.1f}" for r in results])
     row("live pages/s, project / bare",
-        [f"{r['pages'][0] / best(r['live'], 0):.0f} / {r['pages'][1] / best(r['live'], 1):.0f}" for r in results])
-    row("replay wall time, project / bare / reparse (s)",
-        [f"{best(r['replay'], 0):.1f} / {best(r['replay'], 1):.1f} / {min(x[0] for x in r['reparse']):.1f}"
-         if r["replay"] else "-" for r in results])
+        [f"{r['pages'][0] / median_time(r['live'], 0):.0f} / {r['pages'][1] / median_time(r['live'], 1):.0f}"
+         for r in results])
+    row("replay wall time, project / bare / reparse (s, median)",
+        [f"{median_time(r['replay'], 0):.1f} / {median_time(r['replay'], 1):.1f} / "
+         f"{statistics.median(x[0] for x in r['reparse']):.1f}" if r["replay"] else "-" for r in results])
     row("peak RSS live crawl, project / bare (MiB)",
         [f"{max(p[0][1] for p in r['live'])} / {max(p[1][1] for p in r['live'])}" for r in results])
     row("peak RSS replay, project (MiB)",
@@ -175,13 +183,14 @@ def table(results: list[dict]) -> str:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[3000, 30000])
-    parser.add_argument("--rounds", type=int, default=2, help="alternating A/B rounds at the first size")
+    parser.add_argument("--rounds", type=int, default=3, help="alternating A/B rounds at the first size")
+    parser.add_argument("--rounds-large", type=int, default=1, help="alternating A/B rounds at the other sizes")
     options = parser.parse_args()
     results = []
     for position, stories in enumerate(options.sizes):
         work = Path(tempfile.mkdtemp(prefix=f"archive-bench-{stories}-"))
         try:
-            rounds = options.rounds if position == 0 else 1
+            rounds = options.rounds if position == 0 else options.rounds_large
             results.append(measure(stories, rounds, work))
         finally:
             shutil.rmtree(work, ignore_errors=True)

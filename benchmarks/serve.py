@@ -15,8 +15,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from tests.replica import build_site  # noqa: E402
-from tests.replica import routes  # noqa: E402
+from tests.replica import (
+    build_site,
+    routes,
+)
 
 
 def render_pages(site, base: str) -> dict[str, bytes]:

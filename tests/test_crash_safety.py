@@ -130,7 +130,7 @@ def test_ctrl_c_stops_cleanly_and_the_next_run_resumes(replica, tmp_path, stop_s
 
 
 def test_full_disk_stops_at_once_naming_the_output(replica, tmp_path):
-    site, server = replica
+    _site, server = replica
     run = run_crawl(server.base_url, tmp_path, settings={"ARCHIVE_OUTPUT": "/dev/full"}, timeout=120)
     assert run.returncode != 0
     assert "Cannot write /dev/full: No space left on device" in run.log

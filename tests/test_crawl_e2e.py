@@ -32,7 +32,7 @@ def replica(request):
 
 @pytest.fixture(scope="module")
 def crawl(replica, tmp_path_factory):
-    site, server = replica
+    _site, server = replica
     server.reset_requests()
     run = run_crawl(server.base_url, tmp_path_factory.mktemp("crawl"))
     return run, list(server.requests)
@@ -88,10 +88,7 @@ def test_field_exactly_right_on_every_story(replica, crawl, field_name):
     wrong = []
     for index, record in pairs.items():
         story = expected[index]
-        if field_name == "url":
-            ok = record["url"] in story["accepted_urls"]
-        else:
-            ok = record[field_name] == story[field_name]
+        ok = record["url"] in story["accepted_urls"] if field_name == "url" else record[field_name] == story[field_name]
         if not ok:
             wrong.append((story["url"], story[field_name], record[field_name]))
     assert not wrong, f"{len(wrong)} of {len(pairs)} wrong; first: {wrong[:3]}"

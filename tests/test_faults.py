@@ -116,7 +116,7 @@ def replica():
 def test_uninjected_pages_unchanged_by_fault_mode(replica):
     before = {target: replica.handle(target) for target in replica._pages}
     stories = replica.plain_stories()
-    for story, kind in zip(stories, ["status", "reset", "huge", "charset", "redirect_loop", "listing"]):
+    for story, kind in zip(stories, ["status", "reset", "huge", "charset", "redirect_loop", "listing"], strict=False):
         replica.inject_story(story, kind)
     replica.inject_trap("opinion", "loop")
     faulted = set(replica.injected)

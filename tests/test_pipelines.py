@@ -28,8 +28,8 @@ def crawler(tmp_path):
 
 
 def story(**overrides):
-    fields = dict(media_id=55300001, url="http://site.test/a/news/one", title="One", body="Text of one.",
-                  published="2014-06-27", word_count=3)
+    fields = {"media_id": 55300001, "url": "http://site.test/a/news/one", "title": "One", "body": "Text of one.",
+                  "published": "2014-06-27", "word_count": 3}
     fields.update(overrides)
     return ArticleItem(**fields)
 

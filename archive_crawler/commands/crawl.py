@@ -14,7 +14,7 @@ import sys
 from pathlib import Path
 
 from scrapy.commands.crawl import Command as ScrapyCrawlCommand
-from scrapy.exceptions import UsageError
+from scrapy.utils.misc import load_object
 
 from archive_crawler.storage.run import CrawlAlreadyRunning, RunLock
 
@@ -22,15 +22,28 @@ FAILED_REASONS = {"storage_error"}
 
 
 class Command(ScrapyCrawlCommand):
+    def process_options(self, args, opts):
+        """Check the spider's arguments before Scrapy starts: a bad one ends the command with one line."""
+        super().process_options(args, opts)
+        if len(args) != 1:
+            return
+        loader = load_object(self.settings["SPIDER_LOADER_CLASS"]).from_settings(self.settings.frozencopy())
+        try:
+            spider_class = loader.load(args[0])
+        except KeyError:
+            return  # Scrapy's own message follows
+        if hasattr(spider_class, "check_arguments"):
+            try:
+                spider_class.check_arguments(**opts.spargs)
+            except ValueError as error:
+                print(f"bad argument: {error}", file=sys.stderr)
+                sys.exit(2)
+
     def run(self, args, opts):
         if len(args) != 1 or self.crawler_process is None:
             return super().run(args, opts)
         spider_class = self.crawler_process.spider_loader.load(args[0])
         if hasattr(spider_class, "check_arguments"):
-            try:
-                spider_class.check_arguments(**opts.spargs)
-            except ValueError as error:
-                raise UsageError(f"bad argument: {error}", print_help=False) from None
             problem = self.storage_problem()
             if problem:
                 print(f"Error: {problem}", file=sys.stderr)

@@ -51,6 +51,9 @@ class DateWindow:
         return day is not None and self.since is not None and day < self.since
 
 
+NO_WINDOW = DateWindow()
+
+
 def _parse_day(name: str, value: str | None) -> date | None:
     if value in (None, ""):
         return None
@@ -70,7 +73,7 @@ def _day_of(published: str | None) -> date | None:
 class LinkLedger:
     """The state's record of article links: what to fetch, and what became of each link."""
 
-    def __init__(self, state: ArchiveState, stats, full: bool = False, window: DateWindow = DateWindow()):
+    def __init__(self, state: ArchiveState, stats, full: bool = False, window: DateWindow = NO_WINDOW):
         self.state = state
         self.stats = stats
         self.full = full

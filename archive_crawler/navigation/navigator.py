@@ -9,11 +9,11 @@ feeds it pages from the cache or WARC files, and both fetch what it asks for.
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from enum import Enum
 
 from archive_crawler.messages import ArticleContext, ListingPage, NextPage
-from archive_crawler.navigation.ledger import DateWindow, LinkLedger
+from archive_crawler.navigation.ledger import NO_WINDOW, DateWindow, LinkLedger
 from archive_crawler.navigation.urls import url_key
 from archive_crawler.reading.processors import parse_published
 from archive_crawler.sites.profile import Profile
@@ -38,7 +38,7 @@ class Fetch:
     kind: PageKind
     category: str | None = None  # the listing's category slug
     page: int = 1  # the listing page's number
-    context: ArticleContext = ArticleContext()  # for articles: what the listings said
+    context: ArticleContext = field(default_factory=ArticleContext)  # for articles: what the listings said
     priority: int = 0
 
     @property
@@ -90,7 +90,7 @@ class Navigator:
     """Decides what to fetch next; ``categories`` (slug -> display name) grows in menu order."""
 
     def __init__(self, profile: Profile, base_url: str, stats, *, ledger: LinkLedger | None = None,
-                 window: DateWindow = DateWindow(), max_listing_pages: int = 5000):
+                 window: DateWindow = NO_WINDOW, max_listing_pages: int = 5000):
         self.profile = profile
         self.urls = profile.urls
         self.base_url = base_url.rstrip("/")
@@ -166,7 +166,7 @@ class Navigator:
                 continue
             link_key = url_key(entry.url)
             if link_key in self.linked_from or link_key not in self.requested:
-                self.linked_from[link_key] = self.linked_from.get(link_key, ()) + (slug,)
+                self.linked_from[link_key] = (*self.linked_from.get(link_key, ()), slug)
             status = self.ledger.link_status(link_key) if self.ledger is not None else None
             statuses.append(status)
             dates.append(parse_published(entry.context.published))

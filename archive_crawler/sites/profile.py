@@ -13,9 +13,9 @@ from __future__ import annotations
 
 import re
 import tomllib
-from importlib import resources
 from dataclasses import dataclass, field, fields
 from functools import cached_property
+from importlib import resources
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlsplit, urlunsplit
@@ -152,7 +152,7 @@ class TextRules:
     credits: dict[str, str] = _key("table", "photo credits as written (any case) -> the name recorded")
     credits_in_parens: dict[str, str] = _key("table", "credits recognised only inside parentheses, e.g. (R)")
     dateline_sources: dict[str, str] = _key("table", "who filed a story -> the pattern naming it in a dateline")
-    body_skip_classes: tuple[str, ...] = _key("texts", "class or id fragments of blocks inside the text that are no story")
+    body_skip_classes: tuple[str, ...] = _key("texts", "class or id fragments of blocks in the text that are no story")
     body_skip_tags: frozenset[str] = _key("words", "elements inside the text that are no story")
     boilerplate: tuple[re.Pattern, ...] = _key("regexes", "whole paragraphs that are no story (share labels, ...)")
 
@@ -393,7 +393,7 @@ def _build_section(path: str, name: str, cls: type, data: dict):
 def documented_keys() -> list[tuple[str, str, str]]:
     """(section, key, meaning) of every key a profile may set, for the README and its test."""
     keys = [("", "extends", "the profile this one builds on"), ("", "description", "one line on the site"),
-            ("", "base_url", "the site's root"), ("categories", "SLUG", "display name of a known category")]
+            ("", "base_url", "the site's root"), ("", "categories", "known categories: slug -> display name")]
     for section, cls in SECTIONS.items():
         keys += [(section, item.name, item.metadata["meaning"]) for item in fields(cls)]
     return keys

@@ -6,7 +6,6 @@ import asyncio
 import logging
 from datetime import datetime, timezone
 from email.utils import parsedate_to_datetime
-
 from urllib.parse import urljoin
 
 from scrapy.downloadermiddlewares.retry import RetryMiddleware

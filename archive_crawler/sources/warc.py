@@ -66,7 +66,7 @@ class WarcFileSet:
         else:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             target = self.path
-        self.handle = open(target, "ab")
+        self.handle = open(target, "ab")  # noqa: SIM115 - stays open across writes until close()
         self.writer = self._writer_class(self.handle, gzip=True, warc_version="1.1")
         info = {"software": f"archive-crawler/{__version__} (Scrapy, warcio)", "format": "WARC File Format 1.1"}
         self.writer.write_record(self.writer.create_warcinfo_record(target.name, info))

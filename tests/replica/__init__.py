@@ -6,4 +6,4 @@
 from .content import Site, build_site
 from .server import ReplicaServer
 
-__all__ = ["build_site", "Site", "ReplicaServer"]
+__all__ = ["ReplicaServer", "Site", "build_site"]

@@ -58,8 +58,8 @@ from http import HTTPStatus
 
 from . import layout
 from .model import Story
-from .routes import HTML, PER_PAGE, Page, category_listing, html_page, listing_html, listing_target, redirect
 from .render import attachment_page
+from .routes import HTML, PER_PAGE, Page, category_listing, html_page, listing_html, listing_target, redirect
 
 KINDS = ("status", "reset", "hang", "short_body", "truncated", "huge", "charset", "not_html", "empty",
          "blank_article", "attachment", "listing", "soft_404", "redirect_loop", "offsite_redirect")

@@ -4,7 +4,7 @@ from __future__ import annotations
 import json
 
 from .layout import SITE_NAME, TITLE_SUFFIXES, page
-from .markup import (attr, content_core, escape, excerpt, story_rng, title_attr, title_html)
+from .markup import attr, content_core, escape, excerpt, story_rng, title_attr, title_html
 from .model import Entry, PageMeta, Story
 from .textgen import straighten
 

@@ -8,8 +8,7 @@ import hashlib
 import json
 
 from .layout import SITE_NAME, TITLE_SUFFIXES, page
-from .markup import (SEPARATORS, attr, doubled_spaces, escape, excerpt, story_rng, title_attr,
-                     title_html_v1)
+from .markup import SEPARATORS, attr, doubled_spaces, escape, excerpt, story_rng, title_attr, title_html_v1
 from .model import Entry, PageMeta, Story
 from .render import SHARES, _entry_link, short_date
 from .textgen import straighten, switch_quotes

@@ -53,7 +53,7 @@ class ReplicaServer:
     def base_url(self) -> str:
         return f"http://{self.host}:{self.port}"
 
-    def start(self) -> "ReplicaServer":
+    def start(self) -> ReplicaServer:
         self._stopping.clear()
         self._httpd = _HTTPServer((self.host, self.port), _make_handler(self))
         self.port = self._httpd.server_address[1]
@@ -73,7 +73,7 @@ class ReplicaServer:
             self._thread.join(timeout=5)
             self._httpd = None
 
-    def __enter__(self) -> "ReplicaServer":
+    def __enter__(self) -> ReplicaServer:
         return self.start()
 
     def __exit__(self, *exc) -> None:
@@ -269,7 +269,7 @@ def _make_handler(server: ReplicaServer):
                 except ConnectionError:   # the client went away; nothing to do
                     pass
 
-        def log_message(self, format, *args) -> None:  # noqa: A002 - silence stderr logging
+        def log_message(self, format, *args) -> None:
             pass
 
     return Handler

@@ -1,0 +1,145 @@
+"""``scrapy inspect URL``: how a site profile reads one page, rule by rule.
+
+For people writing a profile: it fetches the page (or reads ``--file``), reads it
+with the profile given by ``-a site=...`` (``aawsat`` by default) and prints the
+record with the rule that filled each field; for a listing page, its entries and
+the next page it leads to. Nothing is written, no state is touched.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import scrapy
+from scrapy.commands import ScrapyCommand
+from scrapy.exceptions import UsageError
+from scrapy.http import HtmlResponse
+
+from archive_crawler.messages import ArticleContext, PageRejected
+from archive_crawler.reading.checks import check_article_page, no_content_rejection, repair_charset
+from archive_crawler.reading.reader import PageReader
+from archive_crawler.sites.profile import load_profile
+
+QUIET = {
+    "EXTENSIONS": {"archive_crawler.storage.run.ArchiveRun": None,
+                   "archive_crawler.storage.archive.ArchiveStorage": None},
+    "ITEM_PIPELINES": {},
+    "HTTPCACHE_ENABLED": False,
+    "LOG_LEVEL": "WARNING",
+    "DOWNLOAD_DELAY": 0,
+    "AUTOTHROTTLE_ENABLED": False,
+}
+
+
+class PageSpider(scrapy.Spider):
+    """Fetch one page and keep its response."""
+
+    name = "inspect"
+
+    def __init__(self, url: str, **kwargs):
+        super().__init__(**kwargs)
+        self.url = url
+        self.response = None
+        self.failure = None
+
+    async def start(self):
+        yield scrapy.Request(self.url, callback=self.keep, errback=self.failed, dont_filter=True)
+
+    def keep(self, response):
+        self.response = response
+
+    def failed(self, failure):
+        self.failure = failure
+
+
+class Command(ScrapyCommand):
+    requires_project = True
+
+    def syntax(self) -> str:
+        return "[options] <url>"
+
+    def short_desc(self) -> str:
+        return "Show how a site profile reads one page: the record and the rule behind each field"
+
+    def add_options(self, parser) -> None:
+        super().add_options(parser)
+        parser.add_argument("-a", dest="spargs", action="append", default=[], metavar="NAME=VALUE",
+                            help="site=NAME|PATH (the profile), base_url=URL")
+        parser.add_argument("--file", help="read the page from this HTML file instead of fetching it")
+
+    def process_options(self, args, opts) -> None:
+        self.settings.setdict(QUIET, priority="cmdline")  # above the project's; -s still overrides
+        super().process_options(args, opts)
+
+    def run(self, args, opts) -> None:
+        if len(args) != 1:
+            raise UsageError("give one URL", print_help=True)
+        url = args[0]
+        arguments = dict(argument.split("=", 1) for argument in opts.spargs if "=" in argument)
+        try:
+            profile = load_profile(arguments.get("site") or self.settings["ARCHIVE_SITE"])
+        except ValueError as error:
+            raise UsageError(f"bad argument: {error}", print_help=False) from None
+        response = self.read_file(url, opts.file) if opts.file else self.fetch(url)
+        if response is None:
+            self.exitcode = 1
+            return
+        base_url = arguments.get("base_url") or profile.base_url or f"{url.split('/')[0]}//{url.split('/')[2]}"
+        print(f"profile: {profile.name} ({profile.source})")
+        print(inspect_page(PageReader(profile, base_url, profile.categories), response))
+
+    @staticmethod
+    def read_file(url: str, path: str):
+        try:
+            body = Path(path).read_bytes()
+        except OSError as error:
+            print(f"Error: cannot read {path}: {error.strerror or error}", file=sys.stderr)
+            return None
+        return HtmlResponse(url=url, body=body, headers={"Content-Type": "text/html"})
+
+    def fetch(self, url: str):
+        crawler = self.crawler_process.create_crawler(PageSpider)
+        self.crawler_process.crawl(crawler, url=url)
+        self.crawler_process.start()
+        spider = crawler.spider
+        if spider.response is None:
+            cause = spider.failure.getErrorMessage() if spider.failure else "no answer"
+            print(f"Error: cannot fetch {url}: {cause}", file=sys.stderr)
+        return spider.response
+
+
+def inspect_page(reader: PageReader, response) -> str:
+    """The profile's reading of one page, as text: a listing's entries, or an article's record and rules."""
+    slug = reader.urls.category_slug(response.url)
+    if slug is not None or reader.urls.listing_page_number(response.url) is not None:
+        page = reader.listing_page(repair_charset(response), slug or "?")
+        lines = [f"listing page of category {slug or '?'}: {len(page.entries)} entries"]
+        for entry in page.entries:
+            context = entry.context
+            lines.append(f"  {entry.url or '(no article: ' + str(entry.href) + ')'}\n"
+                         f"      title={context.title!r} byline={context.authors!r} date={context.published!r}"
+                         f" category={context.category!r}")
+        lines.append("next page candidates: " + ", ".join(
+            f"{candidate.url} ({'says so' if candidate.says_so else 'by place'})" for candidate in page.next_pages))
+        lines.append("categories in its menus: " + ", ".join(
+            f"{found} = {name}" for found, (name, _) in page.categories.items()))
+        return "\n".join(lines)
+    try:
+        check_article_page(response, reader.profile)
+        repaired = repair_charset(response)
+        root, content = reader.article_content(repaired)
+        if content is None:
+            raise no_content_rejection(repaired, reader.profile)
+    except PageRejected as rejection:
+        return f"no article: {rejection.reason}"
+    rules: dict[str, str] = {}
+    item = reader.article(repaired, ArticleContext(), root, content, rules=rules)
+    record = json.dumps(item.__dict__, ensure_ascii=False, indent=2)
+    width = max(map(len, item.__dict__))
+    lines = [record, "", "rules that filled each field:"]
+    for name, value in item.__dict__.items():
+        rule = rules.get(name) or ("(empty)" if value in (None, [], "") else "(always computed)")
+        lines.append(f"  {name:<{width}}  {rule}")
+    return "\n".join(lines)
