@@ -95,7 +95,7 @@ def index_urls(site: WpSite) -> list[str]:
 def sitemap_routes(site: WpSite) -> dict[str, callable]:
     """URL -> answer maker for every sitemap the configuration switches on (deleted posts still listed)."""
     routes = {}
-    for name, index_url in zip(flavours(site), index_urls(site)):
+    for name, index_url in zip(flavours(site), index_urls(site), strict=False):
         flavour = FLAVOURS[name]
         files = {}
         for kind, subtype, entries in sitemap_groups(site, flavour["order"]):

@@ -33,9 +33,10 @@ def archives(site: WpSite) -> list[tuple[str, str, list[Post]]]:
         label = "Category" if term.taxonomy == "category" else "Tag"
         found.append((site.term_link(term), f"{label}: {term.name}",
                       [p for p in posts if term in p.categories + p.tags]))
-    for user in site.users:  # a person's archive holds the joint bylines too (a co-authors plugin)
-        found.append((site.author_link(user), f"Author: {user.name}",
-                      [p for p in posts if p.author is user or any(u is user for u in p.author.people)]))
+    # A person's archive holds the joint bylines too (a co-authors plugin).
+    found += [(site.author_link(user), f"Author: {user.name}",
+               [p for p in posts if p.author is user or any(u is user for u in p.author.people)])
+              for user in site.users]
     for pattern in ("%Y", "%Y/%m", "%Y/%m/%d"):
         for key, group in groupby(posts, key=lambda p: p.date.strftime(pattern)):
             found.append((site.date_link(*key.split("/")), f"Archives: {key}", list(group)))

@@ -104,7 +104,7 @@ class WpSite:
         self.tags = [Term(2 + len(CATEGORY_NAMES) + i, name, "post_tag") for i, name in enumerate(TAG_NAMES)]
         people = [User(1 + i, name) for i, name in enumerate(text.people(self.rng, 8))]
         joint = [User(9 + i, f"{a.name} and {b.name}", [a, b])
-                 for i, (a, b) in enumerate(zip(people[::2], people[1::2]))][:3]
+                 for i, (a, b) in enumerate(zip(people[::2], people[1::2], strict=False))][:3]
         self.users = people + joint
         self.pages = [Page(self._new_id(), name, text.slugify(name), text.paragraphs(self.rng, 3, "the site"))
                       for name in ("About us", "Contact")]
@@ -264,10 +264,7 @@ class WpSite:
         return f"{path}page/{number}/" + (f"?{query}" if query else "")
 
     def rest_url(self, route: str, /, **params) -> str:
-        if self.config.pretty:
-            url = f"{self.home}/wp-json{route}"
-        else:
-            url = f"{self.home}/?rest_route={route}"
+        url = f"{self.home}/wp-json{route}" if self.config.pretty else f"{self.home}/?rest_route={route}"
         return self.with_query(url, **params) if params else url
 
     def target(self, url: str) -> str:

@@ -96,7 +96,7 @@ def person(rng) -> str:
 
 def people(rng, count: int) -> list[str]:
     """``count`` different people, no first or last name twice."""
-    names = zip(rng.sample(FIRST_NAMES, count), rng.sample(LAST_NAMES, count))
+    names = zip(rng.sample(FIRST_NAMES, count), rng.sample(LAST_NAMES, count), strict=False)
     return [f"{first} {last}" for first, last in names]
 
 
