@@ -23,3 +23,9 @@ class ArticleItem:
     body: str | None = None  # paragraphs joined by a blank line
     word_count: int | None = None
     crawled_at: str | None = None  # UTC ISO 8601 time the page was fetched
+    site: str | None = None  # the site profile's name
+    post_id: int | None = None  # the WordPress post ID, when the site shows one
+    categories: list[str] = field(default_factory=list)  # every category's display name, the post's order
+    modified: str | None = None  # ISO 8601 time of the last edit
+    image_url: str | None = None  # the featured image, absolute
+    language: str | None = None  # "en-US"

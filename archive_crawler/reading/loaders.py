@@ -7,7 +7,9 @@ from scrapy.loader import ItemLoader
 
 from archive_crawler.items import ArticleItem
 from archive_crawler.reading.processors import (
+    absolute_url,
     clean_text,
+    normalize_language,
     parse_published,
     split_byline,
     strip_site_suffix,
@@ -32,6 +34,12 @@ class ArticleLoader(ItemLoader):
     authors_out = unique
     tags_in = MapCompose(clean_text)
     tags_out = unique
+    categories_in = MapCompose(clean_text)
+    categories_out = unique
+    modified_in = MapCompose(clean_text, parse_published)
+    image_url_in = MapCompose(clean_text, absolute_url)
+    language_in = MapCompose(clean_text, normalize_language)
+    post_id_in = Identity()
     body_in = Identity()  # paragraphs are cleaned one by one; keep their blank lines
     media_id_in = Identity()
     word_count_in = Identity()

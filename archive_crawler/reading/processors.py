@@ -264,5 +264,25 @@ def comparison_key(text: str | None) -> str:
     return re.sub(r"[\s.,;:!?\"'()\-/]+", "", folded)
 
 
+def normalize_language(value: str | None) -> str | None:
+    """A language tag as HTML writes it: "en_US" (OpenGraph's form) -> "en-US".
+
+    >>> normalize_language("en_US")
+    'en-US'
+    """
+    if not value or not re.fullmatch(r"[A-Za-z]{2,3}(?:[-_][A-Za-z0-9]{2,8})*", value.strip()):
+        return None
+    return value.strip().replace("_", "-")
+
+
+def absolute_url(value: str | None, loader_context: dict | None = None) -> str | None:
+    """An address made absolute against the page's URL; None for anything but http(s)."""
+    if not value:
+        return None
+    response = (loader_context or {}).get("response")
+    url = response.urljoin(value) if response is not None else value
+    return url if url.startswith(("http://", "https://")) else None
+
+
 def count_words(text: str | None) -> int:
     return len(text.split()) if text else 0

@@ -11,7 +11,7 @@ import re
 
 from archive_crawler.items import ArticleItem
 from archive_crawler.messages import ArticleContext, ListingEntry, ListingPage, NextPage
-from archive_crawler.navigation.urls import SiteScope, canonical_url, strip_query
+from archive_crawler.navigation.urls import SiteScope, canonical_url, shortlink_id, strip_query
 from archive_crawler.reading.extract import (
     body_paragraphs,
     find_caption,
@@ -40,6 +40,7 @@ from archive_crawler.sources.middlewares import fetched_at
 WIDGET_COUNT = re.compile(r"\s*\(\d+\)\s*$")  # "Opinion (830)" in a category widget
 INITIAL = re.compile(r"^[A-Z]\.\s*\S")  # "O. Al-Shammari"
 AUTHOR_TITLE_PREFIX = re.compile(r"^\s*Posts by\s+", re.IGNORECASE)  # WordPress's author link title
+POST_ID_CLASS = re.compile(r"(?:^|\s)postid-(\d+)(?:\s|$)")  # WordPress's body class of a single post
 
 
 def page_meta(response) -> dict[str, list[str]]:
@@ -194,6 +195,7 @@ class PageReader:
             ("listing category", self.listing_category(context, url)),
             ("category in urls.article_parts", self.categories.get(self.urls.article_part(url, "category") or "")),
         )
+        self.add_categories(loader, root, meta, structured, context, url)
         tags = [name for link in first_nonempty(root, selectors.tags) if (name := clean_text(text_of(link)))]
         loader.add_fallbacks("tags", ("selectors.tags", tags), ("meta article:tag", meta.get("article:tag", [])))
         loader.add_value("image_caption", caption.text)
@@ -203,9 +205,38 @@ class PageReader:
         loader.add_value("body", body)
         loader.add_value("word_count", count_words(body))
         loader.add_value("crawled_at", fetched_at(response))
+        loader.add_value("site", profile.name)
+        loader.add_value("post_id", post_id(response, meta))
+        loader.add_fallbacks(
+            "modified", meta_hit(first_value(meta, "article:modified_time", "og:updated_time", "dateModified")),
+            ("json-ld dateModified", json_ld_text(structured.get("dateModified"))),
+            hit("selectors.modified", first_hit(root, selectors.modified)),
+        )
+        image = json_ld_image(structured.get("image"))
+        loader.add_fallbacks(
+            "image_url", meta_hit(first_value(meta, "og:image", "twitter:image")), ("json-ld image", image),
+            hit("selectors.image", first_hit(root, selectors.image)),
+        )
+        loader.add_fallbacks(
+            "language", ("<html lang>", response.xpath("/html/@lang").get()),
+            meta_hit(first_value(meta, "og:locale")),
+            ("json-ld inLanguage", json_ld_text(structured.get("inLanguage"))),
+        )
         if rules is not None:
             rules.update(loader.rules)
         return loader.load_item()
+
+    def add_categories(self, loader, root, meta, structured, context: ArticleContext, url: str) -> None:
+        """Every category the page lists, in its order; else the one the listings give."""
+        links = [name for link in first_nonempty(root, self.selectors.category_links)
+                 if (name := clean_text(text_of(link)))]
+        sections = meta.get("article:section", [])
+        listed = structured.get("articleSection")
+        loader.add_fallbacks(
+            "categories", ("selectors.category_links", links), ("meta article:section", sections),
+            ("json-ld articleSection", listed if isinstance(listed, list) else [listed] if listed else []),
+            ("category", [loader.get_output_value("category")] if loader.get_output_value("category") else []),
+        )
 
     def byline(self, root) -> tuple[str | None, str | None]:
         """(rule, the byline); an author link abbreviated to initials gives way to its full title."""
@@ -256,6 +287,25 @@ class PageReader:
             return self.categories[wanted]
         order = {slug: index for index, slug in enumerate(self.categories)}
         return self.categories[min(slugs, key=order.__getitem__)]
+
+
+def post_id(response, meta: dict[str, list[str]]) -> int | None:
+    """The WordPress post ID: the shortlink's ``?p=``, else the ``postid-N`` body class."""
+    for link in meta.get("link:shortlink", ()):
+        found = shortlink_id(response.urljoin(link))
+        if found:
+            return int(found)
+    match = POST_ID_CLASS.search(" ".join(response.xpath("//body/@class").getall()))
+    return int(match.group(1)) if match else None
+
+
+def json_ld_image(value) -> str | None:
+    """The address of a JSON-LD image: a URL, an ImageObject, or the first of a list."""
+    if isinstance(value, list):
+        value = value[0] if value else None
+    if isinstance(value, dict):
+        value = value.get("url") or value.get("contentUrl")
+    return value if isinstance(value, str) else None
 
 
 def first_nonempty(selector, queries):

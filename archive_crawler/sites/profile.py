@@ -134,6 +134,8 @@ class Selectors:
     article_content: tuple[str, ...] = _key("selectors", "the article's text container")
     title: tuple[str, ...] = _key("selectors", "the headline")
     published: tuple[str, ...] = _key("selectors", "a machine-readable publication time (a datetime attribute)")
+    modified: tuple[str, ...] = _key("selectors", "a machine-readable time of the last edit")
+    image: tuple[str, ...] = _key("selectors", "the featured image's address (an src)")
     post_meta: tuple[str, ...] = _key("selectors", "the line naming author, date and category")
     post_meta_date: tuple[str, ...] = _key("selectors", "the date written in the post meta")
     byline: tuple[str, ...] = _key("selectors", "the byline")
@@ -141,6 +143,7 @@ class Selectors:
     category_links: tuple[str, ...] = _key("selectors", "links to the post's categories")
     tags: tuple[str, ...] = _key("selectors", "links to the post's tags")
     caption: tuple[str, ...] = _key("selectors", "the featured image's caption")
+    caption_credit: tuple[str, ...] = _key("selectors", "the photo credit, where it sits in an element of its own")
 
 
 @dataclass(frozen=True)
