@@ -110,7 +110,7 @@ def gzipped(capture: Capture) -> Capture:
     """The same capture with its body sent gzip-compressed (``Content-Encoding: gzip``)."""
     headers = [(k, v) for k, v in capture.headers if k.lower() not in ("content-length", "content-encoding")]
     body = gzip_module.compress(capture.body, mtime=0)
-    return replace(capture, headers=headers + [("Content-Encoding", "gzip")], body=body)
+    return replace(capture, headers=[*headers, ("Content-Encoding", "gzip")], body=body)
 
 
 def chunked(capture: Capture, chunk_size: int = 64) -> Capture:
@@ -118,7 +118,7 @@ def chunked(capture: Capture, chunk_size: int = 64) -> Capture:
     headers = [(k, v) for k, v in capture.headers if k.lower() not in ("content-length", "transfer-encoding")]
     body = b"".join(b"%x\r\n%s\r\n" % (len(capture.body[i:i + chunk_size]), capture.body[i:i + chunk_size])
                     for i in range(0, len(capture.body), chunk_size)) + b"0\r\n\r\n"
-    return replace(capture, headers=headers + [("Transfer-Encoding", "chunked")], body=body)
+    return replace(capture, headers=[*headers, ("Transfer-Encoding", "chunked")], body=body)
 
 
 def url_variant(url: str, *, scheme: str | None = None, host: str | None = None,
