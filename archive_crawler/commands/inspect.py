@@ -18,8 +18,9 @@ from scrapy.exceptions import UsageError
 from scrapy.http import HtmlResponse
 
 from archive_crawler.messages import ArticleContext, PageRejected
-from archive_crawler.reading.checks import check_article_page, no_content_rejection, repair_charset
+from archive_crawler.reading.checks import repair_charset
 from archive_crawler.reading.reader import PageReader
+from archive_crawler.reading.workers import read_article
 from archive_crawler.sites.profile import load_profile
 
 QUIET = {
@@ -126,20 +127,15 @@ def inspect_page(reader: PageReader, response) -> str:
         lines.append("categories in its menus: " + ", ".join(
             f"{found} = {name}" for found, (name, _) in page.categories.items()))
         return "\n".join(lines)
+    rules: dict[str, str] = {}
     try:
-        check_article_page(response, reader.profile)
-        repaired = repair_charset(response)
-        root, content = reader.article_content(repaired)
-        if content is None:
-            raise no_content_rejection(repaired, reader.profile)
+        item = read_article(reader, response, ArticleContext(), rules=rules).item
     except PageRejected as rejection:
         return f"no article: {rejection.reason}"
-    rules: dict[str, str] = {}
-    item = reader.article(repaired, ArticleContext(), root, content, rules=rules)
-    record = json.dumps(item.__dict__, ensure_ascii=False, indent=2)
-    width = max(map(len, item.__dict__))
+    record = json.dumps(item, ensure_ascii=False, indent=2)
+    width = max(map(len, item))
     lines = [record, "", "rules that filled each field:"]
-    for name, value in item.__dict__.items():
+    for name, value in item.items():
         rule = rules.get(name) or ("(empty)" if value in (None, [], "") else "(always computed)")
         lines.append(f"  {name:<{width}}  {rule}")
     return "\n".join(lines)

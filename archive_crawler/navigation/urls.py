@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from urllib.parse import parse_qs, urlsplit, urlunsplit
+from urllib.parse import parse_qs, parse_qsl, urlencode, urlsplit, urlunsplit
 
 
 def path_segments(url: str) -> list[str]:
@@ -24,15 +24,22 @@ def strip_query(url: str) -> str:
     return urlunsplit((parts.scheme, parts.netloc, parts.path, "", ""))
 
 
-def canonical_url(canonical: str | None, page_url: str) -> str:
-    """The record's URL: rel=canonical (else the page's own URL), no query, no fragment.
+def canonical_url(canonical: str | None, page_url: str, keep_query=frozenset()) -> str:
+    """The record's URL: rel=canonical (else the page's own URL), no fragment, and no query but
+    the parameters that tell the site's pages apart (``keep_query``: ``p`` of ``/?p=ID``).
 
     A canonical ending in "/" on a site whose article URLs do not (the page's own URL
     has none) loses the slash, so copies pointing at an original agree with it.
+
+    >>> canonical_url(None, "http://site.test/?p=12&share=twitter", keep_query={"p"})
+    'http://site.test/?p=12'
     """
     url = strip_query(canonical or page_url)
     if canonical and url.endswith("/") and not strip_query(page_url).endswith("/") and path_segments(url):
         url = url.rstrip("/")
+    kept = [(name, value) for name, value in parse_qsl(urlsplit(canonical or page_url).query) if name in keep_query]
+    if kept and urlsplit(url).path in ("", "/"):
+        url = f"{url}?{urlencode(kept)}"
     return url
 
 

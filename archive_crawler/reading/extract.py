@@ -6,6 +6,7 @@ rules themselves live in :mod:`archive_crawler.reading.processors`.
 
 from __future__ import annotations
 
+import copy
 import json
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -103,6 +104,41 @@ def text_blocks(container: Selector, rules: TextRules) -> list[str]:
     return [text for chunk in "".join(out).split(BREAK) if (text := clean_text(chunk))]
 
 
+KEPT_CONTAINERS = frozenset({"html", "body", "main", "article"})
+
+
+def main_text_blocks(page: Selector, rules: TextRules) -> list[str]:
+    """The paragraphs a main-text extractor finds in a whole page (for pages with no known text container).
+
+    Blocks the profile says are no story (share buttons, promos, ...) are taken out first. The
+    extractor is imported here, on first need, so the crawl's start-up does not pay for it.
+    """
+    import trafilatura
+    from lxml import etree
+
+    tree = copy.deepcopy(page.root)
+    doomed = [element for element in tree.iter()
+              if isinstance(element.tag, str) and element.tag.lower() not in KEPT_CONTAINERS
+              and element.getparent() is not None and _skipped(element, rules)]
+    for element in doomed:
+        if element.getparent() is not None:
+            _drop_keeping_tail(element)
+    text = trafilatura.extract(etree.tostring(tree, encoding="unicode"), include_comments=False,
+                               include_tables=False, include_images=False, include_formatting=False,
+                               deduplicate=False)
+    return [line for raw in (text or "").split("\n") if (line := clean_text(raw))]
+
+
+def _drop_keeping_tail(element) -> None:
+    """Remove an element from the tree, keeping the text that follows it."""
+    parent, previous = element.getparent(), element.getprevious()
+    if element.tail and previous is not None:
+        previous.tail = (previous.tail or "") + element.tail
+    elif element.tail:
+        parent.text = (parent.text or "") + element.tail
+    parent.remove(element)
+
+
 @dataclass
 class Caption:
     text: str | None = None  # caption without its credit
@@ -127,10 +163,10 @@ def find_caption(article: Selector, paragraphs: list[str], title: str | None, pr
     """
     rules = profile.text
     raw = first_text(article, profile.selectors.caption) or _labelled_caption(paragraphs)
-    if raw is None:
+    if raw is None and rules.caption_guesses:
         raw = _caption_from_alt(article, paragraphs, title, rules)
-    if raw is None and article.css("img"):
-        raw = _caption_by_position(paragraphs, rules)
+        if raw is None and article.css("img"):
+            raw = _caption_by_position(paragraphs, rules)
     raw = strip_caption_label(raw)
     if not raw:
         return Caption()

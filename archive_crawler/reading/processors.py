@@ -55,9 +55,31 @@ def strip_site_suffix(title: str | None, loader_context: dict | None = None) -> 
     """
     if title is None:
         return None
-    for suffix in (loader_context or {}).get("title_suffixes", ()):
+    context = loader_context or {}
+    for suffix in context.get("title_suffixes", ()):
         title = suffix.sub("", title)
+    for name in context.get("site_names", ()):
+        title = strip_site_name(title, name)
     return title.strip() or None
+
+
+SEPARATOR = r"\s*[|\-\u2013\u2014\u00bb:\u00b7\u2022]\s*"
+
+
+def strip_site_name(title: str, name: str) -> str:
+    """Remove a site's name written before or after a title, with its separator.
+
+    >>> strip_site_name("Dockers Win the Cup \u2013 The Lakeside Ledger", "The Lakeside Ledger")
+    'Dockers Win the Cup'
+    >>> strip_site_name("The Lakeside Ledger \u00bb Blog Archive \u00bb Dockers Win", "The Lakeside Ledger")
+    'Dockers Win'
+    """
+    escaped = r"\s+".join(map(re.escape, name.split()))
+    if not escaped:
+        return title
+    stripped = re.sub(rf"{SEPARATOR}{escaped}\s*$", "", title, flags=re.IGNORECASE)
+    stripped = re.sub(rf"^\s*{escaped}{SEPARATOR}(?:Blog\s+Archive{SEPARATOR})?", "", stripped, flags=re.IGNORECASE)
+    return stripped.strip() or title
 
 
 def parse_story_id(text: str | None, pattern: re.Pattern | None) -> int | None:
@@ -131,16 +153,30 @@ def find_date(text: str | None) -> str | None:
     return match.group(0) if match else None
 
 
-BYLINE_PREFIX = re.compile(r"^\s*(?:by|written by)\s*:?\s+", re.IGNORECASE)
-BYLINE_SEPARATOR = re.compile(r"\s*,\s*(?:and\s+)?|\s+(?:and|&)\s+", re.IGNORECASE)
+BYLINE_PREFIX = re.compile(r"^\s*(?:(?:posted|written|words|story|reporting|text)\s+)?by\s*:?\s+", re.IGNORECASE)
+# Where a byline stops naming writers: another credit, an agency, a date.
+BYLINE_END = re.compile(
+    rf"\s+[|\u00b7\u2022]\s+.*$|\s+[\u2013\u2014]\s+.*$|\s+on\s+(?:\w+day,?\s+)?(?:{_MONTH}|\d).*$", re.IGNORECASE)
+BYLINE_SEPARATOR = re.compile(r"\s*[,;]\s*(?:and\s+)?|\s+(?:and|&)\s+", re.IGNORECASE)
+# Words that name a job, not a person: "By Lucy Okafor, Staff Writer".
+ROLE = re.compile(r"^(?:(?:senior|chief|special|foreign|political|staff|our)\s+)*"
+                  r"(?:writer|reporter|correspondent|editor|contributor|staff)s?$", re.IGNORECASE)
 
 
 def split_byline(value: str | None) -> list[str]:
-    """Split a byline into display names: "A and B" becomes ["A", "B"]."""
+    """Split a byline into display names: "A and B" becomes ["A", "B"].
+
+    >>> split_byline("Posted by Callum Ruiz on Tuesday, 4 May 2021 at 08:15")
+    ['Callum Ruiz']
+    >>> split_byline("By Lucy Okafor, Staff Writer")
+    ['Lucy Okafor']
+    >>> split_byline("Words by Felix Tanaka \u00b7 Photography by Ines Calloway")
+    ['Felix Tanaka']
+    """
     if not value:
         return []
-    text = BYLINE_PREFIX.sub("", value)
-    return [name.strip() for name in BYLINE_SEPARATOR.split(text) if name.strip()]
+    text = BYLINE_END.sub("", BYLINE_PREFIX.sub("", value))
+    return [name for part in BYLINE_SEPARATOR.split(text) if (name := part.strip()) and not ROLE.match(name)]
 
 
 def names_from_author_slug(slug: str | None) -> list[str]:

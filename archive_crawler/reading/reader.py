@@ -21,6 +21,7 @@ from archive_crawler.reading.extract import (
     json_ld_article,
     json_ld_names,
     json_ld_text,
+    main_text_blocks,
     select,
     text_blocks,
     text_of,
@@ -28,6 +29,7 @@ from archive_crawler.reading.extract import (
 from archive_crawler.reading.loaders import ArticleLoader
 from archive_crawler.reading.processors import (
     clean_text,
+    comparison_key,
     count_words,
     find_date,
     names_from_author_slug,
@@ -40,6 +42,10 @@ from archive_crawler.sources.middlewares import fetched_at
 WIDGET_COUNT = re.compile(r"\s*\(\d+\)\s*$")  # "Opinion (830)" in a category widget
 INITIAL = re.compile(r"^[A-Z]\.\s*\S")  # "O. Al-Shammari"
 AUTHOR_TITLE_PREFIX = re.compile(r"^\s*Posts by\s+", re.IGNORECASE)  # WordPress's author link title
+# Meta tags that publishers and SEO plugins use for the publication time and the authors.
+PUBLISHED_META = ("article:published_time", "datePublished", "date", "DC.date.issued", "dcterms.date", "dcterms.issued",
+                  "DC.date", "parsely-pub-date", "sailthru.date", "pubdate", "publish-date", "og:published_time")
+AUTHOR_META = ("author", "article:author", "dcterms.creator", "DC.creator", "parsely-author", "sailthru.author")
 POST_ID_CLASS = re.compile(r"(?:^|\s)postid-(\d+)(?:\s|$)")  # WordPress's body class of a single post
 
 
@@ -58,6 +64,27 @@ def page_meta(response) -> dict[str, list[str]]:
         if key and value is not None:
             found.setdefault(key.strip(), []).append(value)
     return found
+
+
+def first_values(meta: dict[str, list[str]], *keys: str) -> tuple[str | None, list[str]]:
+    """(the key, its non-empty values) of the first key with any."""
+    for key in keys:
+        values = [value for value in meta.get(key, ()) if value and value.strip()]
+        if values:
+            return key, values
+    return None, []
+
+
+def headline_in_title(response, meta: dict[str, list[str]], queries) -> str | None:
+    """The first headline-like element whose words the page's <title> (or og:title) holds."""
+    _, title = first_value(meta, "og:title", "twitter:title")
+    whole = comparison_key(first_text(response, ["title"]) or "") + " " + comparison_key(title or "")
+    for query in queries:
+        for element in select(response, query):
+            text = clean_text(text_of(element))
+            if text and len(text.split()) >= 2 and comparison_key(text) in whole:
+                return text
+    return None
 
 
 def first_value(meta: dict[str, list[str]], *keys: str) -> tuple[str | None, str | None]:
@@ -116,7 +143,7 @@ class PageReader:
             target = self.urls.article_link(url) if url else None
             context = ArticleContext(
                 title=first_text(entry, self.selectors.entry_title),
-                authors=self.byline(entry)[1],
+                authors=", ".join(self.byline(entry)[1]) or None,
                 published=first_text(entry, self.selectors.post_meta_date)
                 or find_date(first_text(entry, self.selectors.post_meta)),
                 category=self.link_category(first_nonempty(entry, self.selectors.category_links), target or ""),
@@ -151,40 +178,54 @@ class PageReader:
         """
         if root is None:
             root, content = self.article_content(response)
-        content = content if content is not None else root
         profile, selectors, text = self.profile, self.selectors, self.profile.text
-        blocks = text_blocks(content, text)
+        if content is None and profile.crawl.main_text:
+            blocks = main_text_blocks(response.selector, text)
+        else:
+            blocks = text_blocks(content if content is not None else root, text)
         structured = json_ld_article(response)
         meta = page_meta(response)
         url = response.url
 
-        loader = ArticleLoader(selector=response.selector, response=response, title_suffixes=text.title_suffixes)
-        loader.add_fallbacks(
-            "title", hit("selectors.title", first_hit(root, selectors.title)),
-            meta_hit(first_value(meta, "og:title", "twitter:title")),
-            ("<title>", first_text(response, ["title"])),
-            ("json-ld headline", json_ld_text(structured.get("headline"))), ("listing title", context.title),
-        )
-        caption = find_caption(root, blocks, loader.get_output_value("title"), profile)
+        site_names = [name for name in meta.get("og:site_name", []) + meta.get("application-name", []) if name.strip()]
+        loader = ArticleLoader(selector=response.selector, response=response, title_suffixes=text.title_suffixes,
+                               site_names=site_names)
+        structured_first = profile.crawl.structured_first
+        headline = ("json-ld headline", json_ld_text(structured.get("headline")))
+        markup_titles = [hit("selectors.title", first_hit(root, selectors.title)),
+                         ("selectors.headline found in <title>", headline_in_title(response, meta, selectors.headline))]
+        page_titles = [meta_hit(first_value(meta, "og:title", "twitter:title")),
+                       ("<title>", first_text(response, ["title"]))]
+        loader.add_fallbacks("title", *([headline, *markup_titles, *page_titles] if structured_first
+                                        else [markup_titles[0], *page_titles, headline, markup_titles[1]]),
+                             ("listing title", context.title))
+        title = loader.get_output_value("title")
+        if blocks and content is None and comparison_key(blocks[0]) == comparison_key(title):
+            blocks = blocks[1:]  # the extractor's text opens with the headline
+        caption = find_caption(root, blocks, title, profile)
         paragraphs = body_paragraphs(blocks, caption, text)
         body = "\n\n".join(paragraphs)
         dateline, source = parse_dateline(paragraphs[0] if paragraphs else None, text.dateline_rules)
 
         loader.add_value("media_id", self.story_id(blocks, root))
         _, canonical = first_value(meta, "link:canonical", "og:url")
-        loader.add_value("url", canonical_url(response.urljoin(canonical) if canonical else None, url))
+        loader.add_value("url", canonical_url(response.urljoin(canonical) if canonical else None, url,
+                                              keep_query=self.urls.keep_query))
+        markup_date = hit("selectors.published", first_hit(root, selectors.published))
+        json_date = ("json-ld datePublished", json_ld_text(structured.get("datePublished")))
         loader.add_fallbacks(
-            "published",
-            meta_hit(first_value(meta, "article:published_time", "datePublished", "date", "DC.date.issued")),
-            hit("selectors.published", first_hit(root, selectors.published)),
-            ("json-ld datePublished", json_ld_text(structured.get("datePublished"))),
+            "published", meta_hit(first_value(meta, *PUBLISHED_META)),
+            *([json_date, markup_date] if structured_first else [markup_date, json_date]),
             hit("selectors.post_meta_date", first_hit(root, selectors.post_meta_date)),
-            ("date in selectors.post_meta", find_date(first_text(root, selectors.post_meta))),
+            ("date in selectors.post_meta", date_in(root, selectors.post_meta)),
             ("listing date", context.published),
         )
+        byline = self.byline(root)
+        named = [meta_hit(first_values(meta, *AUTHOR_META)),
+                 ("json-ld author", json_ld_names(structured.get("author")))]
         loader.add_fallbacks(
-            "authors", self.byline(root), meta_hit(first_value(meta, "author", "article:author")),
-            ("json-ld author", json_ld_names(structured.get("author"))), ("listing byline", context.authors),
+            "authors", *([named[1], named[0], byline] if structured_first else [byline, *named]),
+            ("listing byline", context.authors),
             ("author in urls.article_parts", names_from_author_slug(self.urls.article_part(url, "author"))),
         )
         loader.add_fallbacks(
@@ -238,14 +279,21 @@ class PageReader:
             ("category", [loader.get_output_value("category")] if loader.get_output_value("category") else []),
         )
 
-    def byline(self, root) -> tuple[str | None, str | None]:
-        """(rule, the byline); an author link abbreviated to initials gives way to its full title."""
-        query, text = first_hit(root, self.selectors.byline)
+    def byline(self, root) -> tuple[str | None, list[str]]:
+        """(rule, the byline's parts: one per author element); an author link abbreviated to
+        initials gives way to its full title."""
+        for query in self.selectors.byline:
+            texts = list(dict.fromkeys(first_line(element, self.profile.text) for element in select(root, query)))
+            texts = [text for text in texts if text]
+            if texts:
+                break
+        else:
+            return None, []
         link = first_match(root, self.selectors.author_link)
         title = clean_text(AUTHOR_TITLE_PREFIX.sub("", link.attrib.get("title", ""))) if link is not None else None
-        if text and title and INITIAL.match(text) and title.split()[-1] == text.split()[-1]:
-            return "title of selectors.author_link", title
-        return (f"selectors.byline: {query}" if query else None), text
+        if len(texts) == 1 and title and INITIAL.match(texts[0]) and title.split()[-1] == texts[0].split()[-1]:
+            return "title of selectors.author_link", [title]
+        return f"selectors.byline: {query}", texts
 
     def story_id(self, blocks: list[str], root) -> int | None:
         pattern = self.profile.text.story_id
@@ -306,6 +354,23 @@ def json_ld_image(value) -> str | None:
     if isinstance(value, dict):
         value = value.get("url") or value.get("contentUrl")
     return value if isinstance(value, str) else None
+
+
+def first_line(element, rules) -> str | None:
+    """The first line of an element's text as a reader sees it (a <br> ends a line)."""
+    if isinstance(element.root, str):
+        return clean_text(element.root)
+    lines = text_blocks(element, rules)
+    return lines[0] if lines else None
+
+
+def date_in(root, queries) -> str | None:
+    """The first date written in the text of the elements the queries find."""
+    for query in queries:
+        for element in select(root, query):
+            if found := find_date(text_of(element)):
+                return found
+    return None
 
 
 def first_nonempty(selector, queries):

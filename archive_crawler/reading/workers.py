@@ -59,14 +59,15 @@ def extract_article(job: ReadingJob, payload, context: ArticleContext) -> Parsed
     return read_article(job.reader(), build_response(*payload), context)
 
 
-def read_article(reader: PageReader, response, context: ArticleContext) -> ParsedArticle:
-    """What ``extract_article`` returns, for a response at hand."""
+def read_article(reader: PageReader, response, context: ArticleContext,
+                 rules: dict[str, str] | None = None) -> ParsedArticle:
+    """What ``extract_article`` returns, for a response at hand (``rules``: see ``PageReader.article``)."""
     check_article_page(response, reader.profile)
     repaired = repair_charset(response)
     root, content = reader.article_content(repaired)
-    if content is None:
+    if content is None and not reader.profile.crawl.main_text:
         raise no_content_rejection(repaired, reader.profile)
-    item = reader.article(repaired, context, root, content)
+    item = reader.article(repaired, context, root, content, rules=rules)
     return ParsedArticle(asdict(item), charset_repaired=repaired is not response)
 
 

@@ -133,6 +133,7 @@ class Selectors:
     article_root: tuple[str, ...] = _key("selectors", "the element holding the article")
     article_content: tuple[str, ...] = _key("selectors", "the article's text container")
     title: tuple[str, ...] = _key("selectors", "the headline")
+    headline: tuple[str, ...] = _key("selectors", "elements that may be the headline (the first <title> holds)")
     published: tuple[str, ...] = _key("selectors", "a machine-readable publication time (a datetime attribute)")
     modified: tuple[str, ...] = _key("selectors", "a machine-readable time of the last edit")
     image: tuple[str, ...] = _key("selectors", "the featured image's address (an src)")
@@ -157,7 +158,9 @@ class TextRules:
     dateline_sources: dict[str, str] = _key("table", "who filed a story -> the pattern naming it in a dateline")
     body_skip_classes: tuple[str, ...] = _key("texts", "class or id fragments of blocks in the text that are no story")
     body_skip_tags: frozenset[str] = _key("words", "elements inside the text that are no story")
+    body_skip_exact: frozenset[str] = _key("words", "whole class or id names of blocks in the text that are no story")
     boilerplate: tuple[re.Pattern, ...] = _key("regexes", "whole paragraphs that are no story (share labels, ...)")
+    caption_guesses: bool = _key("bool", "without a caption element, take an image's alt text or a credited first line")
 
     @cached_property
     def credit_rules(self):
@@ -173,7 +176,10 @@ class TextRules:
 
     @cached_property
     def skip_marks(self) -> re.Pattern:
-        return re.compile("|".join(map(re.escape, self.body_skip_classes)) or r"(?!)", re.IGNORECASE)
+        fragments = "|".join(map(re.escape, self.body_skip_classes))
+        names = "|".join(map(re.escape, self.body_skip_exact))
+        either = "|".join(filter(None, [fragments, names and rf"(?:^|\s)(?:{names})(?:\s|$)"]))
+        return re.compile(either or r"(?!)", re.IGNORECASE)
 
     @cached_property
     def boilerplate_paragraph(self) -> re.Pattern:
@@ -192,7 +198,28 @@ class PageChecks:
     listing_marker: tuple[str, ...] = _key("selectors", "an element a listing has several of (entry titles)")
 
 
-SECTIONS = {"urls": UrlRules, "selectors": Selectors, "text": TextRules, "checks": PageChecks}
+DOORS = ("rest", "sitemaps", "feeds", "listings")
+STORY_KEYS = ("media_id", "post_id")
+
+
+@dataclass(frozen=True)
+class CrawlRules:
+    """How the site is walked and what identifies a story."""
+
+    doors: tuple[str, ...] = _key("texts", "ways in, tried in order: rest, sitemaps, feeds, listings")
+    story_key: str = _key("text", "the record field that identifies a story: media_id or post_id")
+    main_text: bool = _key("bool", "read the body with a main-text extractor where no text container is found")
+    structured_first: bool = _key("bool", "JSON-LD and meta before the visible markup for title, date, authors")
+
+    def __post_init__(self):
+        unknown = [door for door in self.doors if door not in DOORS]
+        if unknown or not self.doors:
+            raise ProfileError(f"[crawl] doors must be some of {', '.join(DOORS)}, got {list(self.doors)}")
+        if self.story_key not in STORY_KEYS:
+            raise ProfileError(f"[crawl] story_key must be one of {', '.join(STORY_KEYS)}, got {self.story_key!r}")
+
+
+SECTIONS = {"urls": UrlRules, "selectors": Selectors, "text": TextRules, "checks": PageChecks, "crawl": CrawlRules}
 TOP_LEVEL = {"extends", "description", "base_url", "categories"}
 
 
@@ -209,6 +236,7 @@ class Profile:
     selectors: Selectors
     text: TextRules
     checks: PageChecks
+    crawl: CrawlRules
 
 
 def load_profile(site: str) -> Profile:
@@ -390,7 +418,10 @@ def _build_section(path: str, name: str, cls: type, data: dict):
         if item.name not in data:
             raise ProfileError(f"{where} is missing (base.toml defines every key)")
         values[item.name] = _convert(where, item.metadata["kind"], data[item.name])
-    return cls(**values)
+    try:
+        return cls(**values)
+    except ProfileError as error:
+        raise ProfileError(f"site profile {path}: {error}") from None
 
 
 def documented_keys() -> list[tuple[str, str, str]]:
