@@ -105,16 +105,17 @@ def reparse(base_url: str, output: Path, *, site: str = "aawsat", cache: str | N
         if batch:
             futures.append(pool.submit(_read_articles, batch))
         results = [result for future in futures for result in future.result()]
-    return _write(results, output, problems, started, workers, counts)
+    return _write(results, output, problems, started, workers, counts, profile)
 
 
-def _write(results, output: Path, problems: list[str], started: float, workers: int, counts: Counts) -> dict:
+def _write(results, output: Path, problems: list[str], started: float, workers: int, counts: Counts,
+           profile) -> dict:
     """Write the records through a staged output store, as a replay does; replace ``output`` at the end."""
     output.parent.mkdir(parents=True, exist_ok=True)
     temporary = output.with_name(output.name + ".tmp")
     temporary.unlink(missing_ok=True)
     state = ArchiveState(output.with_name(f".{output.name}.reparse-{os.getpid()}.sqlite3"), scratch=True)
-    store = OutputStore(temporary, state, staged=True)
+    store = OutputStore(temporary, state, staged=True, site=profile.name, story_key=profile.crawl.story_key)
     rejects: Counter = Counter()
     fetched_once: set[str] = set()  # two links led to one page: Scrapy's duplicate filter reads it once
     try:

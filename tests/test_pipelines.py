@@ -11,7 +11,7 @@ from archive_crawler.storage.pipelines import (
     JsonLinesWriterPipeline,
     ValidationPipeline,
 )
-from archive_crawler.storage.state import ArchiveState
+from archive_crawler.storage.state import ArchiveState, Story
 from archive_crawler.storage.store import repair_torn_tail
 
 
@@ -21,6 +21,7 @@ def crawler(tmp_path):
         "ARCHIVE_OUTPUT": str(tmp_path / "out" / "archive.jsonl"),
         "ARCHIVE_STATE": str(tmp_path / "state" / "state.sqlite3"),
         "EXTENSIONS": {ArchiveStorage: 100},
+        "ARCHIVE_SITE": "aawsat",
     })
     crawler.stats.open_spider()
     yield crawler
@@ -91,7 +92,8 @@ def test_dedupe_remembers_stories_of_an_earlier_run(crawler, tmp_path):
     run_through(crawler, [story()])
     state = ArchiveState(crawler.settings["ARCHIVE_STATE"])
     try:
-        assert state.written_as(55300001, "x") == "media_id"
+        assert state.written_as(Story("aawsat", "55300001", "x", "x")) == "id"
+        assert state.written_as(Story("wordpress", "55300001", "x", "x")) is None  # another site's story
         assert state.story_count() == 1
     finally:
         state.close()

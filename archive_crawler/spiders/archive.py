@@ -232,7 +232,8 @@ class ArchiveSpider(scrapy.Spider):
         if not isinstance(fetch, Fetch):
             return
         adapter = ItemAdapter(item)
-        story = (adapter.get("media_id"), url_key(adapter["url"])) if adapter.get("url") else None
+        story_id = adapter.get(self.profile.crawl.story_key)
+        story = (None if story_id is None else str(story_id), url_key(adapter["url"])) if adapter.get("url") else None
         self.settle(fetch.link_key, status, story)
 
     # -- failures -----------------------------------------------------------------------

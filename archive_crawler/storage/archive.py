@@ -14,6 +14,7 @@ from pathlib import Path
 
 from scrapy import signals
 
+from archive_crawler.sites.profile import load_profile
 from archive_crawler.storage.rejects import RejectsLog, sidecar_path
 from archive_crawler.storage.state import ArchiveState
 from archive_crawler.storage.store import OutputStore
@@ -26,7 +27,10 @@ class ArchiveStorage:
         self.output_path = Path(settings["ARCHIVE_OUTPUT"])
         self.state_path = Path(settings["ARCHIVE_STATE"])
         self.stats = crawler.stats
+        self.site = settings["ARCHIVE_SITE"]
+        self.story_key = load_profile(self.site).crawl.story_key
         self.rejects = RejectsLog(sidecar_path(self.output_path, ".rejects.jsonl"), crawler.stats)
+        self.edited: list[str] = []  # stories written before and edited since (their URLs)
         self._state: ArchiveState | None = None
         self._store: OutputStore | None = None
 
@@ -60,7 +64,8 @@ class ArchiveStorage:
     @property
     def store(self) -> OutputStore:
         if self._store is None:
-            self._store = OutputStore(self.output_path, self.state, self.stats, staged=self.replay)
+            self._store = OutputStore(self.output_path, self.state, self.stats, staged=self.replay,
+                                      site=load_profile(self.site).name, story_key=self.story_key)
         return self._store
 
     def close(self) -> None:

@@ -73,10 +73,15 @@ class DedupePipeline:
         if self.storage.replay:
             return item
         adapter = ItemAdapter(item)
-        reason = self.storage.store.duplicate_reason(adapter)
+        store = self.storage.store
+        reason = store.duplicate_reason(adapter)
         if reason:
+            if store.edited_since_written(adapter):
+                self.stats.inc_value("archive/edited")
+                self.storage.edited.append(adapter["url"])
+                logger.info("Edited since it was written (not written again): %s", adapter["url"])
             self.stats.inc_value(f"archive/dedupe/dropped/{reason}")
-            value = adapter.get("media_id") if reason == "media_id" else adapter["url"]
+            value = adapter.get(reason) if reason != "url" else adapter["url"]
             raise DuplicateStory(f"Duplicate story ({reason} {value}) at {adapter['url']}", log_level="INFO")
         return item
 

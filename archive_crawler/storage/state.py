@@ -19,17 +19,22 @@ from __future__ import annotations
 
 import json
 import sqlite3
+from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS stories (
     id INTEGER PRIMARY KEY,
-    media_id INTEGER UNIQUE,
-    url_key TEXT NOT NULL UNIQUE,
+    site TEXT NOT NULL,
+    story_id TEXT,
+    url_key TEXT NOT NULL,
     url TEXT NOT NULL,
     published TEXT,
-    written_at TEXT NOT NULL
+    modified TEXT,
+    written_at TEXT NOT NULL,
+    UNIQUE (site, story_id),
+    UNIQUE (site, url_key)
 );
 CREATE TABLE IF NOT EXISTS links (
     link_key TEXT PRIMARY KEY,
@@ -55,6 +60,21 @@ CREATE TABLE IF NOT EXISTS categories (
 """
 
 
+FIRST_SITE = "aawsat"  # the one site states held before stories were scoped per site
+
+
+@dataclass(frozen=True)
+class Story:
+    """A story as the state knows it: its site, its ID there (media ID, post ID) and canonical URL."""
+
+    site: str
+    story_id: str | None
+    url_key: str
+    url: str
+    published: str | None = None
+    modified: str | None = None
+
+
 def now() -> str:
     return datetime.now(timezone.utc).isoformat(timespec="seconds")
 
@@ -70,33 +90,55 @@ class ArchiveState:
         self.connection.execute("PRAGMA journal_mode=WAL")
         self.connection.execute("PRAGMA synchronous=NORMAL")
         self.connection.execute("PRAGMA busy_timeout=10000")
+        self._migrate()
         self.connection.executescript(SCHEMA)
         if scratch:
             self.connection.execute("PRAGMA synchronous=OFF")
             self.connection.execute("CREATE TABLE IF NOT EXISTS staged (order_key TEXT, record TEXT)")
+
+    def _migrate(self) -> None:
+        """States written before stories were scoped per site held one site's stories, by media ID."""
+        columns = {row[1] for row in self.connection.execute("PRAGMA table_info(stories)")}
+        if "media_id" not in columns:
+            return
+        with self.connection:
+            self.connection.execute("BEGIN")
+            self.connection.execute("ALTER TABLE stories RENAME TO stories_by_media_id")
+            self.connection.executescript(SCHEMA.split(";")[0] + ";")
+            self.connection.execute(
+                "INSERT OR IGNORE INTO stories (site, story_id, url_key, url, published, written_at)"
+                " SELECT ?, CAST(media_id AS TEXT), url_key, url, published, written_at FROM stories_by_media_id",
+                (FIRST_SITE,))
+            self.connection.execute("DROP TABLE stories_by_media_id")
 
     def _one(self, query: str, *parameters):
         return self.connection.execute(query, parameters).fetchone()
 
     # -- stories ------------------------------------------------------------------------
 
-    def written_as(self, media_id: int | None, url_key: str) -> str | None:
-        """Why a story counts as written already ("media_id" or "url"), or None."""
-        if media_id is not None and self._one("SELECT 1 FROM stories WHERE media_id = ?", media_id):
-            return "media_id"
-        if self._one("SELECT 1 FROM stories WHERE url_key = ?", url_key):
+    def written_as(self, story: Story) -> str | None:
+        """Why a story counts as written already: "id" (its story ID) or "url"; None when it is new."""
+        if story.story_id is not None and self._one(
+                "SELECT 1 FROM stories WHERE site = ? AND story_id = ?", story.site, story.story_id):
+            return "id"
+        if self._one("SELECT 1 FROM stories WHERE site = ? AND url_key = ?", story.site, story.url_key):
             return "url"
         return None
 
-    def record(self, media_id: int | None, url_key: str, url: str, published: str | None,
-               output_size: int | None = None) -> None:
+    def written_modified(self, story: Story) -> str | None:
+        """The ``modified`` time the written copy of a story had."""
+        row = self._one("SELECT modified FROM stories WHERE site = ? AND (story_id = ? OR url_key = ?)"
+                        " ORDER BY story_id = ? DESC", story.site, story.story_id, story.url_key, story.story_id)
+        return row[0] if row else None
+
+    def record(self, story: Story, output_size: int | None = None) -> None:
         """Note a story as written; with ``output_size``, the output is in step up to that byte."""
         with self.connection:
             self.connection.execute("BEGIN")
             self.connection.execute(
-                "INSERT OR IGNORE INTO stories (media_id, url_key, url, published, written_at)"
-                " VALUES (?, ?, ?, ?, ?)",
-                (media_id, url_key, url, published, now()),
+                "INSERT OR IGNORE INTO stories (site, story_id, url_key, url, published, modified, written_at)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?)",
+                (story.site, story.story_id, story.url_key, story.url, story.published, story.modified, now()),
             )
             if output_size is not None:
                 self._set("output_size", str(output_size))
@@ -125,7 +167,7 @@ class ArchiveState:
         cursor = self.connection.execute(
             "UPDATE links SET status = 'pending', attempts = 0 WHERE status = 'done' AND NOT EXISTS ("
             " SELECT 1 FROM stories WHERE stories.url_key = links.story_url_key"
-            " OR (links.story_media_id IS NOT NULL AND stories.media_id = links.story_media_id))"
+            " OR (links.story_media_id IS NOT NULL AND stories.story_id = CAST(links.story_media_id AS TEXT)))"
         )
         return cursor.rowcount
 

@@ -18,18 +18,30 @@ from collections.abc import Mapping
 from pathlib import Path
 
 from archive_crawler.navigation.urls import url_key
-from archive_crawler.storage.state import ArchiveState
+from archive_crawler.storage.state import ArchiveState, Story
 
 logger = logging.getLogger(__name__)
 
 
 class OutputStore:
-    def __init__(self, path: str | Path, state: ArchiveState, stats=None, staged: bool = False):
+    """``site`` and ``story_key`` (the record field naming a story: media_id, post_id) scope the
+    stories in the state, so sites sharing one state never take each other's stories for copies."""
+
+    def __init__(self, path: str | Path, state: ArchiveState, stats=None, staged: bool = False,
+                 site: str = "aawsat", story_key: str = "media_id"):
         self.path = Path(path)
         self.state = state
         self.stats = stats
         self.staged = staged
+        self.site = site
+        self.story_key = story_key
         self.fd: int | None = None
+
+    def story(self, record: Mapping) -> Story:
+        """A record as the state knows it."""
+        value = record.get(self.story_key)
+        return Story(record.get("site") or self.site, None if value is None else str(value), url_key(record["url"]),
+                     record["url"], record.get("published"), record.get("modified"))
 
     def _count(self, name: str, value: int = 1, *, set_value: bool = False) -> None:
         if self.stats is not None:
@@ -70,12 +82,12 @@ class OutputStore:
             for raw in handle:
                 try:
                     record = json.loads(raw)
-                    url = record["url"]
-                except (ValueError, KeyError, TypeError):
+                    record["url"].strip()
+                except (ValueError, KeyError, TypeError, AttributeError):
                     self._count("archive/output/unreadable_lines")
                     logger.warning("Unreadable line in %s at byte %d", self.path, handle.tell() - len(raw))
                     continue
-                self.state.record(record.get("media_id"), url_key(url), url, record.get("published"))
+                self.state.record(self.story(record))
                 recorded += 1
         self.state.record_output_size(size)
         self._count("archive/output/reconciled", recorded, set_value=True)
@@ -87,8 +99,14 @@ class OutputStore:
                 logger.warning("%d stories the output lost will be fetched again", reopened)
 
     def duplicate_reason(self, record: Mapping) -> str | None:
-        """"media_id" or "url" when the story is written already, else None."""
-        return self.state.written_as(record.get("media_id"), url_key(record["url"]))
+        """The story key's name (media_id, post_id) or "url" when the story is written already, else None."""
+        reason = self.state.written_as(self.story(record))
+        return self.story_key if reason == "id" else reason
+
+    def edited_since_written(self, record: Mapping) -> bool:
+        """Whether a story written already has been edited since (a later ``modified``)."""
+        modified, written = record.get("modified"), self.state.written_modified(self.story(record))
+        return bool(modified and written and later(modified, written))
 
     def add(self, record: Mapping) -> None:
         """Write a record now, or stage it to be written when the store closes."""
@@ -101,8 +119,7 @@ class OutputStore:
         """Append one line, then note the story (and, live, the output's size) in the state."""
         write_fully(self.fd, ((line or serialize(record)) + "\n").encode("utf-8"))
         size = None if self.staged else os.fstat(self.fd).st_size
-        self.state.record(record.get("media_id"), url_key(record["url"]), record["url"], record.get("published"),
-                          output_size=size)
+        self.state.record(self.story(record), output_size=size)
         self._count("archive/written")
 
     def write_staged(self) -> tuple[int, int]:
@@ -124,6 +141,19 @@ class OutputStore:
         if self.fd is not None:
             os.close(self.fd)
             self.fd = None
+
+
+def later(one: str, other: str) -> bool:
+    """Whether ISO time ``one`` is after ``other`` (times with and without offsets compared as written)."""
+    from datetime import datetime
+
+    try:
+        first, second = datetime.fromisoformat(one), datetime.fromisoformat(other)
+        if (first.tzinfo is None) != (second.tzinfo is None):
+            first, second = first.replace(tzinfo=None), second.replace(tzinfo=None)
+        return first > second
+    except ValueError:
+        return one > other
 
 
 def serialize(record: Mapping) -> str:
