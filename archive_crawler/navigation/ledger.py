@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from archive_crawler.messages import ArticleContext
+from archive_crawler.navigation.urls import url_key
 from archive_crawler.storage.state import ArchiveState
 
 MAX_ATTEMPTS = 5  # runs that retry a failing link before it is left alone
@@ -109,7 +110,20 @@ class LinkLedger:
         if not self.window.limited:
             self.state.mark_category_complete(slug, name)
 
-    def settle(self, link_key: str | None, status: str, story: tuple[int | None, str] | None = None) -> None:
+    def edited_since(self, url: str, modified: str) -> bool:
+        """Whether the story written from ``url`` has been modified since (a sitemap's later lastmod)."""
+        from archive_crawler.storage.store import later
+
+        written = self.state.modified_of_url(url_key(url))
+        return bool(written and later(modified, written))
+
+    def door_memory(self, site: str, base_url: str) -> str | None:
+        return self.state.get(f"door {site} {base_url}")
+
+    def remember_door(self, site: str, base_url: str, memory: str) -> None:
+        self.state.put(f"door {site} {base_url}", memory)
+
+    def settle(self, link_key: str | None, status: str, story: tuple[str | None, str] | None = None) -> None:
         """What became of a link: done (with the story it led to), failed, or gone (404/410)."""
         if link_key:
             self.state.mark_link(link_key, status, story if status == "done" else None)

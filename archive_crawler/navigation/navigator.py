@@ -14,7 +14,7 @@ from enum import Enum
 
 from archive_crawler.messages import ArticleContext, ListingPage, NextPage
 from archive_crawler.navigation.ledger import NO_WINDOW, DateWindow, LinkLedger
-from archive_crawler.navigation.urls import url_key
+from archive_crawler.navigation.urls import SiteScope, url_key
 from archive_crawler.reading.processors import parse_published
 from archive_crawler.sites.profile import Profile
 
@@ -28,6 +28,8 @@ class PageKind(Enum):
     HOME = "home"
     LISTING = "listing"
     ARTICLE = "article"
+    REST = "rest"  # a page of the WordPress REST API's posts
+    SITEMAP = "sitemap"  # a sitemap, a sitemap index or a feed
 
 
 @dataclass(frozen=True)
@@ -40,6 +42,8 @@ class Fetch:
     page: int = 1  # the listing page's number
     context: ArticleContext = field(default_factory=ArticleContext)  # for articles: what the listings said
     priority: int = 0
+    door: str | None = None  # for REST pages, sitemaps and feeds: the door it belongs to
+    probe: bool = False  # whether it tells if its door is open at all
 
     @property
     def link_key(self) -> str | None:
@@ -90,13 +94,23 @@ class Navigator:
     """Decides what to fetch next; ``categories`` (slug -> display name) grows in menu order."""
 
     def __init__(self, profile: Profile, base_url: str, stats, *, ledger: LinkLedger | None = None,
-                 window: DateWindow = NO_WINDOW, max_listing_pages: int = 5000):
+                 window: DateWindow = NO_WINDOW, max_listing_pages: int = 5000, full: bool = False):
         self.profile = profile
         self.urls = profile.urls
         self.base_url = base_url.rstrip("/")
+        self.scope = SiteScope(self.base_url, profile.urls.mirror_hosts).on_site
         self.stats = stats
         self.ledger = ledger
         self.window = window
+        self.full = full
+        self.menu: dict[str, tuple[str, str]] = {}  # the home page's categories
+        self.language: str | None = None  # the home page's
+        self.doors = None
+        if tuple(profile.crawl.doors) != ("listings",):
+            from archive_crawler.navigation.doors import DoorMemory, Doors
+
+            memory = DoorMemory.load(ledger.door_memory(profile.name, self.base_url)) if ledger and not full else None
+            self.doors = Doors(self, memory)
         self.guard = PaginationGuard(profile.urls, max_listing_pages)
         self.categories: dict[str, str] = {}
         self.requested: set[str] = set()  # link keys of the articles asked for in this run
@@ -107,18 +121,32 @@ class Navigator:
 
     # -- the home page and menus -------------------------------------------------------
 
-    def home_read(self, menu: dict[str, tuple[str, str]]) -> list[Fetch]:
-        """The listings the home page's menus name (the profile's known ones when it names none),
-        then the links an earlier run did not finish."""
-        fetches = self.categories_found(menu)
-        if not menu:
-            logger.warning("No category links in the menu of %s/; using the known categories", self.base_url)
-            self.stats.inc_value("archive/menu/fallback")
-            fetches = self.known_categories()
-        return fetches + self.unfinished()
+    def home_read(self, menu: dict[str, tuple[str, str]], feeds=(), language: str | None = None) -> list[Fetch]:
+        """After the home page: the listings its menus name (the profile's known ones when it names
+        none), or the first door to probe; then the links an earlier run did not finish."""
+        self.menu, self.language = menu, language
+        if self.doors is None:
+            return self.listings_from_menu() + self.unfinished()
+        self.doors.feed_links = list(feeds)
+        return self.doors.begin() + self.unfinished()
 
     def home_failed(self) -> list[Fetch]:
+        if self.doors is not None:
+            return self.doors.begin() + self.unfinished()
         return self.known_categories() + self.unfinished()
+
+    def listings_from_menu(self) -> list[Fetch]:
+        if self.menu:
+            return self.categories_found(self.menu)
+        logger.warning("No category links in the menu of %s/; using the known categories", self.base_url)
+        self.stats.inc_value("archive/menu/fallback")
+        return self.known_categories()
+
+    def note_edited(self, url: str) -> None:
+        """A story written by an earlier run that its site has edited since: counted and named, not written again."""
+        self.stats.inc_value("archive/edited")
+        named = self.stats.get_value("archive/edited/urls") or []
+        self.stats.set_value("archive/edited/urls", [*named, url][:200])
 
     def known_categories(self) -> list[Fetch]:
         return self.categories_found({slug: (name, self.urls.listing_for(self.base_url, slug))
@@ -173,10 +201,9 @@ class Navigator:
             if not self.window.contains(dates[-1]):
                 self.stats.inc_value("archive/window/skipped")
                 continue
-            if link_key in self.requested:
-                continue  # asked for already in this run, from another listing
-            if self.ledger is None or self.ledger.should_fetch(link_key, entry.url, entry.context, status):
-                fetches.append(self.article(entry.url, entry.context))
+            follow = self.new_article(entry.url, entry.context, status)
+            if follow is not None:
+                fetches.append(follow)
         next_url, trap = self.guard.next_page(slug, fetch.page, page.next_pages)
         if trap:
             self.stats.inc_value(f"archive/listing/trap/{trap}")
@@ -194,6 +221,16 @@ class Navigator:
         return fetches
 
     # -- articles -----------------------------------------------------------------------
+
+    def new_article(self, url: str, context: ArticleContext, status: str | None = None) -> Fetch | None:
+        """The fetch of an article link met in a listing, a sitemap or a feed, unless this run asked for
+        it already or the state says it is written (``status``: where the link stood before this run)."""
+        link_key = url_key(url)
+        if link_key in self.requested:
+            return None
+        if self.ledger is not None and not self.ledger.should_fetch(link_key, url, context, status):
+            return None
+        return self.article(url, context)
 
     def article(self, url: str, context: ArticleContext) -> Fetch:
         self.requested.add(url_key(url))

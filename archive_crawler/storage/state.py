@@ -148,6 +148,18 @@ class ArchiveState:
     def _set(self, name: str, value: str) -> None:
         self.connection.execute("INSERT OR REPLACE INTO ledger (name, value) VALUES (?, ?)", (name, value))
 
+    def get(self, name: str) -> str | None:
+        row = self._one("SELECT value FROM ledger WHERE name = ?", name)
+        return row[0] if row else None
+
+    def put(self, name: str, value: str) -> None:
+        self._set(name, value)
+
+    def modified_of_url(self, url_key: str) -> str | None:
+        """The ``modified`` time of the story written from this URL, by any site."""
+        row = self._one("SELECT modified FROM stories WHERE url_key = ? AND modified IS NOT NULL", url_key)
+        return row[0] if row else None
+
     def output_size(self) -> int | None:
         row = self._one("SELECT value FROM ledger WHERE name = 'output_size'")
         return int(row[0]) if row else None
