@@ -3,7 +3,7 @@
 ``build_site()`` makes the content deterministically, ``ReplicaServer`` serves it on
 127.0.0.1 and ``Site.expected_records()`` tells what a correct crawler must output.
 """
-from .content import Site, build_site
 from .server import ReplicaServer
+from .site import Site, build_site
 
 __all__ = ["build_site", "Site", "ReplicaServer"]

@@ -56,10 +56,9 @@ import zlib
 from dataclasses import dataclass, field
 from http import HTTPStatus
 
-from . import layout
+from . import pages as P
 from .model import Story
-from .routes import HTML, PER_PAGE, Page, category_listing, html_page, listing_html, listing_target, redirect
-from .render import attachment_page
+from .routes import HTML, Page, category_listing, html_page, listing_html, redirect
 
 KINDS = ("status", "reset", "hang", "short_body", "truncated", "huge", "charset", "not_html", "empty",
          "blank_article", "attachment", "listing", "soft_404", "redirect_loop", "offsite_redirect")
@@ -249,20 +248,19 @@ def _blank_article(server, fault, target) -> Answer:
 \t\t\t\t\t</div> <!-- .entry-content -->
 \t\t\t\t</article> <!-- .et_pb_post -->"""
     body_class = f"post-template-default single single-post postid-{post_id} single-format-standard"
-    return Answer(*html_page(layout.page(site, base, "", body_class, left)))
+    return Answer(*html_page(P.page(site, base, "", body_class, left)))
 
 
 def _attachment(server, fault, target) -> Answer:
     site = server.site
     story = fault.story if fault.story and fault.story.image else next(s for s in site.stories if s.image)
-    return Answer(*html_page(attachment_page(site, server.base_url, story)))
+    return Answer(*html_page(P.attachment_page(site, server.base_url, story)))
 
 
 def _listing(server, fault, target) -> Answer:
     site = server.site
     slug = fault.story.category if fault.story else next(iter(site.categories))
-    root = category_listing(site, slug)[0]
-    return Answer(*_page(server, listing_target(site, root, 1)))
+    return Answer(*_page(server, site.listing_target(category_listing(site, slug)[0], 1)))
 
 
 def _soft_404(server, fault, target) -> Answer:
@@ -314,13 +312,12 @@ class Trap:
 
     def _listing(self, site):
         root, _, _, entries = category_listing(site, self.slug)
-        n_pages = max(1, -(-len(entries) // PER_PAGE))
-        return root, entries, n_pages
+        return root, entries, site.listing_page_count(self.slug)
 
     def page_number(self, site, target: str) -> int | None:
         """N when ``target`` is the served form of page N of this category, else None."""
         root, _, _ = self._listing(site)
-        if target == listing_target(site, root, 1):
+        if target == site.listing_target(root, 1):
             return 1
         if not target.startswith(root + "/page/"):
             return None
@@ -328,7 +325,7 @@ class Trap:
         if not match or int(match.group(1)) < 2:
             return None
         n = int(match.group(1))
-        return n if target == listing_target(site, root, n) else None
+        return n if target == site.listing_target(root, n) else None
 
     def is_trap_page(self, site, target: str) -> bool:
         """A page that exists only because of the trap (past the last real page)."""
@@ -340,12 +337,12 @@ class Trap:
         root, entries, n = self._listing(site)
         if number is None or number < n:
             return None
-        last = entries[(n - 1) * PER_PAGE:]
-        href = lambda k: base + listing_target(site, root, k)   # noqa: E731
+        last = entries[(n - 1) * site.per_page(self.slug, len(entries)):]
+        href = lambda k: base + site.listing_target(root, k)   # noqa: E731
         if number == n:
             older = href(n + 1)
             if self.kind == "backwards":   # page 1 in its /page/1 form, not the root the crawl read
-                older = (base + root + "/page/1" + ("/" if site.variant == 1 else "")
+                older = (base + site.listing_target(root + "/page/1", 1)
                          if self.back_to == 1 else href(self.back_to))
             return listing_html(site, base, self.slug, n, n, last, older)
         if self.kind == "backwards":

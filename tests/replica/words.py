@@ -251,3 +251,31 @@ CAPTIONS = [
     "Traders watch share prices at the stock exchange in {city}",
 ]
 SLOGANS = ["Bread and Dignity", "Our City, Our Future", "No to Delay", "Jobs Now"]
+
+# ----- what the markup variants add (tests/replica/variants.py) ----------------------------------
+SUBHEADINGS = ["What Comes Next", "A Long Road", "Mixed Reactions", "The Cost of Delay",
+               "Voices From the Street", "Regional Stakes", "Background", "Questions Remain"]
+PULL_QUOTES = [
+    "{q1}We will not accept a solution imposed from outside,{q2} {name} said.",
+    "{q1}This is a test of our patience and of our institutions,{q2} said {name}, a resident of {city}.",
+    "{q1}Nobody here believes the promises any more,{q2} a shopkeeper in {city} said.",
+    "{q1}The coming weeks will decide everything.{q2}",
+    "{q1}We have waited long enough. Now we want to see the results,{q2} {name} told Asharq Al-Awsat.",
+]
+TITLE_TAILS = ["Report", "Sources", "Officials", "Analysis"]
+LIST_INTROS = [
+    "The draft seen by Asharq Al-Awsat sets out the following points:",
+    "According to the statement, the plan rests on these measures:",
+    "Officials listed their main demands:",
+]
+LIST_ITEMS = [
+    "A ceasefire along the border with {country}", "The return of displaced families to {city}",
+    "New elections within {n} months", "A joint committee to monitor the agreement",
+    "Safe corridors for aid convoys to {city}", "The release of detainees held since {year}",
+    "Guarantees from {org}",
+]
+QUOTED_LEADS = [
+    "{q1}We have waited long enough,{q2} a teacher in {city} told me last week.",
+    "{q1}Nobody here believes the promises any more,{q2} a shopkeeper in {city} said.",
+    "{q1}This is not the end of the story.{q2} That is how one official summed up the week.",
+]
