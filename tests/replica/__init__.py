@@ -6,4 +6,4 @@
 from .server import ReplicaServer
 from .site import Site, build_site
 
-__all__ = ["build_site", "Site", "ReplicaServer"]
+__all__ = ["ReplicaServer", "Site", "build_site"]

@@ -157,7 +157,8 @@ class LedgerSite:
             out.append({
                 "media_id": s.ref, "url": base + s.path,
                 "accepted_urls": [base + s.path] + [base + c.path for c in s.copies if not c.canonical],
-                "title": s.title, "published": s.published.isoformat() if s.shows_time else s.published.date().isoformat(),
+                "title": s.title,
+                "published": s.published.isoformat() if s.shows_time else s.published.date().isoformat(),
                 "authors": list(s.authors), "category": SECTIONS[s.section], "tags": [name for _, name in s.topics],
                 "image_caption": s.caption, "image_credit": s.credit, "dateline": s.dateline, "source": s.source,
                 "body": body, "word_count": len(body.split())})
@@ -267,8 +268,9 @@ def _article(site, base: str, story: LedgerStory, path: str, canonical: bool) ->
         time = f'<time datetime="{d:%Y-%m-%d}">{d.day} {d:%B %Y}</time>'
     figure = ""
     if story.caption:
-        figure = (f'<figure class="lead-image"><img src="/media/{d:%Y/%m}/{story.slug}.jpg" alt="{escape(story.caption)}">'
-                  f'<figcaption>{escape(story.caption)} <span class="credit">{story.credit}</span></figcaption></figure>')
+        caption = escape(story.caption)
+        figure = (f'<figure class="lead-image"><img src="/media/{d:%Y/%m}/{story.slug}.jpg" alt="{caption}">'
+                  f'<figcaption>{caption} <span class="credit">{story.credit}</span></figcaption></figure>')
     ref = f'<p class="story-ref">Story ref: {story.ref}</p>' if story.ref else ""
     topics = "".join(f'<li><a href="/topic/{slug}/">{name}</a></li>' for slug, name in story.topics)
     share = "".join(f'<li><a href="{path}?utm_source={net.lower()}&amp;utm_medium=share">Share on {net}</a></li>'
@@ -290,7 +292,8 @@ def _article(site, base: str, story: LedgerStory, path: str, canonical: bool) ->
 </article>
 <aside class="related"><h2>More from {escape(SECTIONS[story.section])}</h2><ul>{related}</ul></aside>"""
     head = f'<link rel="canonical" href="{base}{story.path}">\n' if canonical else ""
-    head += f'<meta property="og:title" content="{escape(story.title)}">\n<meta property="og:site_name" content="{NAME}">'
+    head += f'<meta property="og:title" content="{escape(story.title)}">\n'
+    head += f'<meta property="og:site_name" content="{NAME}">'
     return _page(story.title, "article", main, head)
 
 

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import datetime, timezone, UTC
 
 from .text import Image
 
@@ -74,7 +74,7 @@ class Look:
     redirect_chain: bool = False    # /?p=ID -> 302 -> path/ -> 301 -> path
 
     def shown(self, when: datetime) -> datetime:
-        return when.astimezone(timezone.utc) if self.utc else when
+        return when.astimezone(UTC) if self.utc else when
 
 
 @dataclass

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from email.utils import format_datetime
 
-from . import pages as P
+from . import article, chrome, listing
 from .model import Entry, Story
 from .text import escape
 
@@ -42,7 +42,7 @@ def rss_feed(site, base: str) -> str:
         f"\t\t<pubDate>{format_datetime(s.published)}</pubDate>\n"
         f"\t\t<category><![CDATA[{site.categories[s.category]}]]></category>\n"
         f'\t\t<guid isPermaLink="false">{base}/?p={s.post_id}</guid>\n\t</item>' for s in site.newest(10))
-    return (f'<?xml version="1.0" encoding="UTF-8"?><rss version="2.0">\n<channel>\n\t<title>{P.SITE_NAME}</title>'
+    return (f'<?xml version="1.0" encoding="UTF-8"?><rss version="2.0">\n<channel>\n\t<title>{chrome.SITE_NAME}</title>'
             f"\n\t<link>{base}</link>\n\t<description>Middle-east Arab News Opinion</description>{items}\n"
             "</channel>\n</rss>\n")
 
@@ -58,7 +58,7 @@ def listing_html(site, base: str, slug: str, page_no: int, n_pages: int, entries
                  older_href: str | None = None) -> Page:
     """Page ``page_no`` of a category listing showing ``entries`` (fault mode: any entries)."""
     root, name, body_class, _ = category_listing(site, slug)
-    return html_page(P.listing_page(site, base, root, name, body_class, entries, page_no, n_pages, older_href))
+    return html_page(listing.listing_page(site, base, root, name, body_class, entries, page_no, n_pages, older_href))
 
 
 def add_listing(pages: dict, site, base: str, root: str, name: str, body_class: str, entries: list[Entry]) -> None:
@@ -69,7 +69,7 @@ def add_listing(pages: dict, site, base: str, root: str, name: str, body_class: 
     for page_no in range(1, n_pages + 1):
         target = site.listing_target(root, page_no)
         chunk = entries[(page_no - 1) * per_page: page_no * per_page]
-        pages[target] = html_page(P.listing_page(site, base, root, name, body_class, chunk, page_no, n_pages))
+        pages[target] = html_page(listing.listing_page(site, base, root, name, body_class, chunk, page_no, n_pages))
         other = target.rstrip("/") if site.markup.slash else target + "/"
         pages[other] = redirect(base + target)
     pages[f"{root}/page/1"] = redirect(base + site.listing_target(root, 1))
@@ -80,7 +80,8 @@ def add_listing(pages: dict, site, base: str, root: str, name: str, body_class: 
 def _add_article(pages: dict, site, base: str, story: Story, path: str, post_id: int, canonical: str | None) -> None:
     """The article at ``path``, the same page at ``path/``, and its shortlink."""
     link = ("Link", f"<{base}/?p={post_id}>; rel=shortlink")
-    pages[path] = pages[path + "/"] = html_page(P.article_page(site, base, story, path, post_id, canonical), extra=(link,))
+    page = html_page(article.article_page(site, base, story, path, post_id, canonical), extra=(link,))
+    pages[path] = pages[path + "/"] = page
     pages[f"/?p={post_id}"] = redirect(base + path)
     if path == story.path and site.markup.amp:
         pages[path + "?amp=1"] = pages[path]
@@ -93,17 +94,18 @@ def render_site(site, base: str, crawl_only: bool = False) -> tuple[dict[str, Pa
     """(pages by request target, the 404 page); ``crawl_only``: only what a crawl of the archive
     asks for (home, robots.txt, category listings, articles), as the benchmarks serve."""
     slash = "/" if site.markup.slash else ""
-    pages: dict[str, Page] = {"/": html_page(P.home_page(site, base)), "/robots.txt": text_page(robots_txt(site, base))}
+    pages: dict[str, Page] = {"/": html_page(listing.home_page(site, base)),
+                              "/robots.txt": text_page(robots_txt(site, base))}
     for slug in site.categories:
         add_listing(pages, site, base, *category_listing(site, slug))
     if site.markup.empty_category:   # in the menu, with no posts at all
         empty = f"/category/{site.markup.empty_category[0]}"
-        pages[empty], pages[empty + "/"] = html_page(P.empty_listing(site, base)), redirect(base + empty)
+        pages[empty], pages[empty + "/"] = html_page(chrome.empty_listing(site, base)), redirect(base + empty)
     if not crawl_only:
-        pages["/about-us" + slash] = pages["/about-us"] = html_page(P.plain_page(site, base, "About Us", [
+        pages["/about-us" + slash] = pages["/about-us"] = html_page(chrome.plain_page(site, base, "About Us", [
             "This archive holds the English edition of the newspaper from 2005 to 2017.",
             "It is kept for reference and is no longer updated."], 2, "/about-us" + slash))
-        pages["/members/login"] = html_page(P.plain_page(site, base, "Members", ["Please log in to continue."], 3,
+        pages["/members/login"] = html_page(chrome.plain_page(site, base, "Members", ["Please log in to continue."], 3,
                                                          "/members/login"))
         pages["/rss"] = pages["/feed/"] = text_page(rss_feed(site, base), "application/rss+xml; charset=UTF-8")
         by_tag: dict[tuple[str, str], list[Story]] = {}
@@ -123,11 +125,11 @@ def render_site(site, base: str, crawl_only: bool = False) -> tuple[dict[str, Pa
         _add_article(pages, site, base, story, story.path, story.post_id,
                      base + story.path if story.has_canonical else None)
         if story.image:
-            pages[story.attachment_path] = html_page(P.attachment_page(site, base, story))
+            pages[story.attachment_path] = html_page(article.attachment_page(site, base, story))
             pages[f"/?p={story.attachment_id}"] = redirect(base + story.attachment_path)
     for copy in site.copies:
         to_original = copy.canonical_to_original
         canonical = base + (copy.story.path if to_original else copy.path)
         _add_article(pages, site, base, copy.story, copy.path, copy.post_id,
                      canonical + ("/" if to_original and site.markup.copy_canonical_slash else ""))
-    return pages, html_page(P.not_found(site, base), 404)
+    return pages, html_page(chrome.not_found(site, base), 404)

@@ -53,7 +53,7 @@ class ReplicaServer:
     def base_url(self) -> str:
         return f"http://{self.host}:{self.port}"
 
-    def start(self) -> "ReplicaServer":
+    def start(self) -> ReplicaServer:
         self._stopping.clear()
         self._httpd = _HTTPServer((self.host, self.port), _make_handler(self))
         self.port = self._httpd.server_address[1]
@@ -73,7 +73,7 @@ class ReplicaServer:
             self._thread.join(timeout=5)
             self._httpd = None
 
-    def __enter__(self) -> "ReplicaServer":
+    def __enter__(self) -> ReplicaServer:
         return self.start()
 
     def __exit__(self, *exc) -> None:
@@ -230,13 +230,6 @@ class ReplicaServer:
             requests = list(self.requests)
         return [t for t in requests if trap.is_trap_page(self.site, t) or t in back]
 
-    def listing_requests(self, slug: str) -> list[str]:
-        """Requests received for any listing page of category ``slug``."""
-        root = f"/category/{slug}"
-        with self._lock:
-            requests = list(self.requests)
-        return [t for t in requests if t == root or t.startswith(root + "/")]
-
 
 def _make_handler(server: ReplicaServer):
     class Handler(BaseHTTPRequestHandler):
@@ -251,20 +244,8 @@ def _make_handler(server: ReplicaServer):
 
         def _answer(self, with_body: bool) -> None:
             answer = server.handle(self.path)
-            if isinstance(answer, F.Answer):
-                answer.write(self, with_body, server._stopping)
-                return
-            status, headers, body = answer
-            self.send_response(status)
-            for name, value in headers:
-                self.send_header(name, value)
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            if with_body:
-                try:
-                    self.wfile.write(body)
-                except ConnectionError:   # the client went away; nothing to do
-                    pass
+            answer = answer if isinstance(answer, F.Answer) else F.Answer(*answer)
+            answer.write(self, with_body, server._stopping)
 
         def log_message(self, format, *args) -> None:  # noqa: A002 - silence stderr logging
             pass

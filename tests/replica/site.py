@@ -8,7 +8,7 @@ a correct crawler writes.
 from __future__ import annotations
 
 import random
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta, timezone, UTC
 
 from . import words as W
 from .model import Copy, Entry, Look, PageMeta, Story
@@ -19,7 +19,7 @@ PER_PAGE = 10
 MEDIA_ID_RANGE = (55283781, 55385310)
 FIRST_DAY = datetime(2005, 1, 3)
 LAST_DAY = datetime(2017, 10, 31)
-OFFSETS = [timezone.utc, timezone(timedelta(hours=3))]
+OFFSETS = [UTC, timezone(timedelta(hours=3))]
 N_SHORTLINK = 4        # listing entries linking through /?p=ID
 N_SHARE = 4            # listing entries linking through {url}?share=facebook
 N_DUPLICATES = 5       # stories with a media ID reachable under a second URL

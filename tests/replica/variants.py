@@ -1,25 +1,19 @@
 """The markup variants of the archive replica, as data.
 
-Every variant serves the same stories (the site's random stream is never touched) and differs
-in two kinds of data only:
+Every variant serves the same stories (the site's random stream is never touched) and differs in
+data only: a :class:`Markup` row holds the theme's and plugins' fixed choices (headline entities,
+menu, post meta, ``<head>`` lines, JSON-LD form, Jetpack blocks, listing entry and pagination markup
+per category, trailing slashes, home page, sticky post, empty category ...), and its ``edits`` name
+the per-story draws (:data:`STORY_EDITS`, each group from its own generator ``{key}:{seed}:{post_id}``)
+that fill each story's :class:`~tests.replica.model.Look` and add the content oddities that go with
+them, plus site-wide edits (:data:`SITE_EDITS`).
 
-* a :class:`Markup` row: the theme's and plugins' fixed choices (headline entities, menu, post
-  meta, date format, ``<head>`` lines, JSON-LD form, Jetpack blocks, listing entry and pagination
-  markup per category, trailing slashes, home page, sticky post, empty category ...);
-* ``edits``: named per-story draws (:data:`STORY_EDITS`) that fill each story's
-  :class:`~tests.replica.model.Look` (caption and Media ID markup, wrappers, paragraph kinds ...)
-  and the content oddities that go with them (pull quotes, title tails, credit forms, datelines),
-  each group from a private generator ``{key}:{seed}:{post_id}``; plus site-wide edits (three-author
-  bylines, the sticky post, ``-2``/``-3`` copies ...).
-
-Variant 0 is the replica as first written; 1 other WordPress/Divi/Jetpack choices (Yoast head,
-figures, builder layouts, listing URLs ending in a slash, posts in two categories); 2 a third set
-(named entities, bare post meta, JSON-LD 'Z' times, Theme Builder template, lists, utm links, a
-sticky post); 3 variant 2 plus choices none of the others make (pipes in headlines, "MEDIA ID",
-abbreviated bylines, '#comments'/'?amp=1' links, 302 redirect chains, canonical with a slash);
-4 variant 0's pages with other navigation (sections menu with absolute links to the real domain,
-sidebar-only category, empty category, WP-PageNavi, rel=next only, links only on the image or
-"read more", "Next Entries" on the left, a category on a single page).
+0 is the replica as first written; 1 other WordPress/Divi/Jetpack choices (Yoast head, figures,
+builder layouts, listing URLs ending in a slash, posts in two categories); 2 a third set (named
+entities, bare post meta, 'Z' times, Theme Builder, lists, utm links, a sticky post); 3 variant 2 plus
+choices none of the others make; 4 variant 0's pages with other navigation (a sections menu with
+absolute links to the real domain, a sidebar-only category, an empty category, WP-PageNavi, rel=next
+only, links only on the image or "read more", "Next Entries" on the left, a category on one page).
 """
 from __future__ import annotations
 
@@ -121,20 +115,17 @@ V1 = Markup(
     head=frozenset({"yoast", "modified", "twitter"}), json_ld="graph", jetpack="icons",
     tags_in_content=True, entry=EntryStyle(classes="et_pb_post clearfix post-{id} post", more="div"),
     home="slider",
-    edits=(Edits("v1", ("second_category", "title_tail", "wrapper", "quote_and_subheading", "credit_v1",
-                        "media_v1", "spacers_v1", "times_v1")),))
+    edits=(Edits("v1", ("second_category", "title_tail", "body_v1", "image_v1", "furniture_v1")),))
 V2 = Markup(
     text=TextStyle(odd=0.4, inline=0.1, attrs=(1, 0, 0), newline=0.0, quote_class="wp-block-quote"),
     headline="named", head=frozenset({"description", "article_tag"}), og_title_sep=" | ",
     entry=EntryStyle(classes="et_pb_post clearfix post-{id} post"), pagination=Pagination(gap=""),
     sticky_category="news-middle-east",
-    edits=(Edits("v2", ("title_v2", "drop_h1", "dateline_v2", "quote_and_list", "credit_v2", "media_v2",
-                        "json_ld_v2", "byline_v2", "furniture_v2"), before=("three_authors",),
-                 after=("sticky",)),))
+    edits=(Edits("v2", ("headline_v2", "dateline_v2", "quote_and_list", "image_v2", "dates_and_byline_v2",
+                        "furniture_v2"), before=("three_authors",), after=("sticky",)),))
 V3 = replace(V2, amp=True, copy_canonical_slash=True, edits=V2.edits + (
-    Edits("v3", ("title_v3", "h1_inner", "media_label", "case_number", "byline_v3", "section_only_in_og",
-                 "inline_word", "sign_off", "credit_v3", "offset_time", "milliseconds"),
-          after=("copies_and_links",)),))
+    Edits("v3", ("headline_v3", "media_label", "case_number", "byline_v3", "section_only_in_og", "inline_word",
+                 "sign_off", "credit_v3", "times_v3"), after=("copies_and_links",)),))
 V4 = replace(
     V0, menu_list_id=False, one_page=frozenset({"sports"}), empty_category=("culture", "Culture"),
     menu=(("Sections", ("real:news-middle-east/", "real:features/", "interviews/", "business", "opinion",
@@ -186,12 +177,6 @@ def _title_tail(site, story, rng):
         story.title = f"{story.title} \u2013 {rng.choice(W.TITLE_TAILS)}"
 
 
-def _wrapper(site, story, rng):
-    story.look.wrapper = rng.choices(["plain", "builder", "div"], [45, 35, 20])[0]
-    if story.old and rng.random() < 0.25:
-        story.look.wrapper = "br"    # imported items: paragraphs separated by <br /><br />
-
-
 def _pull_quote(story, rng, at_least: int) -> None:
     kinds = story.look.kinds
     if len(story.body) >= at_least and rng.random() < (0.35 if at_least == 1 else 0.3):
@@ -203,7 +188,11 @@ def _pull_quote(story, rng, at_least: int) -> None:
         kinds.insert(at, "quote")
 
 
-def _quote_and_subheading(site, story, rng):
+def _body_v1(site, story, rng):
+    """Builder or nested-div wrappers (``<br /><br />`` in imported items), a pull quote, a subheading."""
+    story.look.wrapper = rng.choices(["plain", "builder", "div"], [45, 35, 20])[0]
+    if story.old and rng.random() < 0.25:
+        story.look.wrapper = "br"
     story.look.kinds = ["p"] * len(story.body)
     if story.look.wrapper == "br" or story.category == "interviews":
         return
@@ -231,7 +220,7 @@ def _quote_and_list(site, story, rng):
 
 
 def _bare_caption(image: Image) -> str:
-    return image.caption[:-1] if image.caption.endswith(".") else image.caption
+    return image.caption.removesuffix(".")
 
 
 # key -> (text, normalised credit); bare credits need a separator when the caption has no period
@@ -243,7 +232,11 @@ CREDITS_V1 = {"reuters": ("(Reuters)", "Reuters"), "afp_name": ("(AFP Photo/{nam
 BARE_CREDITS = {"afp_caps", "afp_caps_name", "reuters_caps"}
 
 
-def _credit_v1(site, story, rng):
+def _image_v1(site, story, rng):
+    """Other credit forms; captions as figures, alt text plus a paragraph, after a "Caption:"
+    paragraph, around the featured image, or sharing the Media ID's paragraph."""
+    if story.media_id is not None and not story.image:
+        story.look.media = rng.choices(["meta", "bare", "strong", "nbsp", "p"], [20, 22, 22, 14, 22])[0]
     if not story.image:
         return
     base = _bare_caption(story.image)
@@ -263,26 +256,21 @@ def _credit_v1(site, story, rng):
     if story.media_id is not None:
         forms, weights = forms + ["with_media"], weights + [14]
     story.look.caption = rng.choices(forms, weights)[0]
-
-
-def _media_v1(site, story, rng):
     if story.media_id is not None:
         story.look.media = "with_caption" if story.look.caption == "with_media" else \
             rng.choices(["meta", "bare", "strong", "nbsp", "p"], [20, 22, 22, 14, 22])[0]
 
 
-def _spacers_v1(site, story, rng):
-    n = len(story.body)
-    story.look.spacers = sorted(rng.sample(range(n), min(n, rng.randint(1, 2)))) if rng.random() < 0.35 else []
+DATELINE_RES = [re.compile(r"^[^,]{2,30}, Asharq Al-Aw[a-z]*sat- ", re.IGNORECASE),
+                re.compile(r"^[^,]{2,30}, Asharq Al-Awsat\u2014"), re.compile(r"^[^()]{2,40}\((?:Reuters|AFP)\) \u2013 "),
+                re.compile(r"^Cairo, AP\u2014"), re.compile(r"^[A-Z][a-z]+(?:- | \u2013 )")]
 
 
-DATELINE_RES = [re.compile(r"^[^,]{2,30}, Asharq Al-Aw[a-z]*sat- ", re.I), re.compile(r"^[^,]{2,30}, Asharq Al-Awsat\u2014"),
-                re.compile(r"^[^()]{2,40}\((?:Reuters|AFP)\) \u2013 "), re.compile(r"^Cairo, AP\u2014"),
-                re.compile(r"^[A-Z][a-z]+(?:- | \u2013 )")]
-
-
-def _times_v1(site, story, rng):
-    look = story.look
+def _furniture_v1(site, story, rng):
+    """Spacer paragraphs, UTC and modified times, og:title suffix, JSON-LD author reference,
+    featured image alt, a bold dateline, a bold "Caption:" label."""
+    look, n = story.look, len(story.body)
+    look.spacers = sorted(rng.sample(range(n), min(n, rng.randint(1, 2)))) if rng.random() < 0.35 else []
     look.utc = rng.random() < 0.5
     look.modified = story.published + timedelta(days=rng.randint(1, 900), minutes=rng.randint(1, 900))
     look.og_title_suffix = rng.random() < 0.5
@@ -294,16 +282,14 @@ def _times_v1(site, story, rng):
     look.label_strong = rng.random() < 0.5
 
 
-def _title_v2(site, story, rng):
+def _headline_v2(site, story, rng):
+    """Titles ending in an ellipsis or opening with "Analysis –"; more pages without an h1."""
     if not story.old and not story.double_escape:
         roll = rng.random()
         if roll < 0.08:
             story.title = story.title.rstrip(".") + "\u2026"
         elif roll < 0.14:
             story.title = "Analysis \u2013 " + story.title
-
-
-def _drop_h1(site, story, rng):
     if story.has_h1 and rng.random() < 0.08:
         story.has_h1 = False
 
@@ -343,8 +329,12 @@ CREDITS_V2 = {"reuters": ("(Reuters)", "Reuters", False), "photo_epa": ("Photo: 
               "epa": ("(EPA)", "EPA", False), "reuters_trail": ("Reuters", "Reuters", True)}
 
 
-def _credit_v2(site, story, rng):
+def _image_v2(site, story, rng):
+    """Caption as text under the featured image, figure plus a labelled repeat, with the Media ID in
+    one paragraph, or none at all; the Media ID under the h1 or in the text."""
     img, look = story.image, story.look
+    if story.media_id is not None and not img:
+        look.media = rng.choices(["title", "p"], [55, 45])[0]
     if not img:
         return
     forms, weights = ["meta_text", "triple", "none"], [40, 40, 15]
@@ -354,20 +344,18 @@ def _credit_v2(site, story, rng):
     look.label_strong = True
     if look.caption == "none":   # no caption at all: the image's alt is the headline
         story.image, look.featured_alt = Image(None, None, "", img.slug), "title"
-        return
-    template, credit, needs_period = CREDITS_V2[rng.choice(list(CREDITS_V2))]
-    expected = _bare_caption(img) + "." if needs_period or rng.random() < 0.3 else _bare_caption(img)
-    story.image = Image(expected, credit, f"{expected} {template.format(name=rng.choice(W.PHOTOGRAPHERS))}",
-                        img.slug)
-
-
-def _media_v2(site, story, rng):
+    else:
+        template, credit, needs_period = CREDITS_V2[rng.choice(list(CREDITS_V2))]
+        expected = _bare_caption(img) + "." if needs_period or rng.random() < 0.3 else _bare_caption(img)
+        story.image = Image(expected, credit, f"{expected} {template.format(name=rng.choice(W.PHOTOGRAPHERS))}",
+                            img.slug)
     if story.media_id is not None:
-        story.look.media = "span_caption" if story.look.caption == "with_media" else \
-            rng.choices(["title", "p"], [55, 45])[0]
+        look.media = "span_caption" if look.caption == "with_media" else rng.choices(["title", "p"], [55, 45])[0]
 
 
-def _json_ld_v2(site, story, rng):
+def _dates_and_byline_v2(site, story, rng):
+    """JSON-LD times in UTC with a 'Z', or dateCreated only; the paper as JSON-LD author of wire
+    stories; bylines "A & B", "A, B and C"."""
     meta, look = story.meta, story.look
     if meta.ld and meta.ld_date:
         roll = rng.random()
@@ -378,9 +366,6 @@ def _json_ld_v2(site, story, rng):
     if story.source in WIRE and rng.random() < 0.6:
         # the JSON-LD author is the paper while the post meta names the byline
         meta.ld, meta.ld_author, meta.pm_author, look.ld_org_author = True, False, True, True
-
-
-def _byline_v2(site, story, rng):
     a = story.authors
     if len(a) == 3:
         story.look.byline = f"{a[0]}, {a[1]} and {a[2]}"
@@ -389,6 +374,7 @@ def _byline_v2(site, story, rng):
 
 
 def _furniture_v2(site, story, rng):
+    """Templates, spacers, <div> paragraphs, bare post meta, utm links, ads, Monarch share blocks."""
     look, n = story.look, len(story.body)
     look.wrapper = rng.choices(["plain", "builder", "builder2", "post_content"], [45, 20, 15, 20])[0]
     look.spacers = sorted(rng.sample(range(1, n), min(n - 1, rng.randint(1, 2)))) \
@@ -403,16 +389,14 @@ def _furniture_v2(site, story, rng):
     look.social = rng.choices(["", "top", "bottom"], [50, 20, 30])[0]
 
 
-def _title_v3(site, story, rng):
+def _headline_v3(site, story, rng):
+    """A literal " | " in the headline, or "Asharq Al-Awsat Interview:" opening it; h1 with inner markup."""
     if not story.old and not story.double_escape:
         roll = rng.random()
         if roll < 0.08:
             story.title = story.title + " | " + rng.choice(["Part Two", "Analysis", "Interview"])
         elif roll < 0.14:
             story.title = "Asharq Al-Awsat Interview: " + story.title
-
-
-def _h1_inner(site, story, rng):
     if story.has_h1:
         story.look.h1_inner = rng.choices(["", "a", "em"], [70, 20, 10])[0]
 
@@ -473,26 +457,22 @@ def _credit_v3(site, story, rng):
     story.look.caption_at_end = rng.random() < 0.2
 
 
-def _offset_time(site, story, rng):
+def _times_v3(site, story, rng):
+    """Publication times in +02:00 (the same instant); JSON-LD 'Z' times with milliseconds."""
     if story.meta.og_time and not story.look.ld_z and rng.random() < 0.35:
         story.published = story.published.astimezone(timezone(timedelta(hours=2)))
-
-
-def _milliseconds(site, story, rng):
     if story.look.ld_z and rng.random() < 0.5:
         story.look.ld_ms = True
 
 
 STORY_EDITS = {
     "empty_paragraph": _empty_paragraph, "second_category": _second_category, "title_tail": _title_tail,
-    "wrapper": _wrapper, "quote_and_subheading": _quote_and_subheading, "credit_v1": _credit_v1,
-    "media_v1": _media_v1, "spacers_v1": _spacers_v1, "times_v1": _times_v1, "title_v2": _title_v2,
-    "drop_h1": _drop_h1, "dateline_v2": _dateline_v2, "quote_and_list": _quote_and_list,
-    "credit_v2": _credit_v2, "media_v2": _media_v2, "json_ld_v2": _json_ld_v2, "byline_v2": _byline_v2,
-    "furniture_v2": _furniture_v2, "title_v3": _title_v3, "h1_inner": _h1_inner, "media_label": _media_label,
-    "case_number": _case_number, "byline_v3": _byline_v3, "section_only_in_og": _section_only_in_og,
-    "inline_word": _inline_word, "sign_off": _sign_off, "credit_v3": _credit_v3, "offset_time": _offset_time,
-    "milliseconds": _milliseconds,
+    "body_v1": _body_v1, "image_v1": _image_v1, "furniture_v1": _furniture_v1, "headline_v2": _headline_v2,
+    "dateline_v2": _dateline_v2, "quote_and_list": _quote_and_list, "image_v2": _image_v2,
+    "dates_and_byline_v2": _dates_and_byline_v2, "furniture_v2": _furniture_v2, "headline_v3": _headline_v3,
+    "media_label": _media_label, "case_number": _case_number, "byline_v3": _byline_v3,
+    "section_only_in_og": _section_only_in_og, "inline_word": _inline_word, "sign_off": _sign_off,
+    "credit_v3": _credit_v3, "times_v3": _times_v3,
 }
 
 
