@@ -21,6 +21,7 @@ STRAIGHT = ('"', '"')
 ORDINALS = ["second", "third", "fourth", "fifth", "sixth"]
 NUMERIC = {"\u201c", "\u201d", "\u2019", "\u2018", "\u2013", "\u2014"}
 NAMED = {"\u2026": "&hellip;", "\u2013": "&ndash;", "\u2014": "&mdash;"}
+_SPECIAL = re.compile('[&<>"\u201c\u201d\u2019\u2018\u2013\u2014]')
 SEPARATORS = ["&nbsp;", " &nbsp;", "\u200b ", " \u200b", "  \n    ", "\n", "   "]
 
 
@@ -237,6 +238,8 @@ def story_rng(story, purpose: str) -> random.Random:
 
 def escape(text: str, old: bool = False, numeric: float = 0.0, rng=None, double: bool = False) -> str:
     """Escape element text; ``old`` writes double quotes as ``&#34`` (no semicolon)."""
+    if not _SPECIAL.search(text):
+        return text
     out = []
     for i, ch in enumerate(text):
         nxt = text[i + 1:i + 2]

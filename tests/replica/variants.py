@@ -124,8 +124,8 @@ V2 = Markup(
     edits=(Edits("v2", ("headline_v2", "dateline_v2", "quote_and_list", "image_v2", "dates_and_byline_v2",
                         "furniture_v2"), before=("three_authors",), after=("sticky",)),))
 V3 = replace(V2, amp=True, copy_canonical_slash=True, edits=V2.edits + (
-    Edits("v3", ("headline_v3", "media_label", "case_number", "byline_v3", "section_only_in_og", "inline_word",
-                 "sign_off", "credit_v3", "times_v3"), after=("copies_and_links",)),))
+    Edits("v3", ("headline_v3", "numbers_v3", "meta_v3", "body_v3", "credit_v3", "times_v3"),
+          after=("copies_and_links",)),))
 V4 = replace(
     V0, menu_list_id=False, one_page=frozenset({"sports"}), empty_category=("culture", "Culture"),
     menu=(("Sections", ("real:news-middle-east/", "real:features/", "interviews/", "business", "opinion",
@@ -235,10 +235,14 @@ BARE_CREDITS = {"afp_caps", "afp_caps_name", "reuters_caps"}
 def _image_v1(site, story, rng):
     """Other credit forms; captions as figures, alt text plus a paragraph, after a "Caption:"
     paragraph, around the featured image, or sharing the Media ID's paragraph."""
-    if story.media_id is not None and not story.image:
-        story.look.media = rng.choices(["meta", "bare", "strong", "nbsp", "p"], [20, 22, 22, 14, 22])[0]
-    if not story.image:
-        return
+    if story.image:
+        _caption_v1(story, rng)
+    if story.media_id is not None:
+        story.look.media = "with_caption" if story.look.caption == "with_media" else \
+            rng.choices(["meta", "bare", "strong", "nbsp", "p"], [20, 22, 22, 14, 22])[0]
+
+
+def _caption_v1(story, rng) -> None:
     base = _bare_caption(story.image)
     key = rng.choice(list(CREDITS_V1))
     period = key == "reuters_trail" or rng.random() < 0.35
@@ -256,9 +260,6 @@ def _image_v1(site, story, rng):
     if story.media_id is not None:
         forms, weights = forms + ["with_media"], weights + [14]
     story.look.caption = rng.choices(forms, weights)[0]
-    if story.media_id is not None:
-        story.look.media = "with_caption" if story.look.caption == "with_media" else \
-            rng.choices(["meta", "bare", "strong", "nbsp", "p"], [20, 22, 22, 14, 22])[0]
 
 
 DATELINE_RES = [re.compile(r"^[^,]{2,30}, Asharq Al-Aw[a-z]*sat- ", re.IGNORECASE),
@@ -333,10 +334,14 @@ def _image_v2(site, story, rng):
     """Caption as text under the featured image, figure plus a labelled repeat, with the Media ID in
     one paragraph, or none at all; the Media ID under the h1 or in the text."""
     img, look = story.image, story.look
-    if story.media_id is not None and not img:
-        look.media = rng.choices(["title", "p"], [55, 45])[0]
-    if not img:
-        return
+    if img:
+        _caption_v2(story, rng)
+    if story.media_id is not None:
+        look.media = "span_caption" if look.caption == "with_media" else rng.choices(["title", "p"], [55, 45])[0]
+
+
+def _caption_v2(story, rng) -> None:
+    img, look = story.image, story.look
     forms, weights = ["meta_text", "triple", "none"], [40, 40, 15]
     if story.media_id is not None:
         forms, weights = forms + ["with_media"], weights + [25]
@@ -349,8 +354,6 @@ def _image_v2(site, story, rng):
         expected = _bare_caption(img) + "." if needs_period or rng.random() < 0.3 else _bare_caption(img)
         story.image = Image(expected, credit, f"{expected} {template.format(name=rng.choice(W.PHOTOGRAPHERS))}",
                             img.slug)
-    if story.media_id is not None:
-        look.media = "span_caption" if look.caption == "with_media" else rng.choices(["title", "p"], [55, 45])[0]
 
 
 def _dates_and_byline_v2(site, story, rng):
@@ -401,22 +404,22 @@ def _headline_v3(site, story, rng):
         story.look.h1_inner = rng.choices(["", "a", "em"], [70, 20, 10])[0]
 
 
-def _media_label(site, story, rng):
+def _numbers_v3(site, story, rng):
+    """"Media ID : N", "MEDIA ID: N", the Media ID after the caption copies; an 8-digit 55xxxxxx
+    number in the text that is not a Media ID."""
     look = story.look
     if story.media_id is not None:
         look.media_label = rng.choices(["Media ID:", "Media ID :", "MEDIA ID:"], [50, 30, 20])[0]
         if look.media == "p" and look.caption == "triple":
             look.media = "after_caption"
-
-
-def _case_number(site, story, rng):
-    """An 8-digit 55xxxxxx number in the text that is not a Media ID."""
     if rng.random() < 0.2:
         number = 55_000_000 + rng.randrange(1_000_000)
         story.body[-1] += f" The ministry registered the case under file number {number}."
 
 
-def _byline_v3(site, story, rng):
+def _meta_v3(site, story, rng):
+    """Author links abbreviated ("N. Surname"), joint bylines with NBSP or doubled spaces around
+    "and"; the category only in article:section."""
     look, authors = story.look, story.authors
     if len(authors) == 1 and authors[0] != "Asharq Al-Awsat" and rng.random() < 0.25:
         first, _, rest = authors[0].partition(" ")
@@ -425,27 +428,23 @@ def _byline_v3(site, story, rng):
         sep = {"nbsp": "&nbsp;and&nbsp;", "double": "  and  "}.get(rng.choice(["", "nbsp", "double"]))
         if sep:
             look.byline_link = escape(story.byline).replace(" and ", sep)
-
-
-def _section_only_in_og(site, story, rng):
     if rng.random() < 0.12:
         story.meta.pm_cat = story.meta.ld_section = False
         story.meta.og_section = True
 
 
-def _inline_word(site, story, rng):
+def _body_v3(site, story, rng):
+    """A word in an <a>, <span style> or <strong>; a closing "— AFP" or "Asharq Al-Awsat" line."""
     kind = rng.choices(["", "a", "span", "strong"], [55, 20, 15, 10])[0]
     if kind:
         story.look.inline_word = ("", kind)   # the word is picked when the page is written
-
-
-def _sign_off(site, story, rng):
     if story.category != "interviews" and rng.random() < 0.15:
         story.body.append("\u2014 AFP" if story.source in WIRE else "Asharq Al-Awsat")
         story.look.kinds.append("p")
 
 
 def _credit_v3(site, story, rng):
+    """Captions "X (file photo) (Reuters)" and "X (AFP/Getty Images)."; the caption repeated last."""
     img = story.image
     if img is None or img.caption is None:
         return
@@ -470,9 +469,8 @@ STORY_EDITS = {
     "body_v1": _body_v1, "image_v1": _image_v1, "furniture_v1": _furniture_v1, "headline_v2": _headline_v2,
     "dateline_v2": _dateline_v2, "quote_and_list": _quote_and_list, "image_v2": _image_v2,
     "dates_and_byline_v2": _dates_and_byline_v2, "furniture_v2": _furniture_v2, "headline_v3": _headline_v3,
-    "media_label": _media_label, "case_number": _case_number, "byline_v3": _byline_v3,
-    "section_only_in_og": _section_only_in_og, "inline_word": _inline_word, "sign_off": _sign_off,
-    "credit_v3": _credit_v3, "times_v3": _times_v3,
+    "numbers_v3": _numbers_v3, "meta_v3": _meta_v3, "body_v3": _body_v3, "credit_v3": _credit_v3,
+    "times_v3": _times_v3,
 }
 
 
