@@ -3,8 +3,7 @@ serve until Ctrl-C."""
 import argparse
 import threading
 
-from . import ReplicaServer, build_site
-from .ledger import build_ledger_site
+from . import ReplicaServer, build_ledger_site, build_site
 
 
 def main() -> None:

@@ -8,7 +8,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from datetime import timedelta, timezone, UTC
+from datetime import UTC, timedelta
 from random import Random
 
 from .chrome import SITE_NAME, TITLE_SUFFIXES, page

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime, timezone, UTC
+from datetime import UTC, datetime
 
 from .text import Image
 
@@ -40,9 +40,9 @@ class Look:
 
     The variant's table (:mod:`tests.replica.variants`) says which of these are drawn per story.
     """
-    media: str = "p"                # pages.MEDIA_FORMS: where and how "Media ID: N" stands
+    media: str = "p"                # article.MEDIA_FORMS: where and how "Media ID: N" stands
     media_label: str = "Media ID:"
-    caption: str = "wp"             # pages.CAPTION_FORMS: the caption's copies and markup
+    caption: str = "wp"             # article.CAPTION_FORMS: the caption's copies and markup
     label_strong: bool = False      # the "Caption:" label in <strong>
     caption_at_end: bool = False    # the caption once more as the last paragraph
     featured_alt: str = "caption"   # alt text of the featured image: caption | title | empty

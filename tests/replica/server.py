@@ -24,6 +24,9 @@ class _HTTPServer(ThreadingHTTPServer):
 class ReplicaServer:
     """Serve ``site`` on ``host:port`` (port 0: a free port) in a background thread.
 
+    ``site`` is anything with ``render(base_url)``, ``stories``, ``transient_failures`` and a
+    ``base_url`` attribute: the archive (:class:`~tests.replica.site.Site`) or The Harbour Ledger.
+
     ``faults`` maps a request target (path + query, as received) to statuses returned,
     one per request, before the real page; it starts as a copy of
     ``site.transient_failures`` and tests may add to it.

@@ -8,7 +8,7 @@ a correct crawler writes.
 from __future__ import annotations
 
 import random
-from datetime import datetime, timedelta, timezone, UTC
+from datetime import UTC, datetime, timedelta, timezone
 
 from . import words as W
 from .model import Copy, Entry, Look, PageMeta, Story
