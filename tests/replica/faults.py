@@ -37,12 +37,11 @@ import socket
 import struct
 import zlib
 from dataclasses import dataclass, field
-from http import HTTPStatus
 
 from .article import attachment_page
 from .chrome import page
 from .model import Story
-from .routes import HTML, Page, category_listing, html_page, listing_html, redirect
+from .routes import HTML, Page, category_listing, error_page, html_page, listing_html, redirect
 
 KINDS = ("status", "reset", "hang", "short_body", "truncated", "huge", "charset", "not_html", "empty",
          "blank_article", "attachment", "listing", "soft_404", "redirect_loop", "offsite_redirect")
@@ -142,13 +141,7 @@ def answer(server, fault: Fault, target: str) -> Answer:
     match fault.kind:
         case "status":
             status = o.get("status", 500)
-            if status == 404:
-                _, headers, body = server._not_found
-            else:
-                phrase = HTTPStatus(status).phrase if status in HTTPStatus._value2member_map_ else "Error"
-                body = (f"<!DOCTYPE html><html><head><title>{status} {phrase}</title></head><body><h1>{phrase}</h1>"
-                        f"<p>The server cannot answer this request now.</p></body></html>").encode()
-                headers = [("Content-Type", HTML)]
+            _, headers, body = server._not_found if status == 404 else error_page(status)
             retry = [("Retry-After", str(o["retry_after"]))] if o.get("retry_after") is not None else []
             return Answer(status, [*headers, *retry], body)
         case "reset":

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from email.utils import format_datetime
+from http import HTTPStatus
 
 from . import article, chrome, listing
 from .model import Entry, Story
@@ -21,9 +22,10 @@ def redirect(location: str, status: int = 301) -> Page:
 
 
 def error_page(status: int) -> Page:
-    return html_page(f"<!DOCTYPE html><html><head><title>{status} Internal Server Error</title></head><body>"
-                     f"<h1>Internal Server Error</h1><p>The server encountered an internal error.</p></body></html>",
-                     status)
+    """A server's plain error page for ``status``."""
+    phrase = HTTPStatus(status).phrase if status in HTTPStatus._value2member_map_ else "Error"
+    return html_page(f"<!DOCTYPE html><html><head><title>{status} {phrase}</title></head><body><h1>{phrase}</h1>"
+                     f"<p>The server cannot answer this request now.</p></body></html>", status)
 
 
 def text_page(body: str, content_type: str = "text/plain; charset=utf-8") -> Page:
