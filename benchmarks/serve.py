@@ -15,25 +15,12 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from tests.replica import (
-    build_site,
-    routes,
-)
+from tests.replica import build_site  # noqa: E402
 
 
-def render_pages(site, base: str) -> dict[str, bytes]:
+def render_pages(site, base: str) -> dict[str | None, bytes]:
     """Raw HTTP answers for what a crawl of the archive asks for: home, robots, listings, articles."""
-    pages = {
-        "/": routes.html_page((routes.render_v1 if site.variant == 1 else routes.render).home_page(site, base)),
-        "/robots.txt": (200, [("Content-Type", "text/plain; charset=utf-8")],
-                        routes.robots_txt(site, base).encode()),
-    }
-    for index, (slug, name) in enumerate(site.categories.items()):
-        routes._add_listing(pages, site, base, f"/category/{slug}", name,
-                            f"archive category category-{slug} category-{3 + index}",
-                            site.category_entries(slug))
-    routes._add_articles(pages, site, base)
-    not_found = routes.html_page(routes.layout.not_found(site, base), 404)
+    pages, not_found = site.render(base, crawl_only=True)
     answers = {target: raw_answer(page) for target, page in pages.items()}
     answers[None] = raw_answer(not_found)
     return answers

@@ -1,51 +1,34 @@
 """Fault mode of the replica: chosen URLs answer the way broken sites do.
 
-A fault sits on one request target (path + query, as received) and replaces the
-answer there, for every request or only the first ``times`` ones::
+A fault sits on one request target (path + query, as received) and replaces the answer there,
+for every request or only the first ``times`` ones::
 
     server.inject(story.path, "status", status=503, retry_after=1, times=1)
-    server.inject_story(story, "hang", seconds=10)        # same, on a story's article URL
-    server.inject_trap("opinion", "empty_chain")         # pagination traps, per category
-    server.affected_stories(retries=1)                  # stories no crawler can have
-    server.expected_records(retries=1)                  # site.expected_records() without them
-    server.remove_fault(target) / server.clear_injected()
+    server.inject_story(story, "hang", seconds=10)        # the same, on a story's article URL
+    server.inject_trap("opinion", "empty_chain")          # a pagination trap, per category
+    server.affected_stories(retries=1)                   # stories no crawler can have
+    server.expected_records(retries=1)                   # site.expected_records() without them
 
-Fault kinds (options in brackets):
+Kinds [options]: ``status`` [status=500, retry_after=None]; ``reset`` (TCP RST, no answer);
+``hang`` [seconds=10] (nothing, then close; ends when the server stops, holds up no other
+request); ``short_body`` [fraction=0.5] (cut under the full Content-Length); ``truncated``
+[fraction=0.5] (cut, matching Content-Length); ``huge`` [size=3_000_000, content_length=True]
+(padded with an inline image); ``charset`` [declared="iso-8859-1"] (UTF-8 bytes declared as
+another charset, None: none); ``not_html`` [content_type="image/jpeg"] (a JPEG or a PDF);
+``empty`` (200, no body); ``blank_article`` (no title, no text); ``attachment`` (an image
+attachment page); ``listing`` (the story's category listing); ``soft_404`` ("No Results Found"
+answered 200); ``redirect_loop`` [via=A + "/", status=301] (A -> B -> A); ``offsite_redirect``
+[location="http://127.0.0.2:9" + A, status=301] (loopback with nothing listening: even a crawler
+that follows it never leaves the machine).
 
-``status``            that HTTP status [status=500, retry_after=None (seconds)]
-``reset``             close the socket without an answer (TCP RST)
-``hang``              answer nothing for ``seconds`` [seconds=10], then close; ends at once when
-                      the server stops, and never holds up other requests
-``short_body``        the real page, cut after ``fraction`` of it, under the full Content-Length
-                      [fraction=0.5]
-``truncated``         the real page cut in the middle, with a matching Content-Length [fraction=0.5]
-``huge``              the real page padded with an inline image to ``size`` bytes
-                      [size=3_000_000, content_length=True]
-``charset``           the real page's UTF-8 bytes declared ``declared`` in the Content-Type header
-                      and the <meta charset>; ``declared=None`` declares no charset at all
-                      [declared="iso-8859-1"]
-``not_html``          a JPEG image or a PDF document [content_type="image/jpeg"]
-``empty``             200 with an empty body
-``blank_article``     an article page with no title and no text
-``attachment``        an image attachment page (of this story, else of the first with an image)
-``listing``           the first page of the story's category listing
-``soft_404``          the "No Results Found" page answered with 200
-``redirect_loop``     A -> B -> A [via=A + "/", status=301]
-``offsite_redirect``  a redirect off the site [location="http://127.0.0.2:9" + A, status=301];
-                      127.0.0.2:9 is loopback with nothing listening, so even a crawler that
-                      follows it never leaves the machine
+Pagination traps, after the category's last real page N: ``backwards`` (page N's "« Older
+Entries" points back to page ``back_to``, default 1 in its /page/1 form), ``loop`` (N -> N+1 ->
+N+2 -> N+1 ..., repeating page N's entries), ``empty_chain`` (N -> N+1 -> ... every extra page
+empty, endless), ``endless`` (the same, every page repeating page N's entries).
 
-Pagination traps (``inject_trap``), after the category's last real page N:
-
-``backwards``    page N's "« Older Entries" points back to page ``back_to`` (default 1, in its
-                 /page/1 form, which the crawl has not read under that URL)
-``loop``         N -> N+1 -> N+2 -> N+1 ...; the two extra pages repeat page N's entries
-``empty_chain``  N -> N+1 -> N+2 -> ... every extra page empty, generated on the fly, endless
-``endless``      like ``empty_chain`` but every extra page repeats page N's entries
-
-A story is lost to a crawler when its article URL keeps failing: a persistent fault of
-any kind but ``charset``, or one lasting longer than the retries when it is one HTTP
-clients retry (5xx/408/429 statuses, reset, hang, short body).
+A story is lost to a crawler when its article URL keeps failing: a persistent fault of any kind
+but ``charset``, or one lasting longer than the retries when HTTP clients retry it (5xx/408/429
+statuses, reset, hang, short body).
 """
 from __future__ import annotations
 
@@ -54,12 +37,11 @@ import socket
 import struct
 import zlib
 from dataclasses import dataclass, field
-from http import HTTPStatus
 
-from . import layout
+from .article import attachment_page
+from .chrome import page
 from .model import Story
-from .render import attachment_page
-from .routes import HTML, PER_PAGE, Page, category_listing, html_page, listing_html, listing_target, redirect
+from .routes import HTML, Page, category_listing, error_page, html_page, listing_html, redirect
 
 KINDS = ("status", "reset", "hang", "short_body", "truncated", "huge", "charset", "not_html", "empty",
          "blank_article", "attachment", "listing", "soft_404", "redirect_loop", "offsite_redirect")
@@ -154,141 +136,76 @@ def abort(handler) -> None:
 # ----- answers ---------------------------------------------------------------------------------
 def answer(server, fault: Fault, target: str) -> Answer:
     """The faulty answer to ``target`` (a request the fault is active for)."""
-    return _BUILDERS[fault.kind](server, fault, target, **fault.options)
-
-
-def _page(server, target: str) -> Page:
-    return server.page_for(target)
-
-
-def _status(server, fault, target, status: int = 500, retry_after: float | int | None = None) -> Answer:
-    try:
-        phrase = HTTPStatus(status).phrase
-    except ValueError:
-        phrase = "Error"
-    if status == 404:
-        _, headers, body = server._not_found
-    else:
-        body = (f"<!DOCTYPE html><html><head><title>{status} {phrase}</title></head><body>"
-                f"<h1>{phrase}</h1><p>The server cannot answer this request now.</p></body></html>").encode()
-        headers = [("Content-Type", HTML)]
-    if retry_after is not None:
-        headers = [*headers, ("Retry-After", str(retry_after))]
-    return Answer(status, list(headers), body)
-
-
-def _reset(server, fault, target) -> Answer:
-    return Answer(reset=True)
-
-
-def _hang(server, fault, target, seconds: float = 10.0) -> Answer:
-    return Answer(hang=seconds)
-
-
-def _short_body(server, fault, target, fraction: float = 0.5) -> Answer:
-    status, headers, body = _page(server, target)
-    return Answer(status, list(headers), body, send=int(len(body) * fraction))
-
-
-def _truncated(server, fault, target, fraction: float = 0.5) -> Answer:
-    status, headers, body = _page(server, target)
-    return Answer(status, list(headers), body[:int(len(body) * fraction)])
-
-
-def _huge(server, fault, target, size: int = 3_000_000, content_length: bool = True) -> Answer:
-    """The real page with a pasted-in inline image big enough to make it ``size`` bytes."""
-    status, headers, body = _page(server, target)
-    anchor = b'<div class="entry-content">'
-    at = body.find(anchor)
-    at = at + len(anchor) if at >= 0 else body.rfind(b"</body>")
-    frame = b'\n<p><img src="data:image/png;base64," alt="" /></p>\n'
-    filler = _base64_noise(max(0, size - len(body) - len(frame)))
-    image = frame.replace(b"base64,", b"base64," + filler)
-    padded = body[:at] + image + body[at:]
-    return Answer(status, list(headers), padded, content_length=-1 if content_length else None)
-
-
-def _base64_noise(n: int) -> bytes:
-    line = bytes(b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"[(i * 7) % 64]
-                 for i in range(4096))
-    return (line * (n // len(line) + 1))[:n]
-
-
-def _charset(server, fault, target, declared: str | None = "iso-8859-1") -> Answer:
-    status, headers, body = _page(server, target)
-    kind = "text/html" + (f"; charset={declared}" if declared else "")
-    headers = [(k, kind if k.lower() == "content-type" else v) for k, v in headers]
-    meta = f'<meta charset="{declared}" />'.encode() if declared else b""
-    return Answer(status, headers, META_CHARSET.sub(meta, body, count=1))
-
-
-def _not_html(server, fault, target, content_type: str = "image/jpeg") -> Answer:
-    if content_type == "application/pdf":
-        body = (b"%PDF-1.4\n1 0 obj << /Type /Catalog /Pages 2 0 R >> endobj\n"
-                b"2 0 obj << /Type /Pages /Kids [] /Count 0 >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n")
-    else:   # a JPEG: JFIF header, some scan data, end marker
-        noise = zlib.compress(target.encode() * 64)
-        body = (b"\xff\xd8\xff\xe0\x00\x10JFIF\x00\x01\x01\x00\x00\x01\x00\x01\x00\x00"
-                b"\xff\xda\x00\x08\x01\x01\x00\x00?\x00" + noise + b"\xff\xd9")
-    return Answer(200, [("Content-Type", content_type)], body)
-
-
-def _empty(server, fault, target) -> Answer:
-    return Answer(200, [("Content-Type", HTML)], b"")
-
-
-def _blank_article(server, fault, target) -> Answer:
-    """A single-post page whose headline, <title> and text are all empty."""
-    site, base = server.site, server.base_url
-    post_id = fault.story.post_id if fault.story else 0
-    left = f"""\t\t\t\t<article id="post-{post_id}" class="et_pb_post post-{post_id} post type-post status-publish format-standard hentry">
-\t\t\t\t\t<div class="et_post_meta_wrapper">
-\t\t\t\t\t\t<h1 class="entry-title"></h1>
-\t\t\t\t\t</div> <!-- .et_post_meta_wrapper -->
-\t\t\t\t\t<div class="entry-content">
-\t\t\t\t\t</div> <!-- .entry-content -->
-\t\t\t\t</article> <!-- .et_pb_post -->"""
-    body_class = f"post-template-default single single-post postid-{post_id} single-format-standard"
-    return Answer(*html_page(layout.page(site, base, "", body_class, left)))
-
-
-def _attachment(server, fault, target) -> Answer:
-    site = server.site
-    story = fault.story if fault.story and fault.story.image else next(s for s in site.stories if s.image)
-    return Answer(*html_page(attachment_page(site, server.base_url, story)))
-
-
-def _listing(server, fault, target) -> Answer:
-    site = server.site
-    slug = fault.story.category if fault.story else next(iter(site.categories))
-    root = category_listing(site, slug)[0]
-    return Answer(*_page(server, listing_target(site, root, 1)))
-
-
-def _soft_404(server, fault, target) -> Answer:
-    _, headers, body = server._not_found
-    return Answer(200, list(headers), body)
-
-
-def _redirect_loop(server, fault, target, via: str | None = None, status: int = 301) -> Answer:
-    a, b = fault.targets
-    _, headers, body = redirect(server.base_url + (b if target == a else a))
-    return Answer(status, list(headers), body)
-
-
-def _offsite_redirect(server, fault, target, location: str | None = None, status: int = 301) -> Answer:
-    _, headers, body = redirect(location or OFFSITE_BASE + target)
-    return Answer(status, list(headers), body)
-
-
-_BUILDERS = {
-    "status": _status, "reset": _reset, "hang": _hang, "short_body": _short_body,
-    "truncated": _truncated, "huge": _huge, "charset": _charset, "not_html": _not_html,
-    "empty": _empty, "blank_article": _blank_article, "attachment": _attachment,
-    "listing": _listing, "soft_404": _soft_404, "redirect_loop": _redirect_loop,
-    "offsite_redirect": _offsite_redirect,
-}
-assert set(_BUILDERS) == set(KINDS)
+    site, base, o = server.site, server.base_url, fault.options
+    story = fault.story
+    match fault.kind:
+        case "status":
+            status = o.get("status", 500)
+            _, headers, body = server._not_found if status == 404 else error_page(status)
+            retry = [("Retry-After", str(o["retry_after"]))] if o.get("retry_after") is not None else []
+            return Answer(status, [*headers, *retry], body)
+        case "reset":
+            return Answer(reset=True)
+        case "hang":
+            return Answer(hang=o.get("seconds", 10.0))
+        case "short_body":   # the full Content-Length, then the connection closes
+            status, headers, body = server.page_for(target)
+            return Answer(status, list(headers), body, send=int(len(body) * o.get("fraction", 0.5)))
+        case "truncated":
+            status, headers, body = server.page_for(target)
+            return Answer(status, list(headers), body[:int(len(body) * o.get("fraction", 0.5))])
+        case "huge":   # the real page with a pasted-in inline image big enough to make it ``size`` bytes
+            status, headers, body = server.page_for(target)
+            at = body.find(b'<div class="entry-content">')
+            at = at + len(b'<div class="entry-content">') if at >= 0 else body.rfind(b"</body>")
+            frame = b'\n<p><img src="data:image/png;base64," alt="" /></p>\n'
+            noise = bytes(b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"[(i * 7) % 64]
+                          for i in range(4096))
+            n = max(0, o.get("size", 3_000_000) - len(body) - len(frame))
+            image = frame.replace(b"base64,", b"base64," + (noise * (n // len(noise) + 1))[:n])
+            return Answer(status, list(headers), body[:at] + image + body[at:],
+                          content_length=-1 if o.get("content_length", True) else None)
+        case "charset":   # UTF-8 bytes declared as another charset (None: no charset at all)
+            declared = o.get("declared", "iso-8859-1")
+            status, headers, body = server.page_for(target)
+            kind = "text/html" + (f"; charset={declared}" if declared else "")
+            headers = [(k, kind if k.lower() == "content-type" else v) for k, v in headers]
+            meta = f'<meta charset="{declared}" />'.encode() if declared else b""
+            return Answer(status, headers, META_CHARSET.sub(meta, body, count=1))
+        case "not_html":
+            content_type = o.get("content_type", "image/jpeg")
+            if content_type == "application/pdf":
+                body = (b"%PDF-1.4\n1 0 obj << /Type /Catalog /Pages 2 0 R >> endobj\n2 0 obj << /Type /Pages "
+                        b"/Kids [] /Count 0 >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n")
+            else:   # a JPEG: JFIF header, some scan data, end marker
+                body = (b"\xff\xd8\xff\xe0\x00\x10JFIF\x00\x01\x01\x00\x00\x01\x00\x01\x00\x00\xff\xda\x00"
+                        b"\x08\x01\x01\x00\x00?\x00" + zlib.compress(target.encode() * 64) + b"\xff\xd9")
+            return Answer(200, [("Content-Type", content_type)], body)
+        case "empty":
+            return Answer(200, [("Content-Type", HTML)], b"")
+        case "blank_article":   # a single-post page whose headline, <title> and text are all empty
+            post_id = story.post_id if story else 0
+            left = (f'<article id="post-{post_id}" class="et_pb_post post-{post_id} post type-post hentry">\n'
+                    f'<div class="et_post_meta_wrapper">\n<h1 class="entry-title"></h1>\n</div>\n'
+                    f'<div class="entry-content">\n</div> <!-- .entry-content -->\n</article>')
+            return Answer(*html_page(page(site, base, "", f"single single-post postid-{post_id}", left)))
+        case "attachment":
+            shown = story if story and story.image else next(s for s in site.stories if s.image)
+            return Answer(*html_page(attachment_page(site, base, shown)))
+        case "listing":
+            slug = story.category if story else next(iter(site.categories))
+            return Answer(*server.page_for(site.listing_target(category_listing(site, slug)[0], 1)))
+        case "soft_404":
+            _, headers, body = server._not_found
+            return Answer(200, list(headers), body)
+        case "redirect_loop":
+            a, b = fault.targets
+            _, headers, body = redirect(base + (b if target == a else a))
+            return Answer(o.get("status", 301), list(headers), body)
+        case "offsite_redirect":   # 127.0.0.2:9: loopback with nothing listening
+            _, headers, body = redirect(o.get("location") or OFFSITE_BASE + target)
+            return Answer(o.get("status", 301), list(headers), body)
+    raise ValueError(fault.kind)
 
 
 def fault_targets(kind: str, target: str, options: dict) -> tuple[str, ...]:
@@ -314,13 +231,12 @@ class Trap:
 
     def _listing(self, site):
         root, _, _, entries = category_listing(site, self.slug)
-        n_pages = max(1, -(-len(entries) // PER_PAGE))
-        return root, entries, n_pages
+        return root, entries, site.listing_page_count(self.slug)
 
     def page_number(self, site, target: str) -> int | None:
         """N when ``target`` is the served form of page N of this category, else None."""
         root, _, _ = self._listing(site)
-        if target == listing_target(site, root, 1):
+        if target == site.listing_target(root, 1):
             return 1
         if not target.startswith(root + "/page/"):
             return None
@@ -328,7 +244,7 @@ class Trap:
         if not match or int(match.group(1)) < 2:
             return None
         n = int(match.group(1))
-        return n if target == listing_target(site, root, n) else None
+        return n if target == site.listing_target(root, n) else None
 
     def is_trap_page(self, site, target: str) -> bool:
         """A page that exists only because of the trap (past the last real page)."""
@@ -340,12 +256,12 @@ class Trap:
         root, entries, n = self._listing(site)
         if number is None or number < n:
             return None
-        last = entries[(n - 1) * PER_PAGE:]
-        href = lambda k: base + listing_target(site, root, k)   # noqa: E731
+        last = entries[(n - 1) * site.per_page(self.slug, len(entries)):]
+        href = lambda k: base + site.listing_target(root, k)   # noqa: E731
         if number == n:
             older = href(n + 1)
             if self.kind == "backwards":   # page 1 in its /page/1 form, not the root the crawl read
-                older = (base + root + "/page/1" + ("/" if site.variant == 1 else "")
+                older = (base + site.listing_target(root + "/page/1", 1)
                          if self.back_to == 1 else href(self.back_to))
             return listing_html(site, base, self.slug, n, n, last, older)
         if self.kind == "backwards":

@@ -1,10 +1,10 @@
-"""Data model of the replica: stories, duplicate copies, listing entries."""
+"""The content model shared by every markup variant: stories, their looks, copies, listing entries."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 
-from .textgen import Image
+from .text import Image
 
 
 @dataclass
@@ -35,8 +35,51 @@ class PageMeta:
 
 
 @dataclass
+class Look:
+    """How one story's pages are written; the defaults are variant 0's plain choices.
+
+    The variant's table (:mod:`tests.replica.variants`) says which of these are drawn per story.
+    """
+    media: str = "p"                # article.MEDIA_FORMS: where and how "Media ID: N" stands
+    media_label: str = "Media ID:"
+    caption: str = "wp"             # article.CAPTION_FORMS: the caption's copies and markup
+    label_strong: bool = False      # the "Caption:" label in <strong>
+    caption_at_end: bool = False    # the caption once more as the last paragraph
+    featured_alt: str = "caption"   # alt text of the featured image: caption | title | empty
+    wrapper: str = "plain"          # plain | builder | builder2 | div | br | post_content
+    kinds: list[str] = field(default_factory=list)   # per paragraph: p | h3 | quote | li
+    para_tag: str = "p"             # p | div
+    spacers: list[int] = field(default_factory=list)  # an empty paragraph before these
+    ad_after: int = -1              # an inline <script> ad after this paragraph
+    social: str = ""                # '' | top | bottom: Monarch share block
+    categories: list[str] = field(default_factory=list)  # post meta categories (primary first)
+    byline: str = ""                # the byline as written ("A & B"); '' : "A and B"
+    byline_link: str = ""           # author link text when it is not the byline (abbreviated)
+    by_caps: bool = False           # "By" in the post meta
+    postmeta_bare: bool = False     # post meta without span.author / span.published
+    utc: bool = False               # times shown in UTC (the same instant)
+    ld_z: bool = False              # JSON-LD times with a 'Z'
+    ld_ms: bool = False             # ... and '.000' milliseconds
+    ld_created: bool = False        # JSON-LD dateCreated (a draft time, not the publication)
+    ld_org_author: bool = False     # JSON-LD author is the paper, not the byline
+    ld_author_ref: bool = False     # JSON-LD author is an @id reference to a Person node
+    modified: datetime | None = None
+    og_title_suffix: bool = False   # og:title ends with the site name
+    dateline_strong: int = 0        # length of the lead's dateline written in <strong>
+    h1_inner: str = ""              # '' | a | em around the headline text
+    inline_word: tuple[str, str] | None = None   # (word, a | span | strong) marked in the body
+    link_suffix: str = ""           # listing link ends with '#comments' or '?amp=1'
+    utm: bool = False               # listing link carries ?utm_source=...
+    listing_image: bool = True      # the listing entry links its featured image
+    redirect_chain: bool = False    # /?p=ID -> 302 -> path/ -> 301 -> path
+
+    def shown(self, when: datetime) -> datetime:
+        return when.astimezone(UTC) if self.utc else when
+
+
+@dataclass
 class Story:
-    """One article as published (the clean data; rendering adds the oddities)."""
+    """One article as published (the clean data; its look adds the oddities)."""
     post_id: int
     title: str
     slug: str
@@ -50,16 +93,16 @@ class Story:
     image: Image | None
     tags: list[tuple[str, str]]   # (slug, display)
     media_id: int | None
-    media_form: str               # 'p' | 'div' | 'strong'
     meta: PageMeta
     title_form: int               # 0: " | ... 2005 -2017", 1: " - ... 2005 -2017", 2: " - ..."
     has_h1: bool
     has_canonical: bool
     old: bool                     # 2005-2008: '&#34' entities without semicolon
     render_seed: int
+    look: Look
     qa_prefixes: tuple[str, str] | None = None
     strong_prefix: bool = False   # interview prefixes wrapped in <strong>
-    double_escape: bool = False   # title's quotes rendered '&amp;#34'
+    double_escape: bool = False   # title's quotes written '&amp;#34'
     link_form: str = "plain"      # listing h2 link: plain | shortlink | share
     image_link: str = "article"   # featured image link: article | attachment | slash | shortlink
     full_in_listing: bool = False
@@ -67,9 +110,6 @@ class Story:
     attachment_id: int = 0
     dead: bool = False            # listed but the URL answers 404 (not a record)
     is_new: bool = False          # added by Site.add_new_stories
-    v1: object = None             # variant-1 markup choices (variant1.V1), None in variant 0
-    v2: object = None             # variant-2 markup choices (variant2.V2), None otherwise
-    v3: object = None             # variant-3 extra choices (variant3.V3), None otherwise
 
     @property
     def path(self) -> str:
@@ -77,7 +117,11 @@ class Story:
 
     @property
     def byline(self) -> str:
-        return " and ".join(self.authors)
+        return self.look.byline or " and ".join(self.authors)
+
+    @property
+    def categories(self) -> list[str]:
+        return self.look.categories or [self.category]
 
     @property
     def attachment_path(self) -> str:
@@ -103,15 +147,20 @@ class Copy:
 
 @dataclass
 class Entry:
-    """One post as it appears on a listing page."""
+    """One post as a listing page shows it."""
     story: Story
     post_id: int
     path: str          # path of the page the entry stands for
     category: str      # category shown on the entry
-    link_form: str
-    image_link: str
-    full: bool
+    link_form: str = "plain"
+    image_link: str = "article"
+    full: bool = False
+    sticky: bool = False
 
     @property
     def sort_key(self):
         return (self.story.published, self.post_id)
+
+    @property
+    def categories(self) -> list[str]:
+        return self.story.categories if self.path == self.story.path else [self.category]

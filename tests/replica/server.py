@@ -7,7 +7,7 @@ from urllib.parse import parse_qsl, urlsplit
 
 from . import faults as F
 from .model import Story
-from .routes import Page, error_page, render_site
+from .routes import Page, error_page
 
 # Query parameters that do not change the page (Jetpack share buttons, tracking).
 IGNORED_PARAMS = {"share", "nb", "utm_source", "utm_medium", "utm_campaign",
@@ -23,6 +23,9 @@ class _HTTPServer(ThreadingHTTPServer):
 
 class ReplicaServer:
     """Serve ``site`` on ``host:port`` (port 0: a free port) in a background thread.
+
+    ``site`` is anything with ``render(base_url)``, ``stories``, ``transient_failures`` and a
+    ``base_url`` attribute: the archive (:class:`~tests.replica.site.Site`) or The Harbour Ledger.
 
     ``faults`` maps a request target (path + query, as received) to statuses returned,
     one per request, before the real page; it starts as a copy of
@@ -82,7 +85,7 @@ class ReplicaServer:
     # ----- content -------------------------------------------------------------------
     def rerender(self) -> None:
         """Render every page again (after ``site.add_new_stories``); faults are kept."""
-        pages, not_found = render_site(self.site, self.base_url)
+        pages, not_found = self.site.render(self.base_url)
         with self._lock:
             self._pages, self._not_found = pages, not_found
 
@@ -211,13 +214,10 @@ class ReplicaServer:
         share link, not shown in full in the listing): the ones to give a fault."""
         site = self.site
         copied = {id(c.story) for c in site.copies}
-        multi = ({id(s) for s in site.stories if s.v1 and s.v1.extra_categories}
-                 if site.variant == 1 else set())
-        if site.variant in (2, 3):   # utm-tagged listing links, the sticky post
-            sticky = getattr(site, "v2_sticky", None)
-            multi |= {id(s) for s in site.stories if s.v2.utm or s is sticky}
-        if site.variant == 3:   # '#comments' / '?amp=1' links, redirect chains
-            multi |= {id(s) for s in site.stories if s.v3.link_suffix or s.v3.redirect_chain}
+        # listed twice (two categories, the sticky post) or linked oddly (utm, '#comments',
+        # '?amp=1', a redirect chain)
+        multi = {id(s) for s in site.stories if len(s.categories) > 1 or s is site.sticky or s.look.utm
+                 or s.look.link_suffix or s.look.redirect_chain}
         return [s for s in site.stories
                 if s.link_form == "plain" and s.image_link in ("article", "") and not s.full_in_listing
                 and id(s) not in copied and id(s) not in multi
@@ -233,13 +233,6 @@ class ReplicaServer:
             requests = list(self.requests)
         return [t for t in requests if trap.is_trap_page(self.site, t) or t in back]
 
-    def listing_requests(self, slug: str) -> list[str]:
-        """Requests received for any listing page of category ``slug``."""
-        root = f"/category/{slug}"
-        with self._lock:
-            requests = list(self.requests)
-        return [t for t in requests if t == root or t.startswith(root + "/")]
-
 
 def _make_handler(server: ReplicaServer):
     class Handler(BaseHTTPRequestHandler):
@@ -254,20 +247,8 @@ def _make_handler(server: ReplicaServer):
 
         def _answer(self, with_body: bool) -> None:
             answer = server.handle(self.path)
-            if isinstance(answer, F.Answer):
-                answer.write(self, with_body, server._stopping)
-                return
-            status, headers, body = answer
-            self.send_response(status)
-            for name, value in headers:
-                self.send_header(name, value)
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            if with_body:
-                try:
-                    self.wfile.write(body)
-                except ConnectionError:   # the client went away; nothing to do
-                    pass
+            answer = answer if isinstance(answer, F.Answer) else F.Answer(*answer)
+            answer.write(self, with_body, server._stopping)
 
         def log_message(self, format, *args) -> None:
             pass

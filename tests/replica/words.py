@@ -1,38 +1,30 @@
 """Word banks and sentence templates for the invented stories of the replica.
 
 Every sentence here was written for this fixture; the people, companies and clubs are
-invented.  Templates use ``str.format`` slots filled by :mod:`tests.replica.textgen`:
+invented.  Templates use ``str.format`` slots filled by :mod:`tests.replica.text`:
 ``{q1}``/``{q2}`` open/close a quotation, ``{ap}`` is the story's apostrophe character.
 Leads of undated stories (opinion, blogs) never contain a dash, so that nothing in them
 can be mistaken for a dateline.
 """
 
 CATEGORIES = {
-    "news-middle-east": "Middle East",
-    "features": "Features",
-    "interviews": "Interviews",
-    "business": "Business",
-    "opinion": "Opinion",
-    "majalla-blogs": "Majalla Blogs",
-    "sports": "Sports",
+    "news-middle-east": "Middle East", "features": "Features", "interviews": "Interviews",
+    "business": "Business", "opinion": "Opinion", "majalla-blogs": "Majalla Blogs", "sports": "Sports",
 }
-
 # Relative share of the stories each category gets.
 CATEGORY_WEIGHTS = {
-    "opinion": 25, "news-middle-east": 24, "features": 18, "business": 16,
-    "interviews": 14, "majalla-blogs": 12, "sports": 11,
+    "opinion": 25, "news-middle-east": 24, "features": 18, "business": 16, "interviews": 14,
+    "majalla-blogs": 12, "sports": 11,
 }
-
 AUTHORS = [  # (display name, slug)
-    ("Huda Al-Mansour", "huda-al-mansour"), ("Tarek Fadel", "tarek-fadel"),
-    ("Mina Sarraf", "mina-sarraf"), ("Omar Al-Shammari", "omar-al-shammari"),
-    ("Layla Haddad", "layla-haddad"), ("Walid Kassem", "walid-kassem"),
-    ("Rana Azzam", "rana-azzam"), ("Asharq Al-Awsat", "asharq-al-awsat"),
+    ("Huda Al-Mansour", "huda-al-mansour"), ("Tarek Fadel", "tarek-fadel"), ("Mina Sarraf", "mina-sarraf"),
+    ("Omar Al-Shammari", "omar-al-shammari"), ("Layla Haddad", "layla-haddad"),
+    ("Walid Kassem", "walid-kassem"), ("Rana Azzam", "rana-azzam"), ("Asharq Al-Awsat", "asharq-al-awsat"),
     ("Dalia Said", "dalia-said"),
 ]
 COLUMNISTS = [
-    ("Samia Bakri", "samia-bakri"), ("Youssef Darwish", "youssef-darwish"),
-    ("Khaled Jaber", "khaled-jaber"), ("Bassem Nour", "bassem-nour"),
+    ("Samia Bakri", "samia-bakri"), ("Youssef Darwish", "youssef-darwish"), ("Khaled Jaber", "khaled-jaber"),
+    ("Bassem Nour", "bassem-nour"),
 ]
 # Joint bylines: the slug is spelled differently from the single-author slugs.
 JOINT_AUTHORS = [
@@ -40,101 +32,107 @@ JOINT_AUTHORS = [
     (("Tarek Fadel", "Mina Sarraf"), "tarek-fadel-and-mina-saraf"),
     (("Layla Haddad", "Dalia Said"), "layla-hadad-and-dalia-said"),
 ]
-
 TAGS = [  # (slug, display)
     ("iraq", "Iraq"), ("syria", "Syria"), ("lebanon", "Lebanon"), ("egypt", "Egypt"),
-    ("saudi-arabia", "Saudi Arabia"), ("yemen", "Yemen"), ("gcc", "GCC"),
-    ("oil", "Oil"), ("arab-league", "Arab League"), ("refugees", "Refugees"),
-    ("elections", "Elections"), ("economy", "Economy"), ("football", "Football"),
-    ("culture", "Culture"), ("water", "Water"), ("united-nations", "United Nations"),
+    ("saudi-arabia", "Saudi Arabia"), ("yemen", "Yemen"), ("gcc", "GCC"), ("oil", "Oil"),
+    ("arab-league", "Arab League"), ("refugees", "Refugees"), ("elections", "Elections"),
+    ("economy", "Economy"), ("football", "Football"), ("culture", "Culture"), ("water", "Water"),
+    ("united-nations", "United Nations"),
 ]
-
 COUNTRIES = [  # (name, adjective)
     ("Iraq", "Iraqi"), ("Syria", "Syrian"), ("Lebanon", "Lebanese"), ("Jordan", "Jordanian"),
-    ("Egypt", "Egyptian"), ("Saudi Arabia", "Saudi"), ("Yemen", "Yemeni"),
-    ("Kuwait", "Kuwaiti"), ("Bahrain", "Bahraini"), ("Oman", "Omani"), ("Qatar", "Qatari"),
-    ("Libya", "Libyan"), ("Tunisia", "Tunisian"), ("Sudan", "Sudanese"), ("Morocco", "Moroccan"),
+    ("Egypt", "Egyptian"), ("Saudi Arabia", "Saudi"), ("Yemen", "Yemeni"), ("Kuwait", "Kuwaiti"),
+    ("Bahrain", "Bahraini"), ("Oman", "Omani"), ("Qatar", "Qatari"), ("Libya", "Libyan"),
+    ("Tunisia", "Tunisian"), ("Sudan", "Sudanese"), ("Morocco", "Moroccan"),
 ]
 CITIES = [
-    "Baghdad", "Damascus", "Beirut", "Amman", "Cairo", "Riyadh", "Sanaa", "Aden", "Manama",
-    "Muscat", "Doha", "Tripoli", "Tunis", "Khartoum", "Basra", "Erbil", "Aleppo", "Homs",
-    "Jeddah", "Dammam", "Alexandria", "Benghazi", "Sidon", "Irbid",
+    "Baghdad", "Damascus", "Beirut", "Amman", "Cairo", "Riyadh", "Sanaa", "Aden", "Manama", "Muscat", "Doha",
+    "Tripoli", "Tunis", "Khartoum", "Basra", "Erbil", "Aleppo", "Homs", "Jeddah", "Dammam", "Alexandria",
+    "Benghazi", "Sidon", "Irbid",
 ]
-FIRST_NAMES = ["Adel", "Karim", "Sami", "Faris", "Hisham", "Nizar", "Jamal", "Fouad", "Marwan",
-               "Rashid", "Salim", "Ghassan", "Hani", "Imad", "Nadia", "Hala", "Rima", "Souad"]
-LAST_NAMES = ["Qasimi", "Nouri", "Tamimi", "Rifai", "Jabri", "Sabbagh", "Khatib", "Mukhtar",
-              "Hamdan", "Shaker", "Obeidi", "Halabi", "Karam", "Ghanem", "Baroudi", "Fakhoury"]
-OFFICE_TITLES = ["Foreign Minister", "Interior Minister", "Prime Minister", "Finance Minister",
-                 "Oil Minister", "Planning Minister", "army spokesman Colonel",
-                 "UN envoy", "opposition leader", "parliament speaker"]
-ORGS = ["the Arab League", "the Gulf Cooperation Council", "the United Nations",
-        "the World Bank", "the European Union", "the International Monetary Fund",
-        "the Red Crescent", "the Organization of Islamic Cooperation"]
+FIRST_NAMES = [
+    "Adel", "Karim", "Sami", "Faris", "Hisham", "Nizar", "Jamal", "Fouad", "Marwan", "Rashid", "Salim",
+    "Ghassan", "Hani", "Imad", "Nadia", "Hala", "Rima", "Souad",
+]
+LAST_NAMES = [
+    "Qasimi", "Nouri", "Tamimi", "Rifai", "Jabri", "Sabbagh", "Khatib", "Mukhtar", "Hamdan", "Shaker",
+    "Obeidi", "Halabi", "Karam", "Ghanem", "Baroudi", "Fakhoury",
+]
+OFFICE_TITLES = [
+    "Foreign Minister", "Interior Minister", "Prime Minister", "Finance Minister", "Oil Minister",
+    "Planning Minister", "army spokesman Colonel", "UN envoy", "opposition leader", "parliament speaker",
+]
+ORGS = [
+    "the Arab League", "the Gulf Cooperation Council", "the United Nations", "the World Bank",
+    "the European Union", "the International Monetary Fund", "the Red Crescent",
+    "the Organization of Islamic Cooperation",
+]
 TOPICS = [  # (sentence form, title form)
     ("the water-sharing agreement", "Water Deal"), ("the border crossing", "Border Crossing"),
     ("the reconstruction fund", "Reconstruction Fund"), ("the ceasefire plan", "Ceasefire Plan"),
     ("the oil export deal", "Oil Export Deal"), ("the refugee return programme", "Refugee Returns"),
-    ("the electricity grid project", "Power Grid Project"),
-    ("the prisoner exchange", "Prisoner Exchange"), ("the new electoral law", "Electoral Law"),
-    ("the port expansion", "Port Expansion"), ("the housing initiative", "Housing Plan"),
-    ("the customs union", "Customs Union"), ("the grain import contract", "Grain Contract"),
-    ("the coastal rail link", "Rail Link"), ("the aid convoy schedule", "Aid Convoys"),
-    ("the desalination tender", "Desalination Tender"),
+    ("the electricity grid project", "Power Grid Project"), ("the prisoner exchange", "Prisoner Exchange"),
+    ("the new electoral law", "Electoral Law"), ("the port expansion", "Port Expansion"),
+    ("the housing initiative", "Housing Plan"), ("the customs union", "Customs Union"),
+    ("the grain import contract", "Grain Contract"), ("the coastal rail link", "Rail Link"),
+    ("the aid convoy schedule", "Aid Convoys"), ("the desalination tender", "Desalination Tender"),
 ]
-QUOTED_PHRASES = ["Safe Zone", "Grand Bargain", "Open Border", "Final Offer", "Quiet Period",
-                  "Unity Pact", "Green Line", "Last Chance"]
-COMPANIES = ["Gulf Petrochem", "Nile Cement Company", "Levant Telecom", "Al-Rawda Holding",
-             "AT&T", "Procter & Gamble", "Red Sea Shipping", "Tigris Steel"]
-CLUBS = ["Al-Nour Club", "Riyadh Falcons", "Cairo Stars", "Gulf United", "Amman Eagles",
-         "Tripoli Sporting", "Basra Harbour FC", "Doha Athletic"]
+QUOTED_PHRASES = [
+    "Safe Zone", "Grand Bargain", "Open Border", "Final Offer", "Quiet Period", "Unity Pact", "Green Line",
+    "Last Chance",
+]
+COMPANIES = [
+    "Gulf Petrochem", "Nile Cement Company", "Levant Telecom", "Al-Rawda Holding", "AT&T", "Procter & Gamble",
+    "Red Sea Shipping", "Tigris Steel",
+]
+CLUBS = [
+    "Al-Nour Club", "Riyadh Falcons", "Cairo Stars", "Gulf United", "Amman Eagles", "Tripoli Sporting",
+    "Basra Harbour FC", "Doha Athletic",
+]
 WEEKDAYS = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
-MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August",
-          "September", "October", "November", "December"]
+MONTHS = [
+    "January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+    "November", "December",
+]
 INTERVIEWEES = [  # (title and full name, name used in brackets, surname)
     ("water council chief Dr. Salwa Mahdi", "Salwa Mahdi", "Mahdi"),
     ("Ambassador Fuad Rahal", "Fuad Rahal", "Rahal"),
     ("Planning Minister Ziad Kanaan", "Ziad Kanaan", "Kanaan"),
-    ("General Munir Asfour", "Munir Asfour", "Asfour"),
-    ("economist Reem Tawil", "Reem Tawil", "Tawil"),
+    ("General Munir Asfour", "Munir Asfour", "Asfour"), ("economist Reem Tawil", "Reem Tawil", "Tawil"),
     ("tribal leader Sheikh Adnan Hilal", "Adnan Hilal", "Hilal"),
 ]
-PHOTOGRAPHERS = ["Nour Fakhoury", "Ziad Halabi", "Samer Rifai", "Ahmad Jabri", "Lina Sabbagh",
-                 "Fadi Karam", "Mazen Ghanem"]
-
+PHOTOGRAPHERS = [
+    "Nour Fakhoury", "Ziad Halabi", "Samer Rifai", "Ahmad Jabri", "Lina Sabbagh", "Fadi Karam",
+    "Mazen Ghanem",
+]
 NEWS_TITLES = [
-    "{country} and {country2} Agree to Revive {topic_t}",
-    "{adj_c} Officials Deny Delay in {topic_t}",
-    "Talks on {topic_t} Resume in {city}",
-    "{city} Braces for Fuel Shortages as Winter Nears",
-    "{org_t} Calls for Calm in {city}",
-    "Clashes Erupt Near {city} Checkpoint",
+    "{country} and {country2} Agree to Revive {topic_t}", "{adj_c} Officials Deny Delay in {topic_t}",
+    "Talks on {topic_t} Resume in {city}", "{city} Braces for Fuel Shortages as Winter Nears",
+    "{org_t} Calls for Calm in {city}", "Clashes Erupt Near {city} Checkpoint",
     "{country}{ap}s Parliament Postpones Vote on {topic_t}",
-    "{adj_c} Minister Rejects {q1}{phrase}{q2} Proposal",
-    "Envoy Arrives in {city} With New {topic_t} Offer",
+    "{adj_c} Minister Rejects {q1}{phrase}{q2} Proposal", "Envoy Arrives in {city} With New {topic_t} Offer",
     "Protesters in {city} Demand Answers Over {topic_t}",
 ]
 FEATURE_TITLES = [
-    "The Last Coppersmiths of {city}", "Inside {city}{ap}s Night Markets",
-    "A Library Rebuilt in {city}", "Young Coders of {city} Look for Investors",
-    "{city} Fishermen Weigh an Uncertain Season", "The {q1}{phrase}{q2} Generation of {city}",
-    "Old Cinemas of {city} Find a New Audience", "Date Farmers of {country} Count the Cost",
+    "The Last Coppersmiths of {city}", "Inside {city}{ap}s Night Markets", "A Library Rebuilt in {city}",
+    "Young Coders of {city} Look for Investors", "{city} Fishermen Weigh an Uncertain Season",
+    "The {q1}{phrase}{q2} Generation of {city}", "Old Cinemas of {city} Find a New Audience",
+    "Date Farmers of {country} Count the Cost",
 ]
 INTERVIEW_TITLES = [
     "Asharq Al-Awsat Talks to {iv_name}", "Interview With {iv_name}",
     "{iv_name} on {topic_t} and the Road Ahead", "{iv_name}: {q1}{phrase}{q2} Is Not a Slogan",
 ]
 BUSINESS_TITLES = [
-    "{company} Posts {pct} Percent Rise in Quarterly Profit",
-    "{company} Weighs Entry Into {country} Market", "Gulf Bourses Slip as Oil Prices Fall",
-    "{country} Opens Tender for {topic_t}", "{company} and {company2} Sign Supply Pact",
-    "Investors Cautious Ahead of {adj_c} Budget", "{country}{ap}s Central Bank Holds Rates",
-    "{company} Dismisses {q1}{phrase}{q2} Merger Talk",
+    "{company} Posts {pct} Percent Rise in Quarterly Profit", "{company} Weighs Entry Into {country} Market",
+    "Gulf Bourses Slip as Oil Prices Fall", "{country} Opens Tender for {topic_t}",
+    "{company} and {company2} Sign Supply Pact", "Investors Cautious Ahead of {adj_c} Budget",
+    "{country}{ap}s Central Bank Holds Rates", "{company} Dismisses {q1}{phrase}{q2} Merger Talk",
 ]
 OPINION_TITLES = [
-    "The Limits of Patience in {city}", "Why {topic_t} Matters More Than Ever",
-    "Lessons From {city}", "A Region Waiting for Good News", "What {country} Owes Its Youth",
-    "The {q1}{phrase}{q2} Illusion", "Between {city} and {city2}",
-    "After the Summit, the Hard Part",
+    "The Limits of Patience in {city}", "Why {topic_t} Matters More Than Ever", "Lessons From {city}",
+    "A Region Waiting for Good News", "What {country} Owes Its Youth", "The {q1}{phrase}{q2} Illusion",
+    "Between {city} and {city2}", "After the Summit, the Hard Part",
 ]
 BLOG_TITLES = [
     "Notes From {city}: {topic_t} Revisited", "Five Questions About {topic_t}",
@@ -145,7 +143,6 @@ SPORTS_TITLES = [
     "{city} to Host Regional Games", "{club} Held to Goalless Draw in {city}",
     "Fans Return to Stadiums in {country}", "{club} Coach Promises {q1}Attacking Football{q2}",
 ]
-
 NEWS_SENTENCES = [
     "{official} said on {weekday} that {topic} would be reviewed by a joint committee before the end of {month}.",
     "The announcement came after {num} days of talks in {city} between delegations from {country} and {country2}.",
@@ -222,11 +219,9 @@ INTERVIEW_INTROS = [
     "In an interview with Asharq Al-Awsat, {iv_full} discussed {topic} and relations with {country2}.",
 ]
 QUESTIONS = [
-    "How do you assess the current state of {topic}?",
-    "What is your response to critics in {city}?",
+    "How do you assess the current state of {topic}?", "What is your response to critics in {city}?",
     "Is there a timetable for the next round of talks?",
-    "How would you describe relations with {country2} today?",
-    "What role can {org} play at this stage?",
+    "How would you describe relations with {country2} today?", "What role can {org} play at this stage?",
     "What do you say to young people who feel left out of these decisions?",
     "Are you optimistic about the coming year?",
 ]
@@ -240,8 +235,7 @@ ANSWERS = [
     "I am cautiously optimistic. The signs from {city} are encouraging.",
 ]
 CAPTIONS = [
-    "Residents inspect damaged buildings in {city}",
-    "A vendor arranges fruit at a market in {city}",
+    "Residents inspect damaged buildings in {city}", "A vendor arranges fruit at a market in {city}",
     "Delegates attend the opening session of the talks in {city}",
     "Protesters hold a banner reading {q1}{slogan}{q2} in {city}",
     "{official} speaks during a news conference in {city}",
@@ -251,3 +245,32 @@ CAPTIONS = [
     "Traders watch share prices at the stock exchange in {city}",
 ]
 SLOGANS = ["Bread and Dignity", "Our City, Our Future", "No to Delay", "Jobs Now"]
+
+# ----- what the markup variants add (tests/replica/variants.py) ----------------------------------
+SUBHEADINGS = [
+    "What Comes Next", "A Long Road", "Mixed Reactions", "The Cost of Delay", "Voices From the Street",
+    "Regional Stakes", "Background", "Questions Remain",
+]
+PULL_QUOTES = [
+    "{q1}We will not accept a solution imposed from outside,{q2} {name} said.",
+    "{q1}This is a test of our patience and of our institutions,{q2} said {name}, a resident of {city}.",
+    "{q1}Nobody here believes the promises any more,{q2} a shopkeeper in {city} said.",
+    "{q1}The coming weeks will decide everything.{q2}",
+    "{q1}We have waited long enough. Now we want to see the results,{q2} {name} told Asharq Al-Awsat.",
+]
+TITLE_TAILS = ["Report", "Sources", "Officials", "Analysis"]
+LIST_INTROS = [
+    "The draft seen by Asharq Al-Awsat sets out the following points:",
+    "According to the statement, the plan rests on these measures:", "Officials listed their main demands:",
+]
+LIST_ITEMS = [
+    "A ceasefire along the border with {country}", "The return of displaced families to {city}",
+    "New elections within {n} months", "A joint committee to monitor the agreement",
+    "Safe corridors for aid convoys to {city}", "The release of detainees held since {year}",
+    "Guarantees from {org}",
+]
+QUOTED_LEADS = [
+    "{q1}We have waited long enough,{q2} a teacher in {city} told me last week.",
+    "{q1}Nobody here believes the promises any more,{q2} a shopkeeper in {city} said.",
+    "{q1}This is not the end of the story.{q2} That is how one official summed up the week.",
+]
