@@ -15,7 +15,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from tests.replica import build_site  # noqa: E402
+from tests.replica import build_site
 
 
 def render_pages(site, base: str) -> dict[str | None, bytes]:

@@ -329,7 +329,7 @@ def test_variant_2_expected_records_unique_and_served(server_v2):
     media = [r["media_id"] for r in records if r["media_id"] is not None]
     assert len(set(urls)) == len(urls) and len(set(media)) == len(media)
     assert {r["image_credit"] for r in records if r["image_credit"]} <= {"AFP", "Reuters", "AP", "EPA", "SPA"}
-    for story, r in zip(site.stories, records):
+    for story, r in zip(site.stories, records, strict=False):
         assert "Media ID" not in r["body"] and "Caption" not in r["body"] and "Photo:" not in r["body"]
         assert r["word_count"] == len(r["body"].split())
         assert (r["image_caption"] is None) == (r["image_credit"] is None)
@@ -341,7 +341,7 @@ def test_variant_2_expected_records_unique_and_served(server_v2):
             assert len(r["published"]) == 10
         if story.byline.count(", ") == 1 and " and " in story.byline:   # "A, B and C"
             assert len(r["authors"]) == 3
-        status, _, page = get(server_v2, path_of(r["url"]))
+        status, _, _page = get(server_v2, path_of(r["url"]))
         assert status == 200
     looks = [s.look for s in site.stories]
     assert {v.wrapper for v in looks} == {"plain", "builder", "builder2", "post_content"}

@@ -293,7 +293,7 @@ def content(site, base: str, story: Story, url: str, post_id: int) -> str:
                 + "</p>"]
     else:
         body, in_list = [], False
-        for i, (text, kind) in enumerate(zip(story.body, kinds)):
+        for i, (text, kind) in enumerate(zip(story.body, kinds, strict=False)):
             body += [rng.choice(SPACERS)] if i in look.spacers else []
             if (kind == "li") != in_list:
                 body.append("<ul>" if kind == "li" else "</ul>")

@@ -182,9 +182,9 @@ def build_ledger_site(n_stories: int = 48, seed: int = 5) -> LedgerSite:
         when += timedelta(days=rng.randint(1, 6), minutes=rng.randint(0, 600))
         section = rng.choices(list(WEIGHTS), list(WEIGHTS.values()))[0]
         place, other = rng.sample(PLACES, 2)
-        slots = dict(place=place, other=other, n=rng.randint(2, 60), day=rng.choice(["Monday", "Tuesday", "Friday"]),
-                     person=f"{rng.choice(['Jo', 'Alan', 'Priya', 'Mark', 'Helen'])} "
-                            f"{rng.choice(['Fenwick', 'Doyle', 'Sharma', 'Quinn', 'Webb'])}")
+        slots = {"place": place, "other": other, "n": rng.randint(2, 60), "day": rng.choice(["Monday", "Tuesday", "Friday"]),
+                     "person": f"{rng.choice(['Jo', 'Alan', 'Priya', 'Mark', 'Helen'])} "
+                            f"{rng.choice(['Fenwick', 'Doyle', 'Sharma', 'Quinn', 'Webb'])}"}
         title = rng.choice(HEADLINES[section]).format(**slots)
         while title in titles:
             title += " Again"
@@ -214,7 +214,7 @@ def build_ledger_site(n_stories: int = 48, seed: int = 5) -> LedgerSite:
             number, title, slugify(title, False), section, authors, _london(when), rng.random() < 0.8, body,
             dateline, source, caption, credit, rng.sample(TOPICS, rng.randint(0, 3)), ref))
     with_ref = [s for s in site.stories if s.ref is not None]
-    for story, canonical in zip(rng.sample(with_ref, 2), (True, False)):
+    for story, canonical in zip(rng.sample(with_ref, 2), (True, False), strict=False):
         number += rng.randint(3, 40)
         story.copies.append(LedgerCopy(story, number, rng.choice([c for c in SECTIONS if c != story.section]),
                                        canonical))

@@ -90,7 +90,7 @@ def listing_page(site, base: str, root: str, name: str, body_class: str, entries
         links.append(f'<link rel="next" href="{older_href or base + site.listing_target(root, page_no + 1)}" />')
     if slug and slug == m.sticky_category and site.sticky is not None:
         s = site.sticky
-        entries = [Entry(s, s.post_id, s.path, s.category, sticky=True)] + entries
+        entries = [Entry(s, s.post_id, s.path, s.category, sticky=True), *entries]
     style = m.entries.get(slug, m.entry)
     items = "\n".join(entry_html(site, base, e, style) for e in entries)
     pagination = m.paginations.get(slug, m.pagination)

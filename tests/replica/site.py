@@ -275,7 +275,7 @@ def plan_quirks(site: Site, rng) -> None:
         story.link_form = "share"
     # two stories without media ID linked twice from their entry, in different forms
     for story, form in zip(_take(free, 2, lambda s: s.media_id is None and s.image is not None),
-                           ["slash", "shortlink"]):
+                           ["slash", "shortlink"], strict=False):
         story.image_link, story.has_canonical = form, True
     for i, story in enumerate(_take(free, N_TRANSIENT, lambda s: True)):
         site.transient_failures[story.path] = [500] * (1 + i % 2)

@@ -39,13 +39,13 @@ def story_context(rng, year: int, old: bool, category: str) -> dict:
         ap = rng.choices(["\u2019", "'", "\u201d"], [50, 35, 15])[0]
     company, company2 = rng.sample(W.COMPANIES, 2)
     club, club2 = rng.sample(W.CLUBS, 2)
-    return dict(
-        year=year, old=old, category=category, country=country, adj=adj, adj_c=adj,
-        country2=country2, city=city, city2=city2, topic=topic, topic_t=topic_t,
-        iv_full=iv_full, iv_name=iv_name, iv_short=iv_short, quote_style=quote_style, ap=ap,
-        company=company, company2=company2, club=club, club2=club2,
-        person=person(rng), phrase=rng.choice(W.QUOTED_PHRASES), org=rng.choice(W.ORGS),
-    )
+    return {
+        "year": year, "old": old, "category": category, "country": country, "adj": adj, "adj_c": adj,
+        "country2": country2, "city": city, "city2": city2, "topic": topic, "topic_t": topic_t,
+        "iv_full": iv_full, "iv_name": iv_name, "iv_short": iv_short, "quote_style": quote_style, "ap": ap,
+        "company": company, "company2": company2, "club": club, "club2": club2,
+        "person": person(rng), "phrase": rng.choice(W.QUOTED_PHRASES), "org": rng.choice(W.ORGS),
+    }
 
 
 def person(rng) -> str:
@@ -314,7 +314,7 @@ def inline_html(text: str, rng, old: bool, style, links: tuple[str, ...] = (), t
         at = next(i for i, w in enumerate(words) if re.fullmatch(rf"{word}\W*", w))
         parts[at] = parts[at].replace(word, replacement, 1)
     gaps = _gaps(len(parts) - 1, rng, style.odd)
-    return parts[0] + "".join(g + p for g, p in zip(gaps, parts[1:]))
+    return parts[0] + "".join(g + p for g, p in zip(gaps, parts[1:], strict=False))
 
 
 def title_html(story, rng, entities: str = "plain", odd: bool = True) -> str:
@@ -335,7 +335,7 @@ def title_html(story, rng, entities: str = "plain", odd: bool = True) -> str:
     gaps = [" "] * (len(words) - 1)
     if odd and len(words) > 2 and rng.random() < 0.15:
         gaps[rng.randrange(len(gaps))] = rng.choice(["&nbsp;", " \u200b"])
-    text = words[0] + "".join(g + w for g, w in zip(gaps, words[1:]))
+    text = words[0] + "".join(g + w for g, w in zip(gaps, words[1:], strict=False))
     return text + ("\u200b" if odd and entities == "plain" and rng.random() < 0.05 else "")
 
 

@@ -123,9 +123,7 @@ V2 = Markup(
     sticky_category="news-middle-east",
     edits=(Edits("v2", ("headline_v2", "dateline_v2", "quote_and_list", "image_v2", "dates_and_byline_v2",
                         "furniture_v2"), before=("three_authors",), after=("sticky",)),))
-V3 = replace(V2, amp=True, copy_canonical_slash=True, edits=V2.edits + (
-    Edits("v3", ("headline_v3", "numbers_v3", "meta_v3", "body_v3", "credit_v3", "times_v3"),
-          after=("copies_and_links",)),))
+V3 = replace(V2, amp=True, copy_canonical_slash=True, edits=(*V2.edits, Edits("v3", ("headline_v3", "numbers_v3", "meta_v3", "body_v3", "credit_v3", "times_v3"), after=("copies_and_links",))))
 V4 = replace(
     V0, menu_list_id=False, one_page=frozenset({"sports"}), empty_category=("culture", "Culture"),
     menu=(("Sections", ("real:news-middle-east/", "real:features/", "interviews/", "business", "opinion",
@@ -212,10 +210,10 @@ def _quote_and_list(site, story, rng):
         at = rng.randint(1, len(story.body) - 1)
         if kinds[at - 1] == "quote":
             return
-        slots = dict(country=rng.choice(W.COUNTRIES)[0], city=rng.choice(W.CITIES), n=rng.randint(3, 9),
-                     year=rng.randint(2005, 2016), org=rng.choice(W.ORGS).removeprefix("the "))
+        slots = {"country": rng.choice(W.COUNTRIES)[0], "city": rng.choice(W.CITIES), "n": rng.randint(3, 9),
+                     "year": rng.randint(2005, 2016), "org": rng.choice(W.ORGS).removeprefix("the ")}
         items = [t.format(**slots) for t in rng.sample(W.LIST_ITEMS, rng.randint(2, 4))]
-        story.body[at:at] = [rng.choice(W.LIST_INTROS)] + items
+        story.body[at:at] = [rng.choice(W.LIST_INTROS), *items]
         kinds[at:at] = ["p"] + ["li"] * len(items)
 
 
@@ -258,7 +256,7 @@ def _caption_v1(story, rng) -> None:
     forms = ["figure", "figure_repeat", "alt_para", "label_para", "in_meta", "in_meta_repeat"]
     weights = [22, 16, 16, 14, 12, 8]
     if story.media_id is not None:
-        forms, weights = forms + ["with_media"], weights + [14]
+        forms, weights = [*forms, "with_media"], [*weights, 14]
     story.look.caption = rng.choices(forms, weights)[0]
 
 
@@ -344,7 +342,7 @@ def _caption_v2(story, rng) -> None:
     img, look = story.image, story.look
     forms, weights = ["meta_text", "triple", "none"], [40, 40, 15]
     if story.media_id is not None:
-        forms, weights = forms + ["with_media"], weights + [25]
+        forms, weights = [*forms, "with_media"], [*weights, 25]
     look.caption = rng.choices(forms, weights)[0]
     look.label_strong = True
     if look.caption == "none":   # no caption at all: the image's alt is the headline
