@@ -59,8 +59,12 @@ class PaginationGuard:
         self.trail: dict[str, set[str]] = {}  # slug -> listing pages read
         self.empty: dict[str, int] = {}  # slug -> empty listing pages in a row
 
+    def page_key(self, url: str) -> str:
+        """A listing page's identity: its path and its number (pages may differ only in ``?page=N``)."""
+        return f"{url_key(url)} {self.urls.listing_page_number(url)}"
+
     def visit(self, slug: str, url: str, entries: int) -> None:
-        self.trail.setdefault(slug, set()).add(url_key(url))
+        self.trail.setdefault(slug, set()).add(self.page_key(url))
         self.empty[slug] = 0 if entries else self.empty.get(slug, 0) + 1
 
     def next_page(self, slug: str, page: int, candidates: list[NextPage]) -> tuple[str | None, str | None]:
@@ -78,7 +82,7 @@ class PaginationGuard:
 
     def trap(self, slug: str, page: int, next_url: str) -> str | None:
         """Why following ``next_url`` from listing page ``page`` would be a trap, or None."""
-        if url_key(next_url) in self.trail.get(slug, ()):
+        if self.page_key(next_url) in self.trail.get(slug, ()):
             return "loop"
         number = self.urls.listing_page_number(next_url)
         if number is not None and number <= page:
