@@ -33,6 +33,7 @@ from archive_crawler.reading.processors import (
     count_words,
     find_date,
     names_from_author_slug,
+    normalize_language,
     parse_dateline,
     parse_story_id,
 )
@@ -128,6 +129,16 @@ class PageReader:
                 found[slug] = (name or self.profile.categories.get(slug) or slug.replace("-", " ").title(),
                                strip_query(url))
         return found
+
+    @staticmethod
+    def feed_links(response) -> list[str]:
+        """The RSS and Atom feeds a page announces."""
+        found = response.xpath("//link[@rel='alternate'][contains(@type, 'rss') or contains(@type, 'atom')]/@href")
+        return [response.urljoin(href) for href in found.getall() if "/comments/" not in href]
+
+    @staticmethod
+    def language(response) -> str | None:
+        return normalize_language(response.xpath("/html/@lang").get())
 
     def listing_page(self, response, slug: str) -> ListingPage:
         """The entries of a listing page, the links that may lead on, and the categories its menus name."""

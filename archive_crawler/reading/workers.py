@@ -24,6 +24,7 @@ from dataclasses import asdict, dataclass, replace
 from archive_crawler.messages import ArticleContext, ListingPage, ParsedArticle
 from archive_crawler.reading.checks import check_article_page, no_content_rejection, repair_charset
 from archive_crawler.reading.reader import PageReader
+from archive_crawler.reading.rest import RestPage, read_rest_page
 from archive_crawler.sites.profile import load_profile
 from archive_crawler.sources.responses import build_response
 
@@ -83,6 +84,11 @@ def listing_from_response(reader: PageReader, response, slug: str) -> ListingPag
     return replace(page, charset_repaired=repaired is not response)
 
 
+def read_rest(job: ReadingJob, payload, language: str | None) -> RestPage:
+    """The records of a page of the WordPress REST API's posts (see ``read_rest_page``)."""
+    return read_rest_page(build_response(*payload), load_profile(job.site), language)
+
+
 def _warm_up() -> int:
     return os.getpid()
 
@@ -128,6 +134,10 @@ class ParsePool:
     async def read_listing(self, job: ReadingJob, response, slug: str) -> ListingPage:
         """What a listing page holds (see ``read_listing``)."""
         return await self._run(read_listing, job, page_payload(response), slug)
+
+    async def read_rest(self, job: ReadingJob, response, language: str | None) -> RestPage:
+        """The records of a REST API page (see ``read_rest``)."""
+        return await self._run(read_rest, job, page_payload(response), language)
 
     async def _run(self, function, *arguments):
         if self.workers <= 0:

@@ -12,12 +12,14 @@ from itemadapter import ItemAdapter
 from scrapy import signals
 
 from archive_crawler.items import ArticleItem
-from archive_crawler.messages import PageRejected, ParseError
+from archive_crawler.messages import ArticleContext, PageRejected, ParseError
 from archive_crawler.navigation.ledger import DateWindow, LinkLedger
 from archive_crawler.navigation.navigator import Fetch, Navigator, PageKind
 from archive_crawler.navigation.urls import url_key
 from archive_crawler.reading.checks import is_html
 from archive_crawler.reading.reader import PageReader
+from archive_crawler.reading.rest import RestPage
+from archive_crawler.reading.sitemaps import read_sitemap
 from archive_crawler.reading.workers import ParsePool, ReadingJob, default_workers
 from archive_crawler.sites.profile import load_profile
 from archive_crawler.sources.failures import failure_reason
@@ -40,6 +42,31 @@ def validate_base_url(value: str) -> str:
     return urlunsplit((parts.scheme, parts.netloc, parts.path.rstrip("/"), "", ""))
 
 
+def read_url_list(path: str) -> list[str]:
+    """The http(s) URLs of a file, one per line, ``#`` starting a comment; a bad file raises ValueError."""
+    try:
+        lines = Path(path).read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError) as error:
+        raise ValueError(f"urls must be a readable file of URLs; {path}: {getattr(error, 'strerror', error)}") from None
+    urls = []
+    for number, line in enumerate(lines, 1):
+        text = line.split("#", 1)[0].strip() if not line.lstrip().startswith("http") else line.strip()
+        if not text or text.startswith("#"):
+            continue
+        parts = urlsplit(text)
+        if parts.scheme not in ("http", "https") or not parts.hostname:
+            raise ValueError(f"urls: line {number} of {path} is no http(s) URL: {text!r}")
+        urls.append(text)
+    if not urls:
+        raise ValueError(f"urls: {path} lists no URL")
+    return list(dict.fromkeys(urls))
+
+
+def root_of(url: str) -> str:
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}"
+
+
 def parse_flag(name: str, value) -> bool:
     text = str(value).strip().lower()
     if text in FLAG_WORDS:
@@ -53,12 +80,16 @@ class ArchiveSpider(scrapy.Spider):
     name = "archive"
 
     def __init__(self, *args, site: str | None = None, base_url: str | None = None, full="0", since=None,
-                 until=None, replay="0", **kwargs):
+                 until=None, replay="0", urls: str | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         self.site = site
         if site is not None:
             self.profile = load_profile(site)
-        self.base_url = validate_base_url(base_url) if base_url else None
+        self.urls = read_url_list(urls) if urls else None
+        # A list of URLs needs no root: its hosts are the ones allowed.
+        self.base_url = validate_base_url(base_url) if base_url and not self.urls else None
+        if self.urls:
+            self.base_url = root_of(self.urls[0])
         self.full = parse_flag("full", full)
         self.replay_warc = replay if str(replay).strip().lower() not in FLAG_WORDS else None
         self.replay = bool(self.replay_warc) or parse_flag("replay", replay)
@@ -82,10 +113,12 @@ class ArchiveSpider(scrapy.Spider):
             spider.site = settings["ARCHIVE_SITE"]
             spider.profile = load_profile(spider.site)
         spider.base_url = spider.base_url or validate_base_url(spider.profile.base_url or "")
-        spider.allowed_domains = [urlsplit(spider.base_url).hostname]
+        hosts = sorted({urlsplit(url).hostname for url in spider.urls or [spider.base_url]})
+        spider.allowed_domains = hosts
         if not settings.frozen:  # the crawl's other components read what they need from the settings
             settings.set("ARCHIVE_SITE", spider.site, priority="cmdline")
             settings.set("ARCHIVE_BASE_URL", spider.base_url, priority="cmdline")
+            settings.set("ARCHIVE_HOSTS", hosts, priority="cmdline")
             if spider.replay:
                 spider.configure_replay(settings)
         spider.job = ReadingJob(spider.site, spider.base_url, {})
@@ -99,6 +132,7 @@ class ArchiveSpider(scrapy.Spider):
         crawler.signals.connect(spider.request_dropped, signal=signals.request_dropped)
         crawler.signals.connect(spider.item_scraped, signal=signals.item_scraped)
         crawler.signals.connect(spider.item_dropped, signal=signals.item_dropped)
+        crawler.signals.connect(spider.robots_parsed, signal=signals.robots_parsed)
         return spider
 
     def configure_replay(self, settings) -> None:
@@ -122,8 +156,13 @@ class ArchiveSpider(scrapy.Spider):
         # A replay neither reads nor updates the state.
         ledger = None if self.replay else LinkLedger(self.storage.state, stats, self.full, self.window)
         self.navigator = Navigator(self.profile, self.base_url, stats, ledger=ledger, window=self.window,
-                                   max_listing_pages=self.settings.getint("ARCHIVE_MAX_LISTING_PAGES", 5000))
-        for fetch in self.navigator.start():
+                                   max_listing_pages=self.settings.getint("ARCHIVE_MAX_LISTING_PAGES", 5000),
+                                   full=self.full)
+        if self.urls:  # exactly the pages listed, no discovery
+            fetches = [self.navigator.article(url, ArticleContext()) for url in self.urls]
+        else:
+            fetches = self.navigator.start()
+        for fetch in fetches:
             yield self.request(fetch)
 
     def request(self, fetch: Fetch) -> scrapy.Request:
@@ -131,8 +170,12 @@ class ArchiveSpider(scrapy.Spider):
             PageKind.HOME: (self.parse_home, self.home_failed),
             PageKind.LISTING: (self.parse_listing, self.page_failed),
             PageKind.ARTICLE: (self.parse_article, self.article_failed),
+            PageKind.REST: (self.parse_rest, self.door_failed),
+            PageKind.SITEMAP: (self.parse_sitemap, self.door_failed),
         }[fetch.kind]
-        return scrapy.Request(fetch.url, callback=callback, errback=errback, cb_kwargs={"fetch": fetch},
+        # A door's probe reads any answer: a 401 or 404 says the door is closed.
+        meta = {"handle_httpstatus_all": True} if fetch.door else {}
+        return scrapy.Request(fetch.url, callback=callback, errback=errback, cb_kwargs={"fetch": fetch}, meta=meta,
                               priority=fetch.priority, dont_filter=fetch.kind is PageKind.HOME)
 
     def reading_job(self) -> ReadingJob:
@@ -143,9 +186,53 @@ class ArchiveSpider(scrapy.Spider):
     # -- navigation -------------------------------------------------------------------
 
     def parse_home(self, response, fetch: Fetch):
-        menu = PageReader(self.profile, self.base_url).read_menu(response, home=True) if is_html(response) else {}
-        for follow in self.navigator.home_read(menu):
+        reader = PageReader(self.profile, self.base_url)
+        if is_html(response):
+            follows = self.navigator.home_read(reader.read_menu(response, home=True), reader.feed_links(response),
+                                               reader.language(response))
+        else:
+            follows = self.navigator.home_failed()
+        for follow in follows:
             yield self.request(follow)
+
+    def robots_parsed(self, robotparser, request) -> None:
+        """robots.txt read: the sitemaps it names are a door."""
+        doors = getattr(getattr(self, "navigator", None), "doors", None)
+        parser = getattr(robotparser, "rp", None)
+        if doors is not None and parser is not None and hasattr(parser, "sitemaps"):
+            doors.robots_sitemaps += [url for url in parser.sitemaps if url not in doors.robots_sitemaps]
+
+    async def parse_rest(self, response, fetch: Fetch):
+        try:
+            page = await self.parse_pool.read_rest(self.reading_job(), response, self.navigator.language)
+        except Exception as error:  # a page that breaks the parser must not stop the crawl
+            logger.exception("Could not read the REST answer %s", response.url)
+            page = RestPage(problem=f"{type(error).__name__}: {error}")
+        for item in page.items:
+            self.crawler.stats.inc_value("archive/article/parsed")
+            yield ArticleItem(**item)
+        for follow in self.navigator.doors.rest_read(fetch, page):
+            yield self.request(follow)
+
+    def parse_sitemap(self, response, fetch: Fetch):
+        for follow in self.navigator.doors.sitemap_read(fetch, read_sitemap(response)):
+            yield self.request(follow)
+
+    def door_failed(self, failure):
+        fetch = failure.request.cb_kwargs["fetch"]
+        reason, _ = failure_reason(failure)
+        doors = self.navigator.doors
+        failed = doors.rest_failed if fetch.kind is PageKind.REST else doors.sitemap_failed
+        for follow in failed(fetch, reason):
+            yield self.request(follow)
+
+    def closed(self, reason: str) -> None:
+        """A finished run remembers the door it went through, for the next one."""
+        doors = getattr(getattr(self, "navigator", None), "doors", None)
+        memory = doors.remember() if doors is not None else None
+        if memory is not None and reason == "finished" and self.navigator.ledger is not None and \
+                not self.window.limited:
+            self.navigator.ledger.remember_door(self.profile.name, self.base_url, memory.dump())
 
     def home_failed(self, failure):
         self.count_failure(failure, "home")
