@@ -105,6 +105,9 @@ class LinkLedger:
     def category_seen(self, slug: str, name: str | None) -> None:
         self.state.category_seen(slug, name)
 
+    def listing_page_read(self, slug: str) -> None:
+        self.state.listing_page_read(slug)
+
     def category_walked(self, slug: str, name: str | None) -> None:
         """The category's last listing page was reached with every page read."""
         if not self.window.limited:

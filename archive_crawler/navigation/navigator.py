@@ -182,6 +182,8 @@ class Navigator:
         """Articles to fetch from a listing page, then its next page when paging should go on."""
         slug = fetch.category
         self.stats.inc_value("archive/listing/pages")
+        if self.ledger is not None:
+            self.ledger.listing_page_read(slug)
         fetches = self.categories_found(page.categories)
         self.guard.visit(slug, url, len(page.entries))
         if not page.entries:

@@ -17,6 +17,7 @@ from archive_crawler import signals as archive_signals
 from archive_crawler.navigation.ledger import MAX_ATTEMPTS
 from archive_crawler.storage.archive import ArchiveStorage
 from archive_crawler.storage.rejects import sidecar_path
+from archive_crawler.storage.state import now
 
 logger = logging.getLogger(__name__)
 
@@ -174,6 +175,24 @@ class ArchiveRun:
             logger.warning("Pages missing from the replay (%d, first %d named):\n  %s",
                            summary["replay_missing"], len(self.missing), "\n  ".join(self.missing))
         self.write_summary(summary)
+        self.record_run(summary, getattr(spider, "base_url", None))
+
+    def record_run(self, summary: dict, site: str | None) -> None:
+        """One row of the state's run history; a replay (on a scratch state) records nothing."""
+        storage = self.crawler.get_extension(ArchiveStorage)
+        if self.replay or storage is None:
+            return
+        started = self.crawler.stats.get_value("start_time")
+        run = {"started": started.isoformat(timespec="seconds") if started else None,
+               "finished": now(),
+               "seconds": summary["elapsed_seconds"], "finish_reason": summary["finish_reason"],
+               "stories_written": summary["stories_written"], "pages_fetched": summary["pages_fetched"],
+               "listing_pages": summary["listing_pages_read"], "rejects": sum(summary["rejects"].values()),
+               "complete": int(summary["archive_complete"]), "site": site}
+        try:
+            storage.state.record_run(run)
+        except Exception as error:  # the state may be what failed: the summary stands all the same
+            logger.error("Cannot record the run in the state %s: %s", storage.state_path, error)
 
     def write_summary(self, summary: dict) -> None:
         temporary = self.summary_path.with_name(self.summary_path.name + ".tmp")

@@ -1,6 +1,6 @@
 """The crawler's own state between runs, kept in SQLite at ``ARCHIVE_STATE``.
 
-Three things are kept:
+Four things are kept:
 
 - ``stories``: every story written (media ID, canonical URL, date), so a story is
   never written twice, within one run or across runs;
@@ -9,7 +9,9 @@ Three things are kept:
   duplicate story, ``failed`` when its page could not be had), so later runs fetch
   only what is new and retry what failed;
 - ``categories``: which category listings have been walked to their last page, so
-  a later run may stop paging early only once the first harvest is complete.
+  a later run may stop paging early only once the first harvest is complete, and
+  how many of their listing pages were read (over all runs);
+- ``runs``: one row per crawl (replays aside): when, how long, what it did, how it ended.
 
 SQLite in WAL mode commits each change on its own; a kill at any moment loses at
 most the change in flight.
@@ -55,9 +57,27 @@ CREATE TABLE IF NOT EXISTS categories (
     slug TEXT PRIMARY KEY,
     name TEXT,
     complete INTEGER NOT NULL DEFAULT 0,
-    completed_at TEXT
+    completed_at TEXT,
+    listing_pages INTEGER NOT NULL DEFAULT 0
+);
+CREATE TABLE IF NOT EXISTS runs (
+    id INTEGER PRIMARY KEY,
+    started TEXT,
+    finished TEXT,
+    seconds REAL,
+    finish_reason TEXT,
+    stories_written INTEGER,
+    pages_fetched INTEGER,
+    listing_pages INTEGER,
+    rejects INTEGER,
+    complete INTEGER,
+    site TEXT
 );
 """
+# Columns added after state files were first written: added to an older file when it is opened.
+ADDED_COLUMNS = {"categories": {"listing_pages": "INTEGER NOT NULL DEFAULT 0"}}
+RUN_COLUMNS = ("started", "finished", "seconds", "finish_reason", "stories_written", "pages_fetched",
+               "listing_pages", "rejects", "complete", "site")
 
 
 FIRST_SITE = "aawsat"  # the one site states held before stories were scoped per site
@@ -82,9 +102,12 @@ def now() -> str:
 class ArchiveState:
     """Stories written, links met and listings walked, looked up by key."""
 
-    def __init__(self, path: str | Path, scratch: bool = False):
+    def __init__(self, path: str | Path, scratch: bool = False, read_only: bool = False):
         self.path = Path(path)
         self.scratch = scratch
+        if read_only:  # for reports: the file is neither created, migrated nor written
+            self.connection = sqlite3.connect(f"{self.path.resolve().as_uri()}?mode=ro", uri=True)
+            return
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self.connection = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
         self.connection.execute("PRAGMA journal_mode=WAL")
@@ -92,6 +115,7 @@ class ArchiveState:
         self.connection.execute("PRAGMA busy_timeout=10000")
         self._migrate()
         self.connection.executescript(SCHEMA)
+        self.add_missing_columns()
         if scratch:
             self.connection.execute("PRAGMA synchronous=OFF")
             self.connection.execute("CREATE TABLE IF NOT EXISTS staged (order_key TEXT, record TEXT)")
@@ -113,6 +137,17 @@ class ArchiveState:
 
     def _one(self, query: str, *parameters):
         return self.connection.execute(query, parameters).fetchone()
+
+    def columns(self, table: str) -> set[str]:
+        """The table's column names; none when the table does not exist (an older state file)."""
+        return {row[1] for row in self.connection.execute(f"PRAGMA table_info({table})")}
+
+    def add_missing_columns(self) -> None:
+        for table, added in ADDED_COLUMNS.items():
+            present = self.columns(table)
+            for name, declaration in added.items():
+                if name not in present:
+                    self.connection.execute(f"ALTER TABLE {table} ADD COLUMN {name} {declaration}")
 
     # -- stories ------------------------------------------------------------------------
 
@@ -236,6 +271,50 @@ class ArchiveState:
             " name = excluded.name",
             (slug, name, now()),
         )
+
+    def listing_page_read(self, slug: str) -> None:
+        self.connection.execute(
+            "INSERT INTO categories (slug, listing_pages) VALUES (?, 1)"
+            " ON CONFLICT (slug) DO UPDATE SET listing_pages = listing_pages + 1",
+            (slug,),
+        )
+
+    # -- the run history ----------------------------------------------------------------
+
+    def record_run(self, run: dict) -> None:
+        """Add one run (a dict of ``RUN_COLUMNS``, missing ones null) to the history."""
+        self.connection.execute(
+            f"INSERT INTO runs ({', '.join(RUN_COLUMNS)}) VALUES ({', '.join('?' * len(RUN_COLUMNS))})",
+            [run.get(name) for name in RUN_COLUMNS],
+        )
+
+    def runs(self) -> list[dict]:
+        """Every run recorded, oldest first; none in a state written before runs were recorded."""
+        if not self.columns("runs"):
+            return []
+        rows = self._rows(f"SELECT id, {', '.join(RUN_COLUMNS)} FROM runs ORDER BY id")
+        return [{**run, "complete": bool(run["complete"])} for run in rows]
+
+    # -- what reports read (a read-only state may be older than this code) --------------
+
+    def _rows(self, query: str, *parameters) -> list[dict]:
+        cursor = self.connection.execute(query, parameters)
+        names = [column[0] for column in cursor.description]
+        return [dict(zip(names, row, strict=True)) for row in cursor]
+
+    def category_walks(self) -> list[dict]:
+        """Each category met: slug, name, whether its walk reached the last page, listing pages read."""
+        pages = "listing_pages" if "listing_pages" in self.columns("categories") else "NULL AS listing_pages"
+        return self._rows(f"SELECT slug, name, complete, {pages} FROM categories ORDER BY rowid")
+
+    def link_counts(self) -> dict[str, int]:
+        """Links met, by status (pending, done, failed, gone)."""
+        return dict(self.connection.execute("SELECT status, COUNT(*) FROM links GROUP BY status ORDER BY status"))
+
+    def worst_links(self, limit: int) -> list[dict]:
+        """The failed and gone links tried most often, the latest first among equals."""
+        return self._rows("SELECT url, status, attempts, updated_at FROM links WHERE status IN ('failed', 'gone')"
+                          " ORDER BY attempts DESC, updated_at DESC LIMIT ?", limit)
 
     # -- staged records (replays write in the order pages were first fetched) ----------
 
