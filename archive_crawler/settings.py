@@ -63,6 +63,7 @@ ARCHIVE_REPLAY_WARC = None
 DOWNLOADER_MIDDLEWARES = {
     "scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware": None,
     "archive_crawler.sources.middlewares.TypedRobotsTxtMiddleware": 100,
+    "archive_crawler.sources.middlewares.CrawlDelayMiddleware": 110,
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
     "archive_crawler.sources.middlewares.RetryAfterMiddleware": 550,
     "archive_crawler.sources.middlewares.RedirectGuardMiddleware": 610,

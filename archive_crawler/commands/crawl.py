@@ -9,11 +9,14 @@ run stopped by a storage error exits non-zero.
 from __future__ import annotations
 
 import os
+import re
 import sqlite3
 import sys
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from scrapy.commands.crawl import Command as ScrapyCrawlCommand
+from scrapy.settings import SETTINGS_PRIORITIES
 from scrapy.utils.misc import load_object
 
 from archive_crawler.storage.run import CrawlAlreadyRunning, RunLock
@@ -34,10 +37,22 @@ class Command(ScrapyCrawlCommand):
             return  # Scrapy's own message follows
         if hasattr(spider_class, "check_arguments"):
             try:
-                spider_class.check_arguments(**opts.spargs)
+                spider = spider_class.check_arguments(**opts.spargs)
             except ValueError as error:
                 print(f"bad argument: {error}", file=sys.stderr)
                 sys.exit(2)
+            self.default_paths(spider)
+
+    def default_paths(self, spider) -> None:
+        """A site other than the default one writes to ``output/<host>.jsonl`` and
+        ``output/<host>.state.sqlite3`` unless told otherwise."""
+        if not spider.site or spider.site == self.settings["ARCHIVE_SITE"] or not spider.base_url:
+            return
+        host = re.sub(r"[^A-Za-z0-9.-]+", "_", urlsplit(spider.base_url).netloc)
+        for name, suffix in (("ARCHIVE_OUTPUT", ".jsonl"), ("ARCHIVE_STATE", ".state.sqlite3")):
+            if self.settings.getpriority(name) <= SETTINGS_PRIORITIES["project"]:
+                folder = Path(self.settings[name]).parent
+                self.settings.set(name, str(folder / f"{host}{suffix}"), priority="project")
 
     def run(self, args, opts):
         if len(args) != 1 or self.crawler_process is None:

@@ -110,6 +110,8 @@ class Doors:
         rest = self.report.get("rest", {})
         if rest.get("status") == "open":
             self.used = "rest"
+            if (rest.get("delivered") or 0) < (rest.get("announced") or 0) and self.memory is None:
+                self.rest_short = True  # fewer posts than its own total
             missing = {key: entry for key, entry in self.listed.items() if key not in self.rest_posts}
             if missing:
                 logger.warning("The REST API gave %d posts; the sitemaps list %d more: fetching their pages",
@@ -134,6 +136,10 @@ class Doors:
             logger.info("Harvesting %s through its %s (%s)", self.base_url, self.used.replace("rest", "REST API"),
                         "; ".join(f"{door}: {self.describe(door)}" for door in self.report))
             self.stats.set_value("archive/doors/used", self.used)
+        self.stats.set_value("archive/doors/report", self.report)
+        if self.used and self.used != "listings":
+            # Complete when the door gave all it announced, or the posts it did not give were fetched as pages.
+            self.stats.set_value("archive/doors/complete", not self.rest_short or self.used != "rest")
         return fetches
 
     def describe(self, door: str) -> str:
@@ -165,6 +171,9 @@ class Doors:
         if self.used == "rest":
             return DoorMemory("rest", self.rest_endpoint, self.rest_watermark)
         return DoorMemory(self.used)
+
+    def open_listings(self) -> list[Fetch]:
+        return []  # nothing to probe: the listings are walked when no other door gave the articles
 
     # -- REST API --------------------------------------------------------------------------
 
@@ -222,14 +231,14 @@ class Doors:
                 fetches.append(Fetch(self.rest_url(self.rest_endpoint, number), PageKind.REST, page=number,
                                      door="rest", priority=-number))
         for item in page.items:
-            self.rest_posts.add(url_key(item["url"]))
+            key = url_key(item["url"])
+            self.rest_posts.add(key)
+            self.nav.requested.add(key)  # had through the API: never fetched as a page too
             if item.get("modified"):
                 stamp = item["modified"][:19]
                 self.rest_watermark = max(self.rest_watermark or stamp, stamp)
         report["delivered"] = report.get("delivered", 0) + len(page.items)
         self.stats.inc_value("archive/doors/rest_posts", len(page.items))
-        if len(page.items) < PER_PAGE and fetch.page < (page.pages or 1):
-            self.rest_short = True
         return fetches + self.door_done()
 
     def rest_failed(self, fetch: Fetch, reason: str) -> list[Fetch]:

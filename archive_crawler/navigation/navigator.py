@@ -17,6 +17,7 @@ from archive_crawler.navigation.ledger import NO_WINDOW, DateWindow, LinkLedger
 from archive_crawler.navigation.urls import SiteScope, url_key
 from archive_crawler.reading.processors import parse_published
 from archive_crawler.sites.profile import Profile
+from archive_crawler.storage.store import note_edited
 
 logger = logging.getLogger(__name__)
 
@@ -147,10 +148,7 @@ class Navigator:
         return self.known_categories()
 
     def note_edited(self, url: str) -> None:
-        """A story written by an earlier run that its site has edited since: counted and named, not written again."""
-        self.stats.inc_value("archive/edited")
-        named = self.stats.get_value("archive/edited/urls") or []
-        self.stats.set_value("archive/edited/urls", [*named, url][:200])
+        note_edited(self.stats, url)
 
     def known_categories(self) -> list[Fetch]:
         return self.categories_found({slug: (name, self.urls.listing_for(self.base_url, slug))

@@ -284,11 +284,12 @@ class PageReader:
                  if (name := clean_text(text_of(link)))]
         sections = meta.get("article:section", [])
         listed = structured.get("articleSection")
-        loader.add_fallbacks(
-            "categories", ("selectors.category_links", links), ("meta article:section", sections),
-            ("json-ld articleSection", listed if isinstance(listed, list) else [listed] if listed else []),
-            ("category", [loader.get_output_value("category")] if loader.get_output_value("category") else []),
-        )
+        found = [("selectors.category_links", links), ("meta article:section", sections),
+                 ("json-ld articleSection", listed if isinstance(listed, list) else [listed] if listed else [])]
+        if self.profile.crawl.structured_first:
+            found.reverse()
+        category = loader.get_output_value("category")
+        loader.add_fallbacks("categories", *found, ("category", [category] if category else []))
 
     def byline(self, root) -> tuple[str | None, list[str]]:
         """(rule, the byline's parts: one per author element); an author link abbreviated to

@@ -47,6 +47,7 @@ class UrlRules:
     listing: re.Pattern = _key("regex", "path of a category listing's first page; group category is its slug")
     listing_page: re.Pattern = _key("regex", "path suffix of a later listing page; group page is its number")
     listing_page_query: str = _key("text", "query parameter numbering listing pages")
+    listing_query: frozenset[str] = _key("words", "query parameters naming a category at the site's root (?cat=ID)")
     listing_url: str = _key("text", "path of a category's listing, {category} standing for the slug")
     duplicate_slug: re.Pattern | None = _key("regex", "slug ending of a second copy of a story")
     keep_query: frozenset[str] = _key("words", "query parameters kept on article links (shortlinks)")
@@ -94,10 +95,15 @@ class UrlRules:
 
     def category_slug(self, url: str) -> str | None:
         """The slug of a category listing's first page (child categories keep their parent)."""
-        path = urlsplit(url).path
-        if self.listing_page.search(path):
+        parts = urlsplit(url)
+        if self.listing_page.search(parts.path):
             return None
-        match = self.listing.match(path)
+        if self.listing_query and parts.path in ("", "/"):
+            query = parse_qs(parts.query)
+            named = [values[0] for name, values in query.items() if name in self.listing_query]
+            if named and self.listing_page_query not in query:
+                return named[0]
+        match = self.listing.match(parts.path)
         return match.group("category") if match else None
 
     def listing_page_number(self, url: str) -> int | None:
@@ -109,7 +115,7 @@ class UrlRules:
         numbers = parse_qs(parts.query).get(self.listing_page_query) if self.listing_page_query else None
         if numbers and numbers[0].isdigit():
             return int(numbers[0])
-        return 1 if self.listing.match(parts.path) else None
+        return 1 if self.listing.match(parts.path) or self.category_slug(url) else None
 
     def listing_for(self, base_url: str, slug: str) -> str:
         return base_url.rstrip("/") + self.listing_url.format(category=slug)

@@ -6,11 +6,13 @@ import asyncio
 import logging
 from datetime import datetime, timezone
 from email.utils import parsedate_to_datetime
-from urllib.parse import urljoin
+from urllib.parse import urljoin, urlsplit
 
+from scrapy import signals
 from scrapy.downloadermiddlewares.retry import RetryMiddleware
 from scrapy.downloadermiddlewares.robotstxt import RobotsTxtMiddleware
-from scrapy.exceptions import IgnoreRequest
+from scrapy.exceptions import IgnoreRequest, NotConfigured
+from scrapy.settings import SETTINGS_PRIORITIES
 
 from archive_crawler.messages import OffsiteRedirect, RedirectLoop, RobotsDisallowed
 from archive_crawler.navigation.urls import SiteScope
@@ -120,3 +122,40 @@ class TypedRobotsTxtMiddleware(RobotsTxtMiddleware):
             super().process_request_2(rp, request)
         except IgnoreRequest as refusal:
             raise RobotsDisallowed(str(refusal)) from None
+
+
+class CrawlDelayMiddleware:
+    """robots.txt's ``Crawl-delay`` obeyed: the delay between requests to a host is the larger of it
+    and ``DOWNLOAD_DELAY``, unless ``DOWNLOAD_DELAY`` was given on the command line (whoever crawls a
+    local mirror takes that responsibility) or nothing goes to the network (a replay)."""
+
+    def __init__(self, crawler):
+        self.crawler = crawler
+        self.delays: dict[str, float] = {}  # host -> Crawl-delay
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        settings = crawler.settings
+        if (not settings.getbool("ROBOTSTXT_OBEY") or settings.getbool("ARCHIVE_REPLAY")
+                or settings.getpriority("DOWNLOAD_DELAY") >= SETTINGS_PRIORITIES["cmdline"]):
+            raise NotConfigured
+        middleware = cls(crawler)
+        crawler.signals.connect(middleware.robots_parsed, signal=signals.robots_parsed)
+        return middleware
+
+    def robots_parsed(self, robotparser, request) -> None:
+        agent = self.crawler.settings.get("ROBOTSTXT_USER_AGENT") or self.crawler.settings.get("USER_AGENT")
+        delay = robotparser.crawl_delay(agent)
+        host = urlsplit(request.url).hostname or ""
+        if delay:
+            self.delays[host] = float(delay)
+            self.crawler.stats.set_value("archive/crawl_delay", float(delay))
+            logger.info("robots.txt of %s asks for %.1f s between requests", host, delay)
+
+    def process_request(self, request):
+        delay = self.delays.get(urlsplit(request.url).hostname or "")
+        if delay:
+            downloader = self.crawler.engine.downloader
+            slot = downloader.slots.get(downloader.get_slot_key(request))
+            if slot is not None and slot.delay < delay:
+                slot.delay = delay

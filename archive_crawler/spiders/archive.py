@@ -98,12 +98,15 @@ class ArchiveSpider(scrapy.Spider):
         self.window = DateWindow.parse(since, until)
 
     @classmethod
-    def check_arguments(cls, **arguments) -> None:
-        """Raise ValueError naming the first bad spider argument (a bad profile included)."""
+    def check_arguments(cls, **arguments) -> ArchiveSpider:
+        """The spider the arguments make; ValueError naming the first bad one (a bad profile included)."""
         spider = cls(**arguments)
         profile = load_profile(spider.site) if spider.site else None
         if profile is not None and not spider.base_url and not profile.base_url:
-            raise ValueError(f"site {spider.site} has no base_url of its own: give -a base_url=URL")
+            raise ValueError(f"site {spider.site} has no base_url of its own: give -a base_url=URL "
+                             "(or -a urls=FILE)")
+        spider.base_url = spider.base_url or (profile.base_url if profile else None)
+        return spider
 
     @classmethod
     def from_crawler(cls, crawler, *args, **kwargs):

@@ -30,7 +30,6 @@ class ArchiveStorage:
         self.site = settings["ARCHIVE_SITE"]
         self.story_key = load_profile(self.site).crawl.story_key
         self.rejects = RejectsLog(sidecar_path(self.output_path, ".rejects.jsonl"), crawler.stats)
-        self.edited: list[str] = []  # stories written before and edited since (their URLs)
         self._state: ArchiveState | None = None
         self._store: OutputStore | None = None
 

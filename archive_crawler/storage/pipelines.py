@@ -15,6 +15,7 @@ from scrapy.exceptions import DropItem
 from scrapy.utils.defer import deferred_from_coro
 
 from archive_crawler.storage.archive import ArchiveStorage
+from archive_crawler.storage.store import note_edited
 
 logger = logging.getLogger(__name__)
 
@@ -77,9 +78,7 @@ class DedupePipeline:
         reason = store.duplicate_reason(adapter)
         if reason:
             if store.edited_since_written(adapter):
-                self.stats.inc_value("archive/edited")
-                self.storage.edited.append(adapter["url"])
-                logger.info("Edited since it was written (not written again): %s", adapter["url"])
+                note_edited(self.stats, adapter["url"])
             self.stats.inc_value(f"archive/dedupe/dropped/{reason}")
             value = adapter.get(reason) if reason != "url" else adapter["url"]
             raise DuplicateStory(f"Duplicate story ({reason} {value}) at {adapter['url']}", log_level="INFO")

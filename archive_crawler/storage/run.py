@@ -139,8 +139,10 @@ class ArchiveRun:
         storage = self.crawler.get_extension(ArchiveStorage)
         if storage is None or not storage.opened:
             return False
+        doors_complete = self.crawler.stats.get_value("archive/doors/complete")
         try:
-            return storage.state.harvest_complete(MAX_ATTEMPTS)
+            return storage.state.harvest_complete(MAX_ATTEMPTS, categories=doors_complete is None) and \
+                doors_complete is not False
         except Exception:  # the state may be what failed
             return False
 
@@ -162,6 +164,10 @@ class ArchiveRun:
             "replay_missing": total(stats, "archive/replay/missing") + total(stats, "archive/replay/unreadable"),
             "elapsed_seconds": round(elapsed, 3) if elapsed is not None else None,
             "output": str(self.crawler.settings["ARCHIVE_OUTPUT"]),
+            "door_used": stats.get("archive/doors/used"),
+            "doors": stats.get("archive/doors/report"),
+            "edited_since_written": total(stats, "archive/edited"),
+            "edited_urls": stats.get("archive/edited/urls", []),
         }
 
     def spider_closed(self, spider, reason) -> None:
@@ -170,6 +176,13 @@ class ArchiveRun:
         lines = [f"  {label:<33} {total(stats, prefix)}" for label, prefix in SUMMARY_FIGURES]
         lines.append(f"  {'elapsed seconds':<33} {summary['elapsed_seconds']}")
         lines.append(f"  {'archive complete':<33} {'yes' if summary['archive_complete'] else 'no'}")
+        if summary["door_used"]:
+            lines.append(f"  {'door used':<33} {summary['door_used']}")
+            lines += [f"    {door:<31} {report.get('status')}" + (
+                f", {report['announced']} posts announced" if report.get("announced") is not None else "")
+                for door, report in (summary["doors"] or {}).items()]
+        if summary["edited_since_written"]:
+            lines.append(f"  {'edited since written':<33} {summary['edited_since_written']}")
         logger.info("Run summary (%s):\n%s", reason, "\n".join(lines))
         if self.missing:
             logger.warning("Pages missing from the replay (%d, first %d named):\n  %s",

@@ -325,10 +325,11 @@ class ArchiveState:
         for (record,) in self.connection.execute("SELECT record FROM staged ORDER BY order_key, rowid"):
             yield record
 
-    def harvest_complete(self, max_attempts: int) -> bool:
-        """Every category met walked to its last page, and no link left unfinished (dead links aside)."""
+    def harvest_complete(self, max_attempts: int, categories: bool = True) -> bool:
+        """Every category met walked to its last page (when the walk is by categories), and no link
+        left unfinished (dead links aside)."""
         complete = self._one("SELECT COUNT(*), COALESCE(MIN(complete), 0) FROM categories")
-        if not complete[0] or not complete[1]:
+        if categories and (not complete[0] or not complete[1]):
             return False
         return self._one("SELECT 1 FROM links WHERE status IN ('pending', 'failed') AND attempts < ?",
                          max_attempts) is None

@@ -143,6 +143,15 @@ class OutputStore:
             self.fd = None
 
 
+def note_edited(stats, url: str, named: int = 200) -> None:
+    """A story written before and edited on the site since: counted and named in the summary, not written again."""
+    stats.inc_value("archive/edited")
+    urls = stats.get_value("archive/edited/urls") or []
+    if len(urls) < named:
+        stats.set_value("archive/edited/urls", [*urls, url])
+    logger.info("Edited since it was written (not written again): %s", url)
+
+
 def later(one: str, other: str) -> bool:
     """Whether ISO time ``one`` is after ``other`` (times with and without offsets compared as written)."""
     from datetime import datetime
