@@ -207,13 +207,18 @@ class Doors:
         separator = "&" if "?" in endpoint else "?"
         return f"{endpoint}{separator}{urlencode(query)}"
 
+    def note_closed(self, problem: str) -> None:
+        report = self.report["rest"]
+        notes = [note for note in report.get("note", "").split("; ") if note]
+        report["note"] = "; ".join(dict.fromkeys([*notes, problem]))
+
     def rest_read(self, fetch: Fetch, page: RestPage) -> list[Fetch]:
         """The fetches that follow a page of the REST API (records were taken from it already)."""
         self.in_flight -= 1
         report = self.report["rest"]
         if page.problem:
             if fetch.probe:
-                report["note"] = page.problem
+                self.note_closed(page.problem)
                 return self.rest_probe() or self.door_done()
             logger.warning("The REST API stopped at page %d (%s): it gave fewer posts than it announced",
                            fetch.page, page.problem)
@@ -244,7 +249,7 @@ class Doors:
     def rest_failed(self, fetch: Fetch, reason: str) -> list[Fetch]:
         self.in_flight -= 1
         if fetch.probe:
-            self.report["rest"]["note"] = reason
+            self.note_closed(reason)
             return self.rest_probe() or self.door_done()
         self.rest_short = True
         return self.door_done()
