@@ -53,7 +53,7 @@ def pairs(site, records):
 
 
 def test_every_post_once_and_nothing_else(harvest):
-    name, site, run, _, _ = harvest
+    _, site, run, _, _ = harvest
     assert run.returncode == 0, run.log[-3000:]
     records = run.records()
     for record in records:
@@ -93,7 +93,7 @@ def test_the_cheapest_open_door_is_used_and_reported(harvest):
 
 
 def test_nothing_but_posts_is_fetched(harvest):
-    name, site, run, requests, door = harvest
+    _, site, run, requests, _ = harvest
     folder = site.config.subfolder
     for target in requests:
         path = urlsplit(target).path[len(folder):] if target.startswith(folder) else urlsplit(target).path
