@@ -9,6 +9,7 @@ COMMANDS_MODULE = "archive_crawler.commands"
 # and the crawled root (set from -a base_url, else the profile's own).
 ARCHIVE_SITE = "aawsat"
 ARCHIVE_BASE_URL = None
+ARCHIVE_HOSTS = []  # the hosts a crawl may fetch from: base_url's, or those of -a urls=FILE
 # Where the records go and where the crawler keeps its state between runs.
 ARCHIVE_OUTPUT = "output/archive.jsonl"
 ARCHIVE_STATE = "output/state.sqlite3"

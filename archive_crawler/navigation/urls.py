@@ -55,16 +55,17 @@ def url_key(url: str) -> str:
 class SiteScope:
     """Which URLs belong to the crawled site: its host, and mirrored hosts whose links move onto it."""
 
-    def __init__(self, base_url: str, mirror_hosts=()):
+    def __init__(self, base_url: str, mirror_hosts=(), hosts=()):
         self.base = urlsplit(base_url)
         self.netloc = self.base.netloc.lower()
         self.mirrored = {host.lower() for host in mirror_hosts}
+        self.hosts = {host.lower() for host in hosts}  # more hosts of the crawl (a list of URLs)
 
     def on_site(self, url: str) -> str | None:
         """The URL when it is on the crawled host (links to a mirrored host moved onto it), else None."""
         parts = urlsplit(url)
         netloc = parts.netloc.lower()
-        if netloc == self.netloc:
+        if netloc == self.netloc or (parts.hostname or "").lower() in self.hosts:
             return url
         if netloc in self.mirrored:
             return urlunsplit((self.base.scheme, self.base.netloc, parts.path, parts.query, parts.fragment))

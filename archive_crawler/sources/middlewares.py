@@ -99,7 +99,8 @@ class RedirectGuardMiddleware:
         settings = crawler.settings
         base_url = settings.get("ARCHIVE_BASE_URL")
         profile = load_profile(settings["ARCHIVE_SITE"])
-        return cls(SiteScope(base_url, profile.urls.mirror_hosts) if base_url else None)
+        hosts = settings.getlist("ARCHIVE_HOSTS")
+        return cls(SiteScope(base_url, profile.urls.mirror_hosts, hosts) if base_url else None)
 
     def process_response(self, request, response):
         location = response.headers.get(b"Location")
