@@ -36,7 +36,7 @@ def offline(tmp_path_factory):
 
 
 def test_every_article_page_gives_a_record_offline(offline):
-    run, urls = offline
+    run, _ = offline
     assert run.returncode == 0, run.log[-3000:]
     assert run.stats.get("archive/network/requests", 0) == 0
     pages = generic_pages()
