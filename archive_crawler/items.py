@@ -29,3 +29,4 @@ class ArticleItem:
     modified: str | None = None  # ISO 8601 time of the last edit
     image_url: str | None = None  # the featured image, absolute
     language: str | None = None  # "en-US"
+    archive_url: str | None = None  # the web archive's playback URL the page was read from; None when live

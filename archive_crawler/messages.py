@@ -133,6 +133,16 @@ class ReplayNoNetwork(RequestRefused):
     reason = "replay_no_network"
 
 
+class NotCaptured(RequestRefused):
+    reason = "not_captured"
+
+
+class PayloadTooLarge(RequestRefused):
+    """A stored page (WARC, WACZ) larger than DOWNLOAD_MAXSIZE once decoded: a decompression bomb, or broken."""
+
+    reason = "too_large"
+
+
 class ReplayMissing(RequestRefused):
     reason = "replay_missing"
 

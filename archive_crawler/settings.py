@@ -58,7 +58,16 @@ HTTPCACHE_EXPIRATION_SECS = 0
 # WARC output of live crawls: a .warc.gz file, or a folder for rolling files.
 ARCHIVE_WARC = None
 ARCHIVE_WARC_MAX_BYTES = 1_000_000_000
+# Also package the crawl as WACZ (a .wacz path), written when the crawl closes.
+ARCHIVE_WACZ = None
 ARCHIVE_REPLAY = False
+# Web archives (-a wayback=PREFIX, -a fallback=PREFIX): the CDX API when not derived from the prefix,
+# and which capture of a page is read (latest, earliest or YYYY-MM-DD).
+ARCHIVE_WAYBACK = None
+ARCHIVE_FALLBACK = None
+ARCHIVE_CDX_URL = None
+ARCHIVE_CAPTURE = "latest"
+ARCHIVE_CDX_PAGE_ROWS = 50000  # rows asked per CDX query; a full answer may have been cut and is asked again in halves
 ARCHIVE_REPLAY_WARC = None
 
 DOWNLOADER_MIDDLEWARES = {
@@ -66,12 +75,14 @@ DOWNLOADER_MIDDLEWARES = {
     "archive_crawler.sources.middlewares.TypedRobotsTxtMiddleware": 100,
     "archive_crawler.sources.middlewares.CrawlDelayMiddleware": 110,
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
+    "archive_crawler.sources.wayback.FallbackMiddleware": 540,
     "archive_crawler.sources.middlewares.RetryAfterMiddleware": 550,
     "archive_crawler.sources.middlewares.RedirectGuardMiddleware": 610,
     # Nearest the network last: stamp the fetch time, then record WARC, then cache.
     "archive_crawler.sources.warc.WarcReplayMiddleware": 905,
     "archive_crawler.sources.warc.WarcWriterMiddleware": 940,
     "archive_crawler.sources.middlewares.FetchTimeMiddleware": 950,
+    "archive_crawler.sources.wayback.WaybackMiddleware": 980,
     "archive_crawler.sources.cache.NetworkGuardMiddleware": 990,
 }
 EXTENSIONS = {

@@ -38,7 +38,7 @@ from archive_crawler.reading.processors import (
     parse_story_id,
 )
 from archive_crawler.sites.profile import Profile
-from archive_crawler.sources.middlewares import fetched_at
+from archive_crawler.sources.middlewares import archive_url, fetched_at
 
 WIDGET_COUNT = re.compile(r"\s*\(\d+\)\s*$")  # "Opinion (830)" in a category widget
 INITIAL = re.compile(r"^[A-Z]\.\s*\S")  # "O. Al-Shammari"
@@ -258,6 +258,7 @@ class PageReader:
         loader.add_value("word_count", count_words(body))
         loader.add_value("crawled_at", fetched_at(response))
         loader.add_value("site", profile.name)
+        loader.add_value("archive_url", archive_url(response))
         loader.add_value("post_id", post_id(response, meta))
         loader.add_fallbacks(
             "modified", meta_hit(first_value(meta, "article:modified_time", "og:updated_time", "dateModified")),

@@ -36,6 +36,14 @@ class FetchTimeMiddleware:
         return response
 
 
+ARCHIVE_URL_HEADER = b"X-Archive-Playback"  # set on pages read from a web archive: the playback URL
+
+
+def archive_url(response) -> str | None:
+    value = response.headers.get(ARCHIVE_URL_HEADER)
+    return value.decode("latin-1") if value else None
+
+
 def fetched_at(response) -> str:
     value = response.headers.get(FETCHED_AT_HEADER)
     if value:

@@ -15,6 +15,7 @@ import io
 import logging
 import os
 import re
+import shutil
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from http import HTTPStatus
@@ -25,10 +26,11 @@ from scrapy.exceptions import NotConfigured
 from w3lib.url import canonicalize_url
 
 from archive_crawler import __version__
-from archive_crawler.messages import ReplayMissing, ReplayUnreadable
+from archive_crawler.messages import PayloadTooLarge, ReplayMissing, ReplayUnreadable
 from archive_crawler.sources.cache import report_missing
 from archive_crawler.sources.middlewares import FETCHED_AT_HEADER
 from archive_crawler.sources.responses import build_response
+from archive_crawler.sources.wacz import cdxj_line
 
 logger = logging.getLogger(__name__)
 
@@ -56,6 +58,8 @@ class WarcFileSet:
         self.handle = None
         self.writer = None
         self.serial = 0
+        self.written: list[Path] = []  # every file written to
+        self.index: list[str] | None = None  # CDXJ lines of every response, when a WACZ is to be made
 
     def _open(self) -> None:
         if self.rolling:
@@ -67,6 +71,8 @@ class WarcFileSet:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             target = self.path
         self.handle = open(target, "ab")  # noqa: SIM115 - stays open across writes until close()
+        self.target = target
+        self.written.append(target)
         self.writer = self._writer_class(self.handle, gzip=True, warc_version="1.1")
         info = {"software": f"archive-crawler/{__version__} (Scrapy, warcio)", "format": "WARC File Format 1.1"}
         self.writer.write_record(self.writer.create_warcinfo_record(target.name, info))
@@ -80,7 +86,15 @@ class WarcFileSet:
                 uri, record_type, payload=io.BytesIO(payload), http_headers=http_headers,
                 warc_headers_dict=warc_headers,
             )
+            offset = self.handle.tell()
             self.writer.write_record(record)
+            if self.index is not None and record_type == "response":
+                self.index.append(cdxj_line(uri, warc_headers["WARC-Date"], {
+                    "mime": (http_headers.get_header("Content-Type") or "").split(";")[0].strip(),
+                    "status": http_headers.get_statuscode(),
+                    "digest": record.rec_headers.get_header("WARC-Payload-Digest"),
+                    "length": str(self.handle.tell() - offset), "offset": str(offset),
+                    "filename": self.target.name}))
         self.handle.flush()
 
     def close(self) -> None:
@@ -92,23 +106,53 @@ class WarcFileSet:
 class WarcWriterMiddleware:
     """Downloader middleware next to the network: records each fresh response in WARC."""
 
-    def __init__(self, files: WarcFileSet, stats):
+    def __init__(self, files: WarcFileSet, stats, wacz: str | None = None):
         self.files = files
         self.stats = stats
+        self.wacz = wacz
+        self.pages: list[dict] = []  # article pages, for a WACZ
 
     @classmethod
     def from_crawler(cls, crawler):
-        path = crawler.settings.get("ARCHIVE_WARC")
-        if not path or crawler.settings.getbool("ARCHIVE_REPLAY") or crawler.settings.get("ARCHIVE_REPLAY_WARC"):
+        settings = crawler.settings
+        path, wacz = settings.get("ARCHIVE_WARC"), settings.get("ARCHIVE_WACZ")
+        if not (path or wacz) or settings.getbool("ARCHIVE_REPLAY") or settings.get("ARCHIVE_REPLAY_WARC"):
             raise NotConfigured  # no message: switched off is the usual case
-        files = WarcFileSet(path, crawler.settings.getint("ARCHIVE_WARC_MAX_BYTES"))
-        middleware = cls(files, crawler.stats)
-        crawler.signals.connect(files.close, signal=signals.engine_stopped)
+        # A WACZ alone is made of rolling files in a folder next to it, removed once packaged.
+        files = WarcFileSet(path or f"{wacz}.warcs", settings.getint("ARCHIVE_WARC_MAX_BYTES"))
+        middleware = cls(files, crawler.stats, wacz)
+        if wacz:
+            files.index = []
+            crawler.signals.connect(middleware.item_scraped, signal=signals.item_scraped)
+        crawler.signals.connect(middleware.close, signal=signals.engine_stopped)
         return middleware
 
+    def item_scraped(self, item, response, spider) -> None:
+        fetched = response.headers.get(FETCHED_AT_HEADER)
+        stamp = warc_date(fetched.decode() if fetched else None)
+        self.pages.append({"id": f"page-{len(self.pages) + 1}", "url": response.url, "ts": stamp,
+                           "title": getattr(item, "title", None) or ""})
+
+    def close(self) -> None:
+        self.files.close()
+        if not self.wacz:
+            return
+        from archive_crawler.sources.wacz import write_wacz
+
+        try:
+            written = write_wacz(self.wacz, self.files.written, self.files.index or [], self.pages,
+                                 title=f"archive-crawler harvest ({len(self.pages)} article pages)")
+            logger.info("Wrote %s: %d WARC file(s), %d article pages", written, len(self.files.written),
+                        len(self.pages))
+            self.stats.set_value("archive/wacz/pages", len(self.pages))
+            if not self.files.path.name.endswith(WARC_SUFFIXES) and self.files.path.name.endswith(".warcs"):
+                shutil.rmtree(self.files.path, ignore_errors=True)
+        except OSError as error:
+            logger.error("Cannot write the WACZ %s: %s", self.wacz, error.strerror or error)
+
     def process_response(self, request, response):
-        if "cached" in response.flags:
-            return response
+        if "cached" in response.flags or request.meta.get("archive_playback"):
+            return response  # a capture's raw playback is recorded as the site's page, under its URL
         from warcio.statusandheaders import StatusAndHeaders
 
         fetched = response.headers.get(FETCHED_AT_HEADER)
@@ -247,15 +291,32 @@ def _resolve_revisit(record, by_digest, by_uri_date, date):
     return (original[0], original[1], date) if original else None
 
 
-def read_response(location: tuple[Path, int, str], url: str):
-    """The Scrapy response stored at ``location``: payload decoded (chunked, gzip), original status."""
+DEFAULT_MAX_SIZE = 8 * 1024 * 1024  # Scrapy's DOWNLOAD_MAXSIZE of this project
+READ_CHUNK = 1024 * 1024
+
+
+def read_payload(stream, max_size: int, url: str) -> bytes:
+    """A decoded payload (chunked, gzip, deflate, brotli), read piece by piece and given up past
+    ``max_size`` bytes, as Scrapy gives up a live response: a decompression bomb never fills memory."""
+    pieces, size = [], 0
+    while piece := stream.read(READ_CHUNK):
+        size += len(piece)
+        if max_size and size > max_size:
+            raise PayloadTooLarge(f"{url}: more than {max_size} bytes once decoded")
+        pieces.append(piece)
+    return b"".join(pieces)
+
+
+def read_response(location: tuple[Path, int, str], url: str, max_size: int = DEFAULT_MAX_SIZE):
+    """The Scrapy response stored at ``location``: payload decoded (chunked, gzip), original status;
+    :class:`PayloadTooLarge` past ``max_size`` bytes once decoded."""
     from warcio.archiveiterator import ArchiveIterator
 
     file_path, offset, date = location
     with open(file_path, "rb") as stream:
         stream.seek(offset)
         record = next(iter(ArchiveIterator(stream, arc2warc=True)))
-        body = record.content_stream().read()
+        body = read_payload(record.content_stream(), max_size, url)
         status, headers = 200, []
         if record.http_headers is not None:
             code = record.http_headers.get_statuscode()
@@ -277,6 +338,7 @@ class WarcReplayMiddleware:
         self.path = path
         self.crawler = crawler
         self.stats = crawler.stats
+        self.max_size = crawler.settings.getint("DOWNLOAD_MAXSIZE", DEFAULT_MAX_SIZE)
         self.index: WarcIndex | None = None
 
     @classmethod
@@ -289,12 +351,21 @@ class WarcReplayMiddleware:
         return middleware
 
     def spider_opened(self, spider) -> None:
-        self.index = build_index(self.path)
+        path = self.path
+        if str(path).lower().endswith(".wacz"):
+            from archive_crawler.sources.wacz import unpack_warcs
+
+            path = self.unpacked = unpack_warcs(path)
+            self.crawler.signals.connect(self.remove_unpacked, signal=signals.engine_stopped)
+        self.index = build_index(path)
         self.stats.set_value("archive/replay/warc_files", self.index.files)
         self.stats.set_value("archive/replay/warc_responses", len(self.index.records))
         self.stats.set_value("archive/replay/warc_errors", len(self.index.errors))
         logger.info("Replaying from %d WARC file(s): %d captured URLs, %d problem(s)",
                     self.index.files, len(self.index.records), len(self.index.errors))
+
+    def remove_unpacked(self) -> None:
+        shutil.rmtree(self.unpacked, ignore_errors=True)
 
     def process_request(self, request):
         location = self.index.find(request.url) if self.index else None
@@ -302,7 +373,10 @@ class WarcReplayMiddleware:
             report_missing(self.crawler, request.url, "missing", "Not in the WARC files, skipped: %s")
             raise ReplayMissing(f"Not in the WARC files: {request.url}")
         try:
-            return read_response(location, request.url)
+            return read_response(location, request.url, self.max_size)
+        except PayloadTooLarge:
+            self.stats.inc_value("archive/replay/too_large")
+            raise
         except Exception as error:
             report_missing(self.crawler, request.url, "unreadable",
                            f"Unreadable WARC record for %s in {location[0]} at offset {location[1]}: {error}")

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import logging
 import os
+from datetime import date
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
 import scrapy
 from itemadapter import ItemAdapter
 from scrapy import signals
+from scrapy.exceptions import DontCloseSpider
 
 from archive_crawler.items import ArticleItem
 from archive_crawler.messages import ArticleContext, PageRejected, ParseError
@@ -23,6 +25,7 @@ from archive_crawler.reading.sitemaps import read_sitemap
 from archive_crawler.reading.workers import ParsePool, ReadingJob, default_workers
 from archive_crawler.sites.profile import load_profile
 from archive_crawler.sources.failures import failure_reason
+from archive_crawler.sources.wayback import WaybackMiddleware
 from archive_crawler.storage.archive import ArchiveStorage
 from archive_crawler.storage.pipelines import DuplicateStory
 
@@ -40,6 +43,28 @@ def validate_base_url(value: str) -> str:
     if parts.scheme not in ("http", "https") or not parts.hostname:
         raise ValueError(f"base_url must be an http(s) URL such as https://example.org, got {value!r}")
     return urlunsplit((parts.scheme, parts.netloc, parts.path.rstrip("/"), "", ""))
+
+
+# An archive's pace when reading from it (overridden by the usual settings on the command line).
+ARCHIVE_POLITENESS = {"CONCURRENT_REQUESTS_PER_DOMAIN": 1, "DOWNLOAD_DELAY": 1.0, "AUTOTHROTTLE_ENABLED": True}
+
+
+def validate_archive(name: str, value: str) -> str:
+    parts = urlsplit(value.strip())
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise ValueError(f"{name} must be a web archive's playback root such as https://web.archive.org/web "
+                         f"or http://127.0.0.1:8080/my-coll, got {value!r}")
+    return value.strip().rstrip("/")
+
+
+def validate_capture(value: str) -> str:
+    text = str(value).strip().lower()
+    if text in ("latest", "earliest"):
+        return text
+    try:
+        return date.fromisoformat(text).isoformat()
+    except ValueError:
+        raise ValueError(f"capture must be latest, earliest or a date written YYYY-MM-DD, got {value!r}") from None
 
 
 def read_url_list(path: str) -> list[str]:
@@ -80,7 +105,8 @@ class ArchiveSpider(scrapy.Spider):
     name = "archive"
 
     def __init__(self, *args, site: str | None = None, base_url: str | None = None, full="0", since=None,
-                 until=None, replay="0", urls: str | None = None, **kwargs):
+                 until=None, replay="0", urls: str | None = None, wayback: str | None = None,
+                 capture: str = "latest", fallback: str | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         self.site = site
         if site is not None:
@@ -96,6 +122,11 @@ class ArchiveSpider(scrapy.Spider):
         if self.replay_warc and not Path(self.replay_warc).exists():
             raise ValueError(f"replay must be 1, 0, or a WARC file or folder; {replay!r} does not exist")
         self.window = DateWindow.parse(since, until)
+        self.wayback = validate_archive("wayback", wayback) if wayback else None
+        self.fallback = validate_archive("fallback", fallback) if fallback else None
+        if self.wayback and self.fallback:
+            raise ValueError("wayback and fallback exclude each other: harvest from the archive, or from the site")
+        self.capture = validate_capture(capture)
 
     @classmethod
     def check_arguments(cls, **arguments) -> ArchiveSpider:
@@ -122,6 +153,8 @@ class ArchiveSpider(scrapy.Spider):
             settings.set("ARCHIVE_SITE", spider.site, priority="cmdline")
             settings.set("ARCHIVE_BASE_URL", spider.base_url, priority="cmdline")
             settings.set("ARCHIVE_HOSTS", hosts, priority="cmdline")
+            if spider.wayback or spider.fallback:
+                spider.configure_archive(settings)
             if spider.replay:
                 spider.configure_replay(settings)
         spider.job = ReadingJob(spider.site, spider.base_url, {})
@@ -136,7 +169,19 @@ class ArchiveSpider(scrapy.Spider):
         crawler.signals.connect(spider.item_scraped, signal=signals.item_scraped)
         crawler.signals.connect(spider.item_dropped, signal=signals.item_dropped)
         crawler.signals.connect(spider.robots_parsed, signal=signals.robots_parsed)
+        crawler.signals.connect(spider.spider_idle, signal=signals.spider_idle)
+        spider.archive_swept = False
         return spider
+
+    def configure_archive(self, settings) -> None:
+        """Read pages from a web archive: where, which capture, and politely (an archive answers
+        bursts with 429): one request at a time, a second apart, unless the command line says otherwise."""
+        settings.set("ARCHIVE_WAYBACK", self.wayback, priority="cmdline")
+        settings.set("ARCHIVE_FALLBACK", self.fallback, priority="cmdline")
+        settings.set("ARCHIVE_CAPTURE", self.capture, priority="cmdline")
+        if self.wayback:
+            for name, value in ARCHIVE_POLITENESS.items():
+                settings.set(name, value, priority="spider")
 
     def configure_replay(self, settings) -> None:
         """Serve every page from the cache (or WARC files), and never from the network."""
@@ -161,6 +206,8 @@ class ArchiveSpider(scrapy.Spider):
         self.navigator = Navigator(self.profile, self.base_url, stats, ledger=ledger, window=self.window,
                                    max_listing_pages=self.settings.getint("ARCHIVE_MAX_LISTING_PAGES", 5000),
                                    full=self.full)
+        if self.wayback:  # the archive's captures of the site, before its home page is read from them
+            await self.crawler.get_downloader_middleware(WaybackMiddleware).captures()
         if self.urls:  # exactly the pages listed, no discovery
             fetches = [self.navigator.article(url, ArticleContext()) for url in self.urls]
         else:
@@ -228,6 +275,29 @@ class ArchiveSpider(scrapy.Spider):
         failed = doors.rest_failed if fetch.kind is PageKind.REST else doors.sitemap_failed
         for follow in failed(fetch, reason):
             yield self.request(follow)
+
+    def spider_idle(self) -> None:
+        """A harvest from a web archive, its walk done: articles the archive holds that no captured
+        listing named are read too, once."""
+        if not self.wayback or self.archive_swept or self.urls:
+            return
+        self.archive_swept = True
+        index = self.crawler.get_downloader_middleware(WaybackMiddleware).index
+        urls, follows = self.profile.urls, []
+        for url in index.pages():
+            target = urls.article_link(url)
+            if target is None or urls.listing_page_number(target) is not None:
+                continue
+            status = self.navigator.ledger.link_status(url_key(target)) if self.navigator.ledger else None
+            follow = self.navigator.new_article(target, ArticleContext(), status)
+            if follow is not None:
+                follows.append(follow)
+        if follows:
+            logger.info("%d articles the archive holds were named by no captured listing: reading them", len(follows))
+            self.crawler.stats.set_value("archive/wayback/cdx_only_articles", len(follows))
+            for follow in follows:
+                self.crawler.engine.crawl(self.request(follow))
+            raise DontCloseSpider
 
     def closed(self, reason: str) -> None:
         """A finished run remembers the door it went through, for the next one."""
