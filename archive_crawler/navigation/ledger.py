@@ -126,6 +126,9 @@ class LinkLedger:
     def remember_door(self, site: str, base_url: str, memory: str) -> None:
         self.state.put(f"door {site} {base_url}", memory)
 
+    def page_written(self, url: str, story: tuple[str | None, str]) -> None:
+        self.state.page_written(url_key(url), url, story)
+
     def settle(self, link_key: str | None, status: str, story: tuple[str | None, str] | None = None) -> None:
         """What became of a link: done (with the story it led to), failed, or gone (404/410)."""
         if link_key:

@@ -39,6 +39,15 @@ class FetchTimeMiddleware:
 ARCHIVE_URL_HEADER = b"X-Archive-Playback"  # set on pages read from a web archive: the playback URL
 
 
+READ_AT_HEADER = b"X-Archive-Read-At"  # on pages read from a web archive: when, as the capture time is the record's
+
+
+def read_at(response) -> str | None:
+    """When this crawl read the page, where that is not its record's time (a capture's)."""
+    value = response.headers.get(READ_AT_HEADER)
+    return value.decode("ascii", "replace") if value else None
+
+
 def archive_url(response) -> str | None:
     value = response.headers.get(ARCHIVE_URL_HEADER)
     return value.decode("latin-1") if value else None

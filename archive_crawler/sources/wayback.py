@@ -26,7 +26,8 @@ from scrapy import Request
 from scrapy.exceptions import IgnoreRequest, NotConfigured
 
 from archive_crawler.messages import NotCaptured
-from archive_crawler.sources.middlewares import ARCHIVE_URL_HEADER, FETCHED_AT_HEADER
+from archive_crawler.sites.profile import load_profile
+from archive_crawler.sources.middlewares import ARCHIVE_URL_HEADER, FETCHED_AT_HEADER, READ_AT_HEADER
 from archive_crawler.sources.responses import build_response
 
 logger = logging.getLogger(__name__)
@@ -274,11 +275,11 @@ class Wayback:
     def playback(self, capture: Capture) -> str:
         return f"{self.prefix}/{capture.timestamp}id_/{capture.url}"
 
-    async def best_response(self, request, index: CaptureIndex):
-        """The response of the best capture of the request's URL, under the original URL; None when
-        the archive holds none."""
+    async def best_response(self, request, index: CaptureIndex, archived: str | None = None):
+        """The response of the best capture of the request's URL (as the archive knows it:
+        ``archived``), under the URL requested; None when the archive holds none."""
         fallback = None
-        for capture in index.candidates(request.url)[:8]:
+        for capture in index.candidates(archived or request.url)[:8]:
             inner = await self.download(self.playback(capture), dont_cache=True, **{PLAYBACK: True})
             if inner.status == 404 and b"could not be found in this collection" in inner.body[:2048]:
                 continue  # pywb's own "URL Not Found": not the site's answer
@@ -298,8 +299,12 @@ class Wayback:
         headers = [(name, value) for name, values in inner.headers.items()
                    if name.lower() not in ARCHIVE_HEADERS and not name.lower().startswith(b"x-archive-")
                    for value in values]
+        # The record's time is the capture's; when this harvest read it orders a replay's writing,
+        # so a replay keeps the same copy of a story read twice.
         stamp = capture.moment.isoformat(timespec="microseconds")
-        headers += [(FETCHED_AT_HEADER, stamp.encode()), (ARCHIVE_URL_HEADER, inner.url.encode())]
+        read_at = datetime.now(timezone.utc).isoformat(timespec="microseconds")
+        headers += [(FETCHED_AT_HEADER, stamp.encode()), (ARCHIVE_URL_HEADER, inner.url.encode()),
+                    (READ_AT_HEADER, read_at.encode())]
         location = inner.headers.get(b"Location")
         if location:
             # A captured redirect names the live site (or the archive's playback of it): back onto the
@@ -319,11 +324,14 @@ class WaybackMiddleware:
     the capture under its original URL, dated at its capture time.
     """
 
-    def __init__(self, crawler, wayback: Wayback, base_url: str, every_request: bool):
+    def __init__(self, crawler, wayback: Wayback, base_url: str, every_request: bool, archived_base: str | None):
         self.crawler = crawler
         self.wayback = wayback
         self.base_url = base_url
         self.every_request = every_request
+        # A mirror of a site the archive knows under its real address (the profile's base_url).
+        self.archived_base = archived_base if archived_base and bare_host(urlsplit(archived_base).netloc) != \
+            bare_host(urlsplit(base_url).netloc) else None
         self.index = CaptureIndex(base_url, wayback.choice)
         self.enumerated: asyncio.Future | None = None
 
@@ -334,7 +342,16 @@ class WaybackMiddleware:
         if not prefix:
             raise NotConfigured
         wayback = Wayback(crawler, prefix, settings.get("ARCHIVE_CDX_URL"), settings.get("ARCHIVE_CAPTURE", "latest"))
-        return cls(crawler, wayback, settings["ARCHIVE_BASE_URL"], bool(settings.get("ARCHIVE_WAYBACK")))
+        profile = load_profile(settings["ARCHIVE_SITE"])
+        return cls(crawler, wayback, settings["ARCHIVE_BASE_URL"], bool(settings.get("ARCHIVE_WAYBACK")),
+                   profile.base_url)
+
+    def archived(self, url: str) -> str:
+        """A URL as the archive knows it: a mirror's pages under the real site's address."""
+        if self.archived_base is None:
+            return url
+        parts, base = urlsplit(url), urlsplit(self.archived_base)
+        return urlunsplit((base.scheme, base.netloc, parts.path, parts.query, ""))
 
     async def captures(self) -> CaptureIndex:
         """The index, read from the CDX on first need (every request waits for the one reading)."""
@@ -349,8 +366,17 @@ class WaybackMiddleware:
         if self.every_request:
             index = await self.captures()
         elif request.meta.get(FROM_ARCHIVE):
-            index = CaptureIndex(self.base_url, self.wayback.choice)
-            await self.wayback.captures_of(request.url, index)
+            archived = self.archived(request.url)
+            index = CaptureIndex(archived, self.wayback.choice)
+            await self.wayback.captures_of(archived, index)
+            response = await self.wayback.best_response(request, index, archived)
+            if response is None or response.status >= 400:  # the archive has nothing better than the site
+                self.crawler.stats.inc_value("archive/wayback/fallback_missed")
+                raise NotCaptured(f"No capture of {request.url} in {self.wayback.prefix}")
+            self.crawler.stats.inc_value("archive/wayback/fallbacks")
+            logger.info("Gone from the site, taken from the archive: %s", request.url)
+            request.meta["dont_retry"] = True
+            return response
         else:
             return None
         response = await self.wayback.best_response(request, index)

@@ -25,6 +25,7 @@ from archive_crawler.reading.sitemaps import read_sitemap
 from archive_crawler.reading.workers import ParsePool, ReadingJob, default_workers
 from archive_crawler.sites.profile import load_profile
 from archive_crawler.sources.failures import failure_reason
+from archive_crawler.sources.middlewares import read_at
 from archive_crawler.sources.wayback import WaybackMiddleware
 from archive_crawler.storage.archive import ArchiveStorage
 from archive_crawler.storage.pipelines import DuplicateStory
@@ -258,9 +259,11 @@ class ArchiveSpider(scrapy.Spider):
         except Exception as error:  # a page that breaks the parser must not stop the crawl
             logger.exception("Could not read the REST answer %s", response.url)
             page = RestPage(problem=f"{type(error).__name__}: {error}")
-        for item in page.items:
+        for record in page.items:
             self.crawler.stats.inc_value("archive/article/parsed")
-            yield ArticleItem(**item)
+            item = ArticleItem(**record)
+            item.read_at = read_at(response)
+            yield item
         for follow in self.navigator.doors.rest_read(fetch, page):
             yield self.request(follow)
 
@@ -347,6 +350,7 @@ class ArchiveSpider(scrapy.Spider):
             self.navigator.article_done(fetch)
         self.note_charset(parsed.charset_repaired, response)
         item = ArticleItem(**parsed.item)
+        item.read_at = read_at(response)  # not a field: orders a replay's writing (see OutputStore.add)
         self.crawler.stats.inc_value("archive/article/parsed")
         if not self.window.contains(item.published):
             self.crawler.stats.inc_value("archive/window/skipped")
@@ -395,6 +399,11 @@ class ArchiveSpider(scrapy.Spider):
         story_id = adapter.get(self.profile.crawl.story_key)
         story = (None if story_id is None else str(story_id), url_key(adapter["url"])) if adapter.get("url") else None
         self.settle(fetch.link_key, status, story)
+        if status == "done" and story and url_key(response.url) != fetch.link_key and self.navigator.ledger:
+            # Reached through a redirect (a shortlink): a link straight to this page is done too, and
+            # is not asked for again (the duplicate filter would drop it unanswered).
+            self.navigator.ledger.page_written(response.url, story)
+            self.navigator.requested.add(url_key(response.url))
 
     # -- failures -----------------------------------------------------------------------
 

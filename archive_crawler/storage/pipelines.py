@@ -117,7 +117,7 @@ class JsonLinesWriterPipeline:
     def process_item(self, item):
         adapter = ItemAdapter(item)
         try:
-            self.storage.store.add(adapter)
+            self.storage.store.add(adapter, getattr(item, "read_at", None))
         except (OSError, sqlite3.Error) as error:
             self.stop_on_storage_error(error)
             raise DropItem(f"Not written: {adapter['url']}", log_level="DEBUG") from None

@@ -245,6 +245,18 @@ class ArchiveState:
             (status, attempts, media_id, story_key, now(), link_key),
         )
 
+    def page_written(self, link_key: str, url: str, story: tuple[str | None, str]) -> None:
+        """A page reached through another link (a shortlink's redirect) gave a story: a link straight
+        to it, met now or later, is done too."""
+        story_id, story_key = story
+        self.connection.execute(
+            "INSERT INTO links (link_key, url, status, story_media_id, story_url_key, updated_at)"
+            " VALUES (?, ?, 'done', ?, ?, ?) ON CONFLICT (link_key) DO UPDATE SET status = 'done',"
+            " story_media_id = excluded.story_media_id, story_url_key = excluded.story_url_key,"
+            " updated_at = excluded.updated_at",
+            (link_key, url, story_id, story_key, now()),
+        )
+
     def unfinished_links(self, max_attempts: int) -> list[tuple[str, dict]]:
         """Links an earlier run met but did not finish: never fetched, or failed."""
         rows = self.connection.execute(

@@ -108,10 +108,11 @@ class OutputStore:
         modified, written = record.get("modified"), self.state.written_modified(self.story(record))
         return bool(modified and written and later(modified, written))
 
-    def add(self, record: Mapping) -> None:
-        """Write a record now, or stage it to be written when the store closes."""
+    def add(self, record: Mapping, read_at: str | None = None) -> None:
+        """Write a record now, or stage it to be written when the store closes, in the order its page
+        was read (``read_at`` where that differs from its ``crawled_at``: a web archive's capture)."""
         if self.staged:
-            self.state.stage(f"{record.get('crawled_at') or ''} {record['url']}", serialize(record))
+            self.state.stage(f"{read_at or record.get('crawled_at') or ''} {record['url']}", serialize(record))
         else:
             self.write(record)
 

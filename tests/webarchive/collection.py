@@ -6,6 +6,7 @@ captures it as an archive would have over the years:
 - most pages once, in 2017 (the best capture: the latest 200);
 - some articles several times: an older capture a redirect (2014) or a server error (2015), and
   a newer one that is the site's "not found" page served with 200 (2019, a soft error) or a 404;
+- a few articles captured twice as real pages (2016 and 2017), to tell the capture asked for;
 - some articles only under a share-button copy (``?share=twitter``) or over ``http://``;
 - some listing pages never captured: their articles are found through the CDX alone;
 - tag, author and attachment pages, and a page of another site (never to be harvested).
@@ -21,6 +22,7 @@ from tests.webarchive.captures import Capture, error, page, redirect, soft_error
 
 ORIGINAL = "https://eng-archive.aawsat.com"
 GOOD = "20170301120000"
+EARLY = "20160501080000"  # a second real capture of some articles, a year before the best
 
 
 @dataclass
@@ -31,6 +33,7 @@ class CapturePlan:
     http_only: set[str] = field(default_factory=set)
     uncaptured_listings: set[str] = field(default_factory=set)
     several: set[str] = field(default_factory=set)  # article paths with bad captures around the good one
+    twice: set[str] = field(default_factory=set)  # article paths with a second real capture, in 2016
 
 
 def archive_captures(site, seed: int = 3) -> CapturePlan:
@@ -45,6 +48,7 @@ def archive_captures(site, seed: int = 3) -> CapturePlan:
     plan.share_only = set(shuffled[:3])
     plan.http_only = set(shuffled[3:6])
     plan.several = set(shuffled[6:16])
+    plan.twice = set(shuffled[16:19])
     for path, (status, headers, body) in sorted(pages.items()):
         if path in plan.uncaptured_listings or (path.endswith("/") and path.rstrip("/") in pages and path != "/"):
             continue
@@ -56,6 +60,8 @@ def archive_captures(site, seed: int = 3) -> CapturePlan:
         stamp = GOOD if path not in plan.several else f"2017{rng.randint(3, 9):02d}01093000"
         plan.captures.append(Capture(url, stamp, status, headers, body))
         plan.best[path] = stamp
+        if path in plan.twice:
+            plan.captures.append(Capture(url, EARLY, status, headers, body))
         if path in plan.several:
             older = rng.choice([redirect(url, "20140105080000", ORIGINAL + "/"), error(url, "20150610101010", 500)])
             newer = rng.choice([soft_error(url, "20190220110000", not_found[2]),
