@@ -49,7 +49,9 @@ def _read_articles(tasks: list[tuple[ReadingJob, str, ArticleContext]]) -> list[
     results = []
     for job, url, context in tasks:
         final_url, response, problem = _fetcher.fetch(url)
-        if response is None:
+        if problem == "too_large":  # a decompression bomb, or a broken page: rejected, not missing
+            results.append((url, "too_large", None))
+        elif response is None:
             results.append((url, None, problem))
         elif response.status != 200:
             results.append((final_url, f"http_{response.status}", None))

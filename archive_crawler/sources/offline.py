@@ -16,6 +16,7 @@ from scrapy import Request
 from scrapy.http import TextResponse
 from scrapy.utils.request import RequestFingerprinter
 
+from archive_crawler.messages import PayloadTooLarge
 from archive_crawler.sources.cache import decode_entry
 
 REDIRECTS = (301, 302, 303, 307, 308)
@@ -65,6 +66,8 @@ class OfflineFetcher:
         for _ in range(MAX_REDIRECTS + 1):
             try:
                 response = self.pages.get(url)
+            except PayloadTooLarge:
+                return url, None, "too_large"
             except (ValueError, KeyError, TypeError, OSError) as error:
                 return url, None, f"unreadable: {error}"
             if response is None:
