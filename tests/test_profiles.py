@@ -123,3 +123,23 @@ def test_a_bad_profile_stops_the_crawl_at_once_with_one_line(tmp_path, argument,
     lines = [line for line in completed.stderr.splitlines() if line.strip()]
     assert lines == [says.format(bad=bad) + lines[0][len(says.format(bad=bad)):]] and len(lines) == 1, lines
     assert not (tmp_path / "out.jsonl").exists() or (tmp_path / "out.jsonl").stat().st_size == 0
+
+
+def test_inspect_shows_the_record_and_the_rule_behind_each_field(tmp_path):
+    page = tmp_path / "page.html"
+    page.write_text("""<html lang="en-US"><head><title>Port Reopens | ASHARQ AL-AWSAT English Archive 2005 -2017</title>
+      <meta property="article:published_time" content="2014-06-27T10:00:00+03:00"></head><body>
+      <div id="left-area"><article class="et_pb_post"><h1 class="entry-title">Port Reopens</h1>
+      <div class="entry-content"><p>Media ID: 55300123</p><p>Khobar- The port reopened on Monday.</p></div>
+      </article></div></body></html>""", encoding="utf-8")
+    completed = subprocess.run(
+        [sys.executable, "-m", "scrapy", "inspect", "https://eng-archive.aawsat.com/nayef-a/features/port-reopens",
+         "--file", str(page)], cwd=PROJECT_ROOT, capture_output=True, text=True, timeout=60, env=environment())
+    assert completed.returncode == 0, completed.stderr[-2000:]
+    out = completed.stdout
+    assert '"media_id": 55300123' in out and '"title": "Port Reopens"' in out
+    rules = dict(line.split(None, 1) for line in out.split("rules that filled each field:")[1].strip().splitlines())
+    assert rules["title"] == "selectors.title: h1.entry-title"
+    assert rules["published"] == "meta article:published_time"
+    assert rules["authors"] == "author in urls.article_parts"
+    assert rules["category"] == "category in urls.article_parts"
