@@ -35,6 +35,8 @@ RETRY_ENABLED = True
 RETRY_TIMES = 3
 RETRY_HTTP_CODES = [500, 502, 503, 504, 522, 524, 408, 429]
 ARCHIVE_RETRY_AFTER_MAX = 120  # seconds: the longest Retry-After wait honoured
+# A crawl none of whose hosts ever answers stops within seconds (finish reason site_unreachable).
+ARCHIVE_STOP_UNREACHABLE = True
 COOKIES_ENABLED = False
 # Scrapy starts this many tasks for every callback's output; a callback here yields
 # one record or about a dozen requests, so a hundred (the default) is wasted work.
@@ -78,6 +80,9 @@ DOWNLOADER_MIDDLEWARES = {
     "archive_crawler.sources.wayback.FallbackMiddleware": 540,
     "archive_crawler.sources.middlewares.RetryAfterMiddleware": 550,
     "archive_crawler.sources.middlewares.RedirectGuardMiddleware": 610,
+    # Nearer the network than the retries: it sees a failure first, and spares retries to a host
+    # that never answered.
+    "archive_crawler.sources.reachability.SiteReachabilityMiddleware": 800,
     # Nearest the network last: stamp the fetch time, then record WARC, then cache.
     "archive_crawler.sources.warc.WarcReplayMiddleware": 905,
     "archive_crawler.sources.warc.WarcWriterMiddleware": 940,
@@ -88,7 +93,12 @@ DOWNLOADER_MIDDLEWARES = {
 EXTENSIONS = {
     "archive_crawler.storage.run.ArchiveRun": 100,  # first: it takes the state's lock
     "archive_crawler.storage.archive.ArchiveStorage": 110,
+    "archive_crawler.storage.progress.ProgressLine": 500,  # on a terminal only
 }
+# On a terminal, a progress line redrawn every ARCHIVE_PROGRESS_INTERVAL seconds (elsewhere:
+# Scrapy's LogStats line once a minute).
+ARCHIVE_PROGRESS = True
+ARCHIVE_PROGRESS_INTERVAL = 1.0
 ITEM_PIPELINES = {
     "archive_crawler.storage.pipelines.ValidationPipeline": 100,
     "archive_crawler.storage.pipelines.DedupePipeline": 200,
@@ -97,3 +107,5 @@ ITEM_PIPELINES = {
 
 FEED_EXPORT_ENCODING = "utf-8"
 LOG_LEVEL = "INFO"
+# A dropped duplicate or incomplete record is one line (URL, story ID, why), never the whole record.
+LOG_FORMATTER = "archive_crawler.storage.logformatter.ArchiveLogFormatter"

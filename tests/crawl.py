@@ -6,6 +6,7 @@ import ast
 import json
 import os
 import re
+import socket
 import subprocess
 import sys
 import time
@@ -50,6 +51,13 @@ def crawl_command(base_url: str, workdir: Path, *extra: str, settings: dict | No
     for name, value in all_settings.items():
         command += ["-s", f"{name}={value}"]
     return command + list(extra), output, state
+
+
+def free_port() -> int:
+    """A port of 127.0.0.1 nothing listens on (free when asked; closed again at once)."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
 
 
 def environment() -> dict:

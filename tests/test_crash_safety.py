@@ -118,6 +118,7 @@ def test_ctrl_c_stops_cleanly_and_the_next_run_resumes(replica, tmp_path, stop_s
     wait_for_lines(tmp_path / "archive.jsonl", 15, process)
     process.send_signal(stop_signal)
     process.wait(timeout=60)
+    assert process.returncode == 3  # interrupted: the next run resumes
     log = (tmp_path / "crawl.log").read_text()
     assert "Run summary (shutdown)" in log
     summary = json.loads((tmp_path / "archive.summary.json").read_text())
@@ -132,7 +133,7 @@ def test_ctrl_c_stops_cleanly_and_the_next_run_resumes(replica, tmp_path, stop_s
 def test_full_disk_stops_at_once_naming_the_output(replica, tmp_path):
     _site, server = replica
     run = run_crawl(server.base_url, tmp_path, settings={"ARCHIVE_OUTPUT": "/dev/full"}, timeout=120)
-    assert run.returncode != 0
+    assert run.returncode == 1  # could not run
     assert "Cannot write /dev/full: No space left on device" in run.log
     assert run.stats["finish_reason"] == "storage_error"
     assert run.stats.get("archive/written", 0) == 0
@@ -161,7 +162,7 @@ def test_read_only_disk_fails_at_once_and_leaves_files_intact(replica, tmp_path,
     before = {path.name: path.read_bytes() for path in read_only_dir.iterdir()}
     name = "archive.jsonl" if target == "ARCHIVE_OUTPUT" else "state.sqlite3"
     run = run_crawl(server.base_url, tmp_path, settings={target: str(read_only_dir / name)}, timeout=60)
-    assert run.returncode != 0
+    assert run.returncode == 1  # could not run
     assert str(read_only_dir) in run.log and "Read-only file system" in run.log
     assert {path.name: path.read_bytes() for path in read_only_dir.iterdir()} == before
     assert server.requests == [] or "/robots.txt" not in server.requests[-1:]

@@ -120,7 +120,7 @@ def test_second_run_on_the_same_state_exits_at_once_naming_the_first(replica, tm
         started = time.monotonic()
         second = run_crawl(server.base_url, tmp_path, timeout=60)
         assert time.monotonic() - started < 30
-        assert second.returncode != 0
+        assert second.returncode == 1  # could not run
         assert "Another crawl is already running" in second.log
         assert f'"pid": {first.pid}' in second.log
     finally:
@@ -158,6 +158,6 @@ def test_date_window_limits_the_run_and_stops_paging(replica, tmp_path):
 def test_bad_arguments_fail_at_once_with_a_clear_message(tmp_path, argument, message):
     base_url = argument.pop("base_url", "http://127.0.0.1:9")
     run = run_crawl(base_url, tmp_path, spider_args=argument, timeout=60)
-    assert run.returncode != 0
+    assert run.returncode == 2  # bad arguments
     assert message in run.log
     assert not (tmp_path / "archive.jsonl").exists()

@@ -8,6 +8,7 @@ from archive_crawler.items import ArticleItem
 from archive_crawler.storage.archive import ArchiveStorage
 from archive_crawler.storage.pipelines import (
     DedupePipeline,
+    IncompleteRecord,
     JsonLinesWriterPipeline,
     ValidationPipeline,
 )
@@ -41,6 +42,13 @@ def test_validation_drops_and_counts_records_without_required_field(crawler, mis
     with pytest.raises(DropItem, match=f"no {missing}"):
         pipeline.process_item(story(**{missing: None}))
     assert crawler.stats.get_value(f"archive/validation/dropped/missing_{missing}") == 1
+
+
+def test_a_dropped_record_names_its_url_and_story_id(crawler):
+    with pytest.raises(IncompleteRecord) as dropped:
+        ValidationPipeline.from_crawler(crawler).process_item(story(title=None))
+    assert (dropped.value.url, dropped.value.story_id, str(dropped.value)) == (
+        "http://site.test/a/news/one", 55300001, "incomplete, no title")
 
 
 def test_validation_passes_complete_record(crawler):

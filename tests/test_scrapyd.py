@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import os
-import socket
 import subprocess
 import sys
 import time
@@ -16,14 +15,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.crawl import FAST_SETTINGS, PROJECT_ROOT
+from tests.crawl import FAST_SETTINGS, PROJECT_ROOT, free_port
 from tests.replica import ReplicaServer, build_site
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def call(base: str, endpoint: str, fields: list[tuple[str, str]] | None = None,

@@ -2,8 +2,9 @@
 
 Before: bad spider arguments, an output or state that cannot be written (full or
 read-only disk), or a crawl already running on the same state end the command at
-once with one clear line instead of a traceback from inside the engine. After: a
-run stopped by a storage error exits non-zero.
+once with one clear line instead of a traceback from inside the engine. After: the
+exit status tells how the run ended (see :func:`exit_code`), and a run that could
+not do its work ends with one line saying why.
 """
 
 from __future__ import annotations
@@ -19,9 +20,37 @@ from scrapy.commands.crawl import Command as ScrapyCrawlCommand
 from scrapy.settings import SETTINGS_PRIORITIES
 from scrapy.utils.misc import load_object
 
+from archive_crawler.sources.reachability import SITE_UNREACHABLE, unreachable_message
 from archive_crawler.storage.run import CrawlAlreadyRunning, RunLock
 
-FAILED_REASONS = {"storage_error"}
+EXIT_FINISHED = 0  # the walk ended: rejected pages are normal, completeness is in the summary
+EXIT_FAILED = 1  # could not run: site unreachable, storage error, state locked by another run
+EXIT_BAD_ARGUMENTS = 2
+EXIT_INTERRUPTED = 3  # stopped before the walk ended: Ctrl-C, SIGTERM, a CLOSESPIDER_* limit
+FAILED_REASONS = {"storage_error", SITE_UNREACHABLE}
+
+
+def exit_code(reason: str | None) -> int:
+    """The command's exit status for a crawl that ended with Scrapy's finish ``reason``.
+
+    A run stopped for any other reason (``shutdown`` after a signal, ``closespider_*``,
+    none at all after a second Ctrl-C) did not end its walk: the next run resumes it.
+
+    >>> [exit_code(reason) for reason in ("finished", "site_unreachable", "storage_error", "shutdown", None)]
+    [0, 1, 1, 3, 3]
+    """
+    if reason == "finished":
+        return EXIT_FINISHED
+    return EXIT_FAILED if reason in FAILED_REASONS else EXIT_INTERRUPTED
+
+
+def failure_message(reason: str | None, stats: dict) -> str | None:
+    """The one line that says why a run could not do its work, or None."""
+    if reason == SITE_UNREACHABLE:
+        return unreachable_message(stats)
+    if reason == "storage_error":
+        return f"Cannot write {stats.get('archive/storage_error') or 'the output or the state'}"
+    return None
 
 
 class Command(ScrapyCrawlCommand):
@@ -40,7 +69,7 @@ class Command(ScrapyCrawlCommand):
                 spider = spider_class.check_arguments(**opts.spargs)
             except ValueError as error:
                 print(f"bad argument: {error}", file=sys.stderr)
-                sys.exit(2)
+                sys.exit(EXIT_BAD_ARGUMENTS)
             self.default_paths(spider)
 
     def default_paths(self, spider) -> None:
@@ -62,14 +91,20 @@ class Command(ScrapyCrawlCommand):
             problem = self.storage_problem()
             if problem:
                 print(f"Error: {problem}", file=sys.stderr)
-                self.exitcode = 1
+                self.exitcode = EXIT_FAILED
                 return None
         crawler = self._create_crawler(args[0])
         self.crawler_process.crawl(crawler, **opts.spargs)
         self.crawler_process.start()
-        reason = crawler.stats.get_value("finish_reason") if getattr(crawler, "stats", None) else None
-        if self.crawler_process.bootstrap_failed or reason in FAILED_REASONS:
-            self.exitcode = 1
+        if self.crawler_process.bootstrap_failed:
+            self.exitcode = EXIT_FAILED
+            return None
+        stats = crawler.stats.get_stats() if getattr(crawler, "stats", None) else {}
+        reason = stats.get("finish_reason")
+        message = failure_message(reason, stats)
+        if message:
+            print(message, file=sys.stderr)
+        self.exitcode = exit_code(reason)
         return None
 
     def storage_problem(self) -> str | None:

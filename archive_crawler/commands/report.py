@@ -10,22 +10,15 @@ from __future__ import annotations
 import json
 import os
 import sqlite3
-import sys
 from pathlib import Path
 
 from scrapy.commands import ScrapyCommand
-from scrapy.exceptions import UsageError
 
+from archive_crawler.commands import OptionsOnlyCommand
 from archive_crawler.storage.rejects import sidecar_path
 
 
-class Command(ScrapyCommand):
-    requires_project = True
-    requires_crawler_process = False
-
-    def syntax(self) -> str:
-        return "[options]"
-
+class Command(OptionsOnlyCommand, ScrapyCommand):
     def short_desc(self) -> str:
         return "Report on the harvest: stories per month and category, fields, links, rejects and runs"
 
@@ -36,8 +29,7 @@ class Command(ScrapyCommand):
         parser.add_argument("--json", action="store_true", help="print the figures as JSON instead of writing HTML")
 
     def run(self, args, opts) -> None:
-        if args:
-            raise UsageError("scrapy report takes no arguments", print_help=True)
+        self.refuse_arguments(args)
         from archive_crawler.report.figures import archive_figures  # only the report needs it
 
         output, state = Path(self.settings["ARCHIVE_OUTPUT"]), Path(self.settings["ARCHIVE_STATE"])
@@ -69,7 +61,3 @@ class Command(ScrapyCommand):
             return self.fail(f"cannot write the report {target}: {error.strerror or error}")
         print(f"Report written to {target}")
         return None
-
-    def fail(self, message: str) -> None:
-        print(f"Error: {message}", file=sys.stderr)
-        self.exitcode = 1

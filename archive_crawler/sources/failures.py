@@ -6,6 +6,7 @@ from scrapy.exceptions import IgnoreRequest
 from scrapy.spidermiddlewares.httperror import HttpError
 
 from archive_crawler.messages import RequestRefused
+from archive_crawler.sources.reachability import tls_failed
 
 EXCEPTION_REASONS = {
     "DownloadTimeoutError": "timeout",
@@ -35,6 +36,8 @@ def failure_reason(failure) -> tuple[str, int | None]:
         return failure.value.reason, None
     if failure.check(IgnoreRequest):
         return "ignored", None
+    if tls_failed(failure.value):
+        return "tls_error", None
     name = failure.type.__name__
     message = str(failure.value)
     if name == "ResponseFailed" and "PotentialDataLoss" in message:

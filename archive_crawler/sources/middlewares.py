@@ -12,11 +12,16 @@ from scrapy import signals
 from scrapy.downloadermiddlewares.retry import RetryMiddleware
 from scrapy.downloadermiddlewares.robotstxt import RobotsTxtMiddleware
 from scrapy.exceptions import IgnoreRequest, NotConfigured
+from scrapy.http import Request
+from scrapy.http.request import NO_CALLBACK
 from scrapy.settings import SETTINGS_PRIORITIES
+from scrapy.utils.httpobj import urlparse_cached
+from twisted.internet.defer import Deferred
 
 from archive_crawler.messages import OffsiteRedirect, RedirectLoop, RobotsDisallowed
 from archive_crawler.navigation.urls import SiteScope
 from archive_crawler.sites.profile import load_profile
+from archive_crawler.sources.reachability import connection_cause
 
 logger = logging.getLogger(__name__)
 
@@ -133,7 +138,30 @@ class RedirectGuardMiddleware:
 
 
 class TypedRobotsTxtMiddleware(RobotsTxtMiddleware):
-    """Scrapy's robots.txt middleware, refusing with a typed :class:`RobotsDisallowed`."""
+    """Scrapy's robots.txt middleware, refusing with a typed :class:`RobotsDisallowed`.
+
+    A robots.txt that cannot be downloaded is one warning line, not Scrapy's error
+    with a traceback: the crawl goes on as if it allowed everything, as Scrapy does.
+    """
+
+    async def robot_parser(self, request):
+        parts = urlparse_cached(request)
+        netloc = parts.netloc
+        if netloc not in self._parsers:  # the first request to the host: read its robots.txt, as Scrapy does
+            self._parsers[netloc] = Deferred()
+            robots = Request(f"{parts.scheme}://{netloc}/robots.txt", priority=self.DOWNLOAD_PRIORITY,
+                             meta={"dont_obey_robotstxt": True}, callback=NO_CALLBACK)
+            try:
+                await self._parse_robots(await self.crawler.engine.download_async(robots), netloc, request)
+            except Exception as error:
+                if not isinstance(error, IgnoreRequest):
+                    cause = connection_cause(error)
+                    logger.warning("Cannot read %s (%s): crawling as if it allowed everything", robots.url,
+                                   cause.text if cause else str(error) or type(error).__name__)
+                    logger.debug("robots.txt download failure", exc_info=True)
+                self._robots_error(error, netloc)
+            self.crawler.stats.inc_value("robotstxt/request_count")
+        return await super().robot_parser(request)
 
     def process_request_2(self, rp, request) -> None:
         try:

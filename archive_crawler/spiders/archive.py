@@ -27,6 +27,7 @@ from archive_crawler.sites.profile import load_profile
 from archive_crawler.sources.failures import failure_reason
 from archive_crawler.sources.middlewares import read_at
 from archive_crawler.sources.wayback import WaybackMiddleware
+from archive_crawler.spiders.arguments import check_known_arguments
 from archive_crawler.storage.archive import ArchiveStorage
 from archive_crawler.storage.pipelines import DuplicateStory
 
@@ -132,6 +133,7 @@ class ArchiveSpider(scrapy.Spider):
     @classmethod
     def check_arguments(cls, **arguments) -> ArchiveSpider:
         """The spider the arguments make; ValueError naming the first bad one (a bad profile included)."""
+        check_known_arguments(cls, arguments)
         spider = cls(**arguments)
         profile = load_profile(spider.site) if spider.site else None
         if profile is not None and not spider.base_url and not profile.base_url:

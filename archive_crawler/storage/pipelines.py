@@ -20,11 +20,21 @@ from archive_crawler.storage.store import note_edited
 logger = logging.getLogger(__name__)
 
 
-class IncompleteRecord(DropItem):
+class RecordDropped(DropItem):
+    """A record the pipelines do not write; ``url`` and ``story_id`` name it in the log's one line
+    (:mod:`archive_crawler.storage.logformatter`), the message says why."""
+
+    def __init__(self, message: str, *, url: str | None = None, story_id=None, log_level: str | None = None):
+        super().__init__(message, log_level=log_level)
+        self.url = url
+        self.story_id = story_id
+
+
+class IncompleteRecord(RecordDropped):
     """A record lacking a field that every story must have."""
 
 
-class DuplicateStory(DropItem):
+class DuplicateStory(RecordDropped):
     """A story written already, under this URL or another."""
 
 
@@ -34,6 +44,7 @@ class ValidationPipeline:
     required_fields = ("url", "title", "body")
 
     def __init__(self, storage: ArchiveStorage, stats):
+        self.storage = storage
         self.rejects = storage.rejects
         self.stats = stats
 
@@ -48,10 +59,8 @@ class ValidationPipeline:
                 self.stats.inc_value(f"archive/validation/dropped/missing_{field_name}")
                 if adapter.get("url"):
                     self.rejects.reject(adapter["url"], f"no_{field_name}")
-                raise IncompleteRecord(
-                    f"Record from {adapter.get('url') or 'an unknown page'} has no {field_name}",
-                    log_level="WARNING",
-                )
+                raise IncompleteRecord(f"incomplete, no {field_name}", url=adapter.get("url"),
+                                       story_id=adapter.get(self.storage.story_key), log_level="WARNING")
         return item
 
 
@@ -80,8 +89,8 @@ class DedupePipeline:
             if store.edited_since_written(adapter):
                 note_edited(self.stats, adapter["url"])
             self.stats.inc_value(f"archive/dedupe/dropped/{reason}")
-            value = adapter.get(reason) if reason != "url" else adapter["url"]
-            raise DuplicateStory(f"Duplicate story ({reason} {value}) at {adapter['url']}", log_level="INFO")
+            raise DuplicateStory(f"duplicate, its {'URL' if reason == 'url' else reason} was written already",
+                                 url=adapter["url"], story_id=adapter.get(self.storage.story_key), log_level="INFO")
         return item
 
 
