@@ -102,6 +102,8 @@ class SiteReachabilityMiddleware:
             raise NotConfigured  # a replay never touches the network
         base_url = settings.get("ARCHIVE_BASE_URL")
         hosts = settings.getlist("ARCHIVE_HOSTS") or ([urlsplit(base_url).hostname] if base_url else [])
+        if settings.get("ARCHIVE_WAYBACK"):  # read from a web archive: it is the host that must answer
+            hosts = [urlsplit(settings["ARCHIVE_WAYBACK"]).hostname]
         middleware = cls(crawler, hosts)
         crawler.signals.connect(middleware.spider_idle, signal=signals.spider_idle)
         return middleware

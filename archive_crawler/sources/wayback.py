@@ -202,7 +202,12 @@ class Wayback:
 
     async def query(self, url: str, extra: dict | None = None) -> bytes | None:
         query = {"url": url, "output": "json", "limit": self.page_rows, **(extra or {})}
-        response = await self.download(f"{self.cdx_url}?{urlencode(query)}")
+        try:
+            response = await self.download(f"{self.cdx_url}?{urlencode(query)}")
+        except Exception as error:  # the archive's failures are counted and logged where they happen
+            self.crawler.stats.inc_value("archive/wayback/cdx_errors")
+            logger.warning("The archive's CDX gave no answer to %s: %s", url, type(error).__name__)
+            return None
         if response.status != 200:
             logger.warning("The archive's CDX answered %d to %s", response.status, response.url)
             self.crawler.stats.inc_value("archive/wayback/cdx_errors")
