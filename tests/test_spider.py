@@ -252,3 +252,17 @@ def test_abbreviated_author_link_gives_way_to_its_title(spider):
 )
 def test_canonical_url(canonical, page_url, expected):
     assert canonical_url(canonical, page_url) == expected
+
+
+@pytest.mark.parametrize(
+    ("canonical", "expected"),
+    [
+        ("https://syndication.example/world/talks-resume", f"{BASE}/a-writer/news-middle-east/talks-resume"),
+        ("https://eng-archive.aawsat.com/a-writer/news-middle-east/talks", f"{BASE}/a-writer/news-middle-east/talks"),
+        (f"{BASE}/a-writer/opinion/talks-resume", f"{BASE}/a-writer/opinion/talks-resume"),
+    ],
+    ids=["another-site", "the-real-site-of-a-mirror", "this-site"],
+)
+def test_a_canonical_elsewhere_is_not_the_pages_address(spider, canonical, expected):
+    html = article_page("<p>Khobar- The port reopened.</p>", head=f'<link rel="canonical" href="{canonical}">')
+    assert parse(spider, html).url == expected

@@ -8,6 +8,7 @@ workers run it for the spider, live or replaying, and for the re-parse tool.
 from __future__ import annotations
 
 import re
+from urllib.parse import urlsplit
 
 from archive_crawler.items import ArticleItem
 from archive_crawler.messages import ArticleContext, ListingEntry, ListingPage, NextPage
@@ -220,7 +221,13 @@ class PageReader:
 
         loader.add_value("media_id", self.story_id(blocks, root))
         _, canonical = first_value(meta, "link:canonical", "og:url")
-        loader.add_value("url", canonical_url(response.urljoin(canonical) if canonical else None, url,
+        # A canonical on another site (syndicated copies) is not this page's address; one on the real
+        # site of a mirror is moved onto the mirror, as its links are.
+        if canonical:
+            canonical = response.urljoin(canonical)
+            if urlsplit(canonical).netloc.lower() != urlsplit(url).netloc.lower():
+                canonical = self.on_site(canonical)
+        loader.add_value("url", canonical_url(canonical, url,
                                               keep_query=self.urls.keep_query))
         markup_date = hit("selectors.published", first_hit(root, selectors.published))
         json_date = ("json-ld datePublished", json_ld_text(structured.get("datePublished")))
