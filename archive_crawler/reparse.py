@@ -26,7 +26,7 @@ from archive_crawler.navigation.navigator import Navigator, PageKind
 from archive_crawler.reading.checks import is_html
 from archive_crawler.reading.workers import ReadingJob, listing_from_response, read_article
 from archive_crawler.sites.profile import load_profile
-from archive_crawler.sources.offline import OfflineFetcher, open_pages
+from archive_crawler.sources.offline import OfflineFetcher, ReadOnce, open_pages
 from archive_crawler.storage.state import ArchiveState
 from archive_crawler.storage.store import OutputStore
 
@@ -119,15 +119,14 @@ def _write(results, output: Path, problems: list[str], started: float, workers: 
     state = ArchiveState(output.with_name(f".{output.name}.reparse-{os.getpid()}.sqlite3"), scratch=True)
     store = OutputStore(temporary, state, staged=True, site=profile.name, story_key=profile.crawl.story_key)
     rejects: Counter = Counter()
-    fetched_once: set[str] = set()  # two links led to one page: Scrapy's duplicate filter reads it once
+    read_once = ReadOnce()
     try:
         store.open()
         for final_url, outcome, problem in results:
             if problem:
                 problems.append(f"{final_url}: {problem}")
-            if outcome is None or final_url in fetched_once:
+            if outcome is None or not read_once.first(final_url):
                 continue
-            fetched_once.add(final_url)
             if isinstance(outcome, str):
                 rejects[outcome] += 1
             else:

@@ -89,5 +89,19 @@ class OfflineFetcher:
         return robots is None or robots.can_fetch(url, "*")
 
 
+class ReadOnce:
+    """Scrapy's duplicate filter for pages read outside the engine: a page two links led to
+    (a shortlink's redirect, a copy) counts once."""
+
+    def __init__(self):
+        self.seen: set[str] = set()
+
+    def first(self, final_url: str) -> bool:
+        if final_url in self.seen:
+            return False
+        self.seen.add(final_url)
+        return True
+
+
 def open_pages(cache: str | None = None, warc: str | None = None):
     return CachedPages(cache) if cache else WarcPages(warc)
