@@ -48,13 +48,15 @@ class ArticleLoader(ItemLoader):
         super().__init__(*args, **kwargs)
         self.rules: dict[str, str] = {}  # field -> the rule that filled it
 
-    def add_fallbacks(self, field_name: str, *candidates: tuple[str | None, object]) -> None:
+    def add_fallbacks(self, field_name: str, *candidates) -> None:
         """Fill a field from the first (rule, value) candidate that yields a value after cleaning.
 
         Candidates are tried in order of trust (the article's own markup first,
         the listing entry last), so a list field is never merged from two sources.
+        A candidate may be a function returning the pair, called only when reached.
         """
-        for rule, value in candidates:
+        for candidate in candidates:
+            rule, value = candidate() if callable(candidate) else candidate
             if value:
                 self.add_value(field_name, value)
                 if self.get_collected_values(field_name):

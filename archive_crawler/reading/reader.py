@@ -203,13 +203,16 @@ class PageReader:
         loader = ArticleLoader(selector=response.selector, response=response, title_suffixes=text.title_suffixes,
                                site_names=site_names)
         structured_first = profile.crawl.structured_first
-        headline = ("json-ld headline", json_ld_text(structured.get("headline")))
-        markup_titles = [hit("selectors.title", first_hit(root, selectors.title)),
-                         ("selectors.headline found in <title>", headline_in_title(response, meta, selectors.headline))]
-        page_titles = [meta_hit(first_value(meta, "og:title", "twitter:title")),
-                       ("<title>", first_text(response, ["title"]))]
-        loader.add_fallbacks("title", *([headline, *markup_titles, *page_titles] if structured_first
-                                        else [markup_titles[0], *page_titles, headline, markup_titles[1]]),
+        # Candidates are tried in order of trust and each is computed only when those before it
+        # gave nothing (a lambda): a page with a headline element never pays for the fallbacks.
+        headline = lambda: ("json-ld headline", json_ld_text(structured.get("headline")))  # noqa: E731
+        markup_title = lambda: hit("selectors.title", first_hit(root, selectors.title))  # noqa: E731
+        title_in_tag = lambda: ("selectors.headline found in <title>",  # noqa: E731
+                                headline_in_title(response, meta, selectors.headline))
+        page_titles = [lambda: meta_hit(first_value(meta, "og:title", "twitter:title")),
+                       lambda: ("<title>", first_text(response, ["title"]))]
+        loader.add_fallbacks("title", *([headline, markup_title, title_in_tag, *page_titles] if structured_first
+                                        else [markup_title, *page_titles, headline, title_in_tag]),
                              ("listing title", context.title))
         title = loader.get_output_value("title")
         if blocks and content is None and comparison_key(blocks[0]) == comparison_key(title):
@@ -227,36 +230,39 @@ class PageReader:
             canonical = response.urljoin(canonical)
             if urlsplit(canonical).netloc.lower() != urlsplit(url).netloc.lower():
                 canonical = self.on_site(canonical)
-        loader.add_value("url", canonical_url(canonical, url,
-                                              keep_query=self.urls.keep_query))
-        markup_date = hit("selectors.published", first_hit(root, selectors.published))
-        json_date = ("json-ld datePublished", json_ld_text(structured.get("datePublished")))
+        loader.add_value("url", canonical_url(canonical, url, keep_query=self.urls.keep_query))
+        markup_date = lambda: hit("selectors.published", first_hit(root, selectors.published))  # noqa: E731
+        json_date = lambda: ("json-ld datePublished", json_ld_text(structured.get("datePublished")))  # noqa: E731
         loader.add_fallbacks(
             "published", meta_hit(first_value(meta, *PUBLISHED_META)),
             *([json_date, markup_date] if structured_first else [markup_date, json_date]),
-            hit("selectors.post_meta_date", first_hit(root, selectors.post_meta_date)),
-            ("date in selectors.post_meta", date_in(root, selectors.post_meta)),
+            lambda: hit("selectors.post_meta_date", first_hit(root, selectors.post_meta_date)),
+            lambda: ("date in selectors.post_meta", date_in(root, selectors.post_meta)),
             ("listing date", context.published),
         )
-        byline = self.byline(root)
-        named = [meta_hit(first_values(meta, *AUTHOR_META)),
-                 ("json-ld author", json_ld_names(structured.get("author")))]
+        byline = lambda: self.byline(root)  # noqa: E731
+        named = [lambda: meta_hit(first_values(meta, *AUTHOR_META)),
+                 lambda: ("json-ld author", json_ld_names(structured.get("author")))]
         loader.add_fallbacks(
             "authors", *([named[1], named[0], byline] if structured_first else [byline, *named]),
             ("listing byline", context.authors),
-            ("author in urls.article_parts", names_from_author_slug(self.urls.article_part(url, "author"))),
+            lambda: ("author in urls.article_parts", names_from_author_slug(self.urls.article_part(url, "author"))),
         )
         loader.add_fallbacks(
             "category",
-            ("selectors.category_links", self.link_category(first_nonempty(root, selectors.category_links), url)),
-            ("meta article:section", self.named_category(meta.get("article:section", []), url)),
-            ("json-ld articleSection", self.named_category(structured.get("articleSection"), url)),
-            ("listing category", self.listing_category(context, url)),
-            ("category in urls.article_parts", self.categories.get(self.urls.article_part(url, "category") or "")),
+            lambda: ("selectors.category_links",
+                     self.link_category(first_nonempty(root, selectors.category_links), url)),
+            lambda: ("meta article:section", self.named_category(meta.get("article:section", []), url)),
+            lambda: ("json-ld articleSection", self.named_category(structured.get("articleSection"), url)),
+            lambda: ("listing category", self.listing_category(context, url)),
+            lambda: ("category in urls.article_parts",
+                     self.categories.get(self.urls.article_part(url, "category") or "")),
         )
         self.add_categories(loader, root, meta, structured, context, url)
-        tags = [name for link in first_nonempty(root, selectors.tags) if (name := clean_text(text_of(link)))]
-        loader.add_fallbacks("tags", ("selectors.tags", tags), ("meta article:tag", meta.get("article:tag", [])))
+        loader.add_fallbacks(
+            "tags", lambda: ("selectors.tags", [name for link in first_nonempty(root, selectors.tags)
+                                                if (name := clean_text(text_of(link)))]),
+            ("meta article:tag", meta.get("article:tag", [])))
         loader.add_value("image_caption", caption.text)
         loader.add_value("image_credit", caption.credit)
         loader.add_value("dateline", dateline)
@@ -269,18 +275,18 @@ class PageReader:
         loader.add_value("post_id", post_id(response, meta))
         loader.add_fallbacks(
             "modified", meta_hit(first_value(meta, "article:modified_time", "og:updated_time", "dateModified")),
-            ("json-ld dateModified", json_ld_text(structured.get("dateModified"))),
-            hit("selectors.modified", first_hit(root, selectors.modified)),
-        )
-        image = json_ld_image(structured.get("image"))
-        loader.add_fallbacks(
-            "image_url", meta_hit(first_value(meta, "og:image", "twitter:image")), ("json-ld image", image),
-            hit("selectors.image", first_hit(root, selectors.image)),
+            lambda: ("json-ld dateModified", json_ld_text(structured.get("dateModified"))),
+            lambda: hit("selectors.modified", first_hit(root, selectors.modified)),
         )
         loader.add_fallbacks(
-            "language", ("<html lang>", response.xpath("/html/@lang").get()),
+            "image_url", meta_hit(first_value(meta, "og:image", "twitter:image")),
+            lambda: ("json-ld image", json_ld_image(structured.get("image"))),
+            lambda: hit("selectors.image", first_hit(root, selectors.image)),
+        )
+        loader.add_fallbacks(
+            "language", ("<html lang>", response.selector.root.get("lang")),
             meta_hit(first_value(meta, "og:locale")),
-            ("json-ld inLanguage", json_ld_text(structured.get("inLanguage"))),
+            lambda: ("json-ld inLanguage", json_ld_text(structured.get("inLanguage"))),
         )
         if rules is not None:
             rules.update(loader.rules)
@@ -288,11 +294,11 @@ class PageReader:
 
     def add_categories(self, loader, root, meta, structured, context: ArticleContext, url: str) -> None:
         """Every category the page lists, in its order; else the one the listings give."""
-        links = [name for link in first_nonempty(root, self.selectors.category_links)
-                 if (name := clean_text(text_of(link)))]
-        sections = meta.get("article:section", [])
         listed = structured.get("articleSection")
-        found = [("selectors.category_links", links), ("meta article:section", sections),
+        links = lambda: [name for link in first_nonempty(root, self.selectors.category_links)  # noqa: E731
+                         if (name := clean_text(text_of(link)))]
+        found = [lambda: ("selectors.category_links", links()),
+                 ("meta article:section", meta.get("article:section", [])),
                  ("json-ld articleSection", listed if isinstance(listed, list) else [listed] if listed else [])]
         if self.profile.crawl.structured_first:
             found.reverse()
@@ -363,7 +369,8 @@ def post_id(response, meta: dict[str, list[str]]) -> int | None:
         found = shortlink_id(response.urljoin(link))
         if found:
             return int(found)
-    match = POST_ID_CLASS.search(" ".join(response.xpath("//body/@class").getall()))
+    body = response.selector.root.find("body")
+    match = POST_ID_CLASS.search(body.get("class", "") if body is not None else "")
     return int(match.group(1)) if match else None
 
 
