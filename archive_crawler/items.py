@@ -30,3 +30,8 @@ class ArticleItem:
     image_url: str | None = None  # the featured image, absolute
     language: str | None = None  # "en-US"
     archive_url: str | None = None  # the web archive's playback URL the page was read from; None when live
+
+    def __post_init__(self) -> None:
+        # Not a field, never written: when the page was read, which orders a replay's writing
+        # (set by the spider, read by OutputStore.add).
+        self.read_at: str | None = None

@@ -46,7 +46,8 @@ _fetcher: OfflineFetcher | None = None  # opened before the workers fork; they i
 
 def _read_articles(tasks: list[tuple[ReadingJob, str, ArticleContext]]) -> list[tuple[str, object, str | None]]:
     """In a worker: fetch each article (following redirects) and read its record or its rejection."""
-    results = []
+    assert _fetcher is not None  # opened by reparse() before the workers fork
+    results: list[tuple[str, object, str | None]] = []
     for job, url, context in tasks:
         final_url, response, problem = _fetcher.fetch(url)
         if problem == "too_large":  # a decompression bomb, or a broken page: rejected, not missing
@@ -96,14 +97,14 @@ def reparse(base_url: str, output: Path, *, site: str = "aawsat", cache: str | N
             _, response, problem = _fetcher.fetch(fetch.url)
             if problem:
                 problems.append(f"{fetch.url}: {problem}")
-            readable = response is not None and is_html(response) and response.status == 200
+            html = response if response is not None and is_html(response) and response.status == 200 else None
             reader = ReadingJob(site, base_url, dict(navigator.categories)).reader()
             if fetch.kind is PageKind.HOME:
-                queue.extend(navigator.home_read(reader.read_menu(response, home=True)) if readable
+                queue.extend(navigator.home_read(reader.read_menu(html, home=True)) if html is not None
                              else navigator.home_failed())
-            elif readable:
-                page = listing_from_response(reader, response, fetch.category)
-                queue.extend(navigator.listing_read(fetch, response.url, page))
+            elif html is not None and fetch.category is not None:  # a listing (no REST page, no sitemap)
+                page = listing_from_response(reader, html, fetch.category)
+                queue.extend(navigator.listing_read(fetch, html.url, page))
         if batch:
             futures.append(pool.submit(_read_articles, batch))
         results = [result for future in futures for result in future.result()]

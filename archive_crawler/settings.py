@@ -9,7 +9,7 @@ COMMANDS_MODULE = "archive_crawler.commands"
 # and the crawled root (set from -a base_url, else the profile's own).
 ARCHIVE_SITE = "aawsat"
 ARCHIVE_BASE_URL = None
-ARCHIVE_HOSTS = []  # the hosts a crawl may fetch from: base_url's, or those of -a urls=FILE
+ARCHIVE_HOSTS: list[str] = []  # the hosts a crawl may fetch from: base_url's, or those of -a urls=FILE
 # Where the records go and where the crawler keeps its state between runs.
 ARCHIVE_OUTPUT = "output/archive.jsonl"
 ARCHIVE_STATE = "output/state.sqlite3"
@@ -54,7 +54,7 @@ HTTPCACHE_ENABLED = True
 HTTPCACHE_DIR = "httpcache"
 HTTPCACHE_GZIP = True
 HTTPCACHE_STORAGE = "archive_crawler.sources.cache.ArchiveCacheStorage"
-HTTPCACHE_IGNORE_HTTP_CODES = []
+HTTPCACHE_IGNORE_HTTP_CODES: list[int] = []
 HTTPCACHE_EXPIRATION_SECS = 0
 
 # WARC output of live crawls: a .warc.gz file, or a folder for rolling files.

@@ -59,6 +59,7 @@ class Command(ScrapyCrawlCommand):
         super().process_options(args, opts)
         if len(args) != 1:
             return
+        assert self.settings is not None  # set by scrapy.cmdline before any command method runs
         loader = load_object(self.settings["SPIDER_LOADER_CLASS"]).from_settings(self.settings.frozencopy())
         try:
             spider_class = loader.load(args[0])
@@ -75,11 +76,14 @@ class Command(ScrapyCrawlCommand):
     def default_paths(self, spider) -> None:
         """A site other than the default one writes to ``output/<host>.jsonl`` and
         ``output/<host>.state.sqlite3`` unless told otherwise."""
+        assert self.settings is not None
         if not spider.site or spider.site == self.settings["ARCHIVE_SITE"] or not spider.base_url:
             return
         host = re.sub(r"[^A-Za-z0-9.-]+", "_", urlsplit(spider.base_url).netloc)
         for name, suffix in (("ARCHIVE_OUTPUT", ".jsonl"), ("ARCHIVE_STATE", ".state.sqlite3")):
-            if self.settings.getpriority(name) <= SETTINGS_PRIORITIES["project"]:
+            priority = self.settings.getpriority(name)
+            assert priority is not None  # both settings are defined in archive_crawler/settings.py
+            if priority <= SETTINGS_PRIORITIES["project"]:
                 folder = Path(self.settings[name]).parent
                 self.settings.set(name, str(folder / f"{host}{suffix}"), priority="project")
 
@@ -109,6 +113,7 @@ class Command(ScrapyCrawlCommand):
 
     def storage_problem(self) -> str | None:
         """Why the output or the state cannot be written, or None. Existing files are left as they are."""
+        assert self.settings is not None
         output = Path(self.settings["ARCHIVE_OUTPUT"])
         state = Path(self.settings["ARCHIVE_STATE"])
         try:

@@ -15,7 +15,8 @@ from pathlib import Path
 import scrapy
 from scrapy.commands import ScrapyCommand
 from scrapy.exceptions import UsageError
-from scrapy.http import HtmlResponse
+from scrapy.http import HtmlResponse, Response
+from twisted.python.failure import Failure
 
 from archive_crawler.messages import ArticleContext, PageRejected
 from archive_crawler.reading.checks import repair_charset
@@ -42,16 +43,16 @@ class PageSpider(scrapy.Spider):
     def __init__(self, url: str, **kwargs):
         super().__init__(**kwargs)
         self.url = url
-        self.response = None
-        self.failure = None
+        self.response: Response | None = None
+        self.failure: Failure | None = None
 
     async def start(self):
         yield scrapy.Request(self.url, callback=self.keep, errback=self.failed, dont_filter=True)
 
-    def keep(self, response):
+    def keep(self, response: Response) -> None:
         self.response = response
 
-    def failed(self, failure):
+    def failed(self, failure: Failure) -> None:
         self.failure = failure
 
 
@@ -71,6 +72,7 @@ class Command(ScrapyCommand):
         parser.add_argument("--file", help="read the page from this HTML file instead of fetching it")
 
     def process_options(self, args, opts) -> None:
+        assert self.settings is not None  # set by scrapy.cmdline before any command method runs
         self.settings.setdict(QUIET, priority="cmdline")  # above the project's; -s still overrides
         super().process_options(args, opts)
 
@@ -78,6 +80,7 @@ class Command(ScrapyCommand):
         if len(args) != 1:
             raise UsageError("give one URL", print_help=True)
         url = args[0]
+        assert self.settings is not None
         arguments = dict(argument.split("=", 1) for argument in opts.spargs if "=" in argument)
         try:
             profile = load_profile(arguments.get("site") or self.settings["ARCHIVE_SITE"])
@@ -92,7 +95,7 @@ class Command(ScrapyCommand):
         print(inspect_page(PageReader(profile, base_url, profile.categories), response))
 
     @staticmethod
-    def read_file(url: str, path: str):
+    def read_file(url: str, path: str) -> HtmlResponse | None:
         try:
             body = Path(path).read_bytes()
         except OSError as error:
@@ -100,11 +103,13 @@ class Command(ScrapyCommand):
             return None
         return HtmlResponse(url=url, body=body, headers={"Content-Type": "text/html"})
 
-    def fetch(self, url: str):
+    def fetch(self, url: str) -> Response | None:
+        assert self.crawler_process is not None  # requires_crawler_process: set by scrapy.cmdline
         crawler = self.crawler_process.create_crawler(PageSpider)
         self.crawler_process.crawl(crawler, url=url)
         self.crawler_process.start()
         spider = crawler.spider
+        assert isinstance(spider, PageSpider)  # the crawler was created for PageSpider
         if spider.response is None:
             cause = spider.failure.getErrorMessage() if spider.failure else "no answer"
             print(f"Error: cannot fetch {url}: {cause}", file=sys.stderr)

@@ -32,6 +32,7 @@ class Command(OptionsOnlyCommand, ScrapyCommand):
         self.refuse_arguments(args)
         from archive_crawler.report.figures import archive_figures  # only the report needs it
 
+        assert self.settings is not None  # set by scrapy.cmdline before any command method runs
         output, state = Path(self.settings["ARCHIVE_OUTPUT"]), Path(self.settings["ARCHIVE_STATE"])
         for what, path, setting in (("output", output, "ARCHIVE_OUTPUT"), ("state", state, "ARCHIVE_STATE")):
             if not path.is_file():

@@ -280,11 +280,13 @@ class Doors:
 
     def sitemap_read(self, fetch: Fetch, page: SitemapPage) -> list[Fetch]:
         self.in_flight -= 1
-        report = self.report[fetch.door]
+        door = fetch.door
+        assert door is not None  # a sitemap's fetch names its door
+        report = self.report[door]
         if page.problem:
             self.stats.inc_value("archive/doors/sitemap_unreadable")
             if fetch.probe:
-                return self.sitemap_probe(fetch.door) or self.door_done()
+                return self.sitemap_probe(door) or self.door_done()
             logger.warning("Unreadable sitemap %s: %s", fetch.url, page.problem)
             return self.door_done()
         if fetch.probe:
@@ -300,7 +302,7 @@ class Doors:
                 continue
             self.sitemaps_seen.add(child)
             self.in_flight += 1
-            fetches.append(Fetch(child, PageKind.SITEMAP, door=fetch.door))
+            fetches.append(Fetch(child, PageKind.SITEMAP, door=door))
         for address, lastmod in page.entries:
             on_site = self.nav.scope(address)
             target = self.nav.urls.article_link(on_site) if on_site else None

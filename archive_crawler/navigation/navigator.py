@@ -179,6 +179,7 @@ class Navigator:
     def listing_read(self, fetch: Fetch, url: str, page: ListingPage) -> list[Fetch]:
         """Articles to fetch from a listing page, then its next page when paging should go on."""
         slug = fetch.category
+        assert slug is not None  # a listing's fetch names its category
         self.stats.inc_value("archive/listing/pages")
         if self.ledger is not None:
             self.ledger.listing_page_read(slug)
@@ -243,11 +244,15 @@ class Navigator:
 
     def article_context(self, fetch: Fetch) -> ArticleContext:
         """The article's context with every listing met so far that links to it, in menu order."""
-        slugs = set(fetch.context.listing_categories) | set(self.linked_from.get(fetch.link_key, ()))
+        link_key = fetch.link_key
+        assert link_key is not None  # an article's fetch
+        slugs = set(fetch.context.listing_categories) | set(self.linked_from.get(link_key, ()))
         order = {slug: index for index, slug in enumerate(self.categories)}
         ordered = tuple(sorted(slugs, key=lambda slug: order.get(slug, len(order))))
         return replace(fetch.context, listing_categories=ordered)
 
     def article_done(self, fetch: Fetch) -> None:
         """The article's page was read: the listings naming it need no longer be remembered."""
-        self.linked_from.pop(fetch.link_key, None)
+        link_key = fetch.link_key
+        assert link_key is not None  # an article's fetch
+        self.linked_from.pop(link_key, None)

@@ -207,8 +207,8 @@ def _caption_by_position(paragraphs: list[str], rules: TextRules) -> str | None:
 def _caption_from_alt(article: Selector, paragraphs: list[str], title: str | None,
                       rules: TextRules) -> str | None:
     title_key = comparison_key(title)
-    for alt in article.css("img::attr(alt), img::attr(title)").getall():
-        alt = clean_text(alt)
+    for raw_alt in article.css("img::attr(alt), img::attr(title)").getall():
+        alt = clean_text(raw_alt)
         if not alt or len(alt.split()) < 3 or comparison_key(alt) == title_key:
             continue
         alt_keys = {comparison_key(alt), comparison_key(split_caption_credit(alt, rules.credit_rules)[0])}

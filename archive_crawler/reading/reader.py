@@ -8,6 +8,7 @@ workers run it for the spider, live or replaying, and for the re-parse tool.
 from __future__ import annotations
 
 import re
+from typing import TypeVar
 from urllib.parse import urlsplit
 
 from archive_crawler.items import ArticleItem
@@ -49,6 +50,7 @@ PUBLISHED_META = ("article:published_time", "datePublished", "date", "DC.date.is
                   "DC.date", "parsely-pub-date", "sailthru.date", "pubdate", "publish-date", "og:published_time")
 AUTHOR_META = ("author", "article:author", "dcterms.creator", "DC.creator", "parsely-author", "sailthru.author")
 POST_ID_CLASS = re.compile(r"(?:^|\s)postid-(\d+)(?:\s|$)")  # WordPress's body class of a single post
+Value = TypeVar("Value")  # what a meta tag gives: one value, or all of them
 
 
 def page_meta(response) -> dict[str, list[str]]:
@@ -124,7 +126,7 @@ class PageReader:
                 href = link.attrib.get("href")
                 url = self.on_site(response.urljoin(href)) if href else None
                 slug = self.urls.category_slug(url) if url else None
-                if not slug or slug in found:
+                if not url or not slug or slug in found:  # (a slug comes from a URL)
                     continue
                 name = WIDGET_COUNT.sub("", clean_text(text_of(link)) or "")
                 found[slug] = (name or self.profile.categories.get(slug) or slug.replace("-", " ").title(),
@@ -309,8 +311,8 @@ class PageReader:
         """(rule, the byline's parts: one per author element); an author link abbreviated to
         initials gives way to its full title."""
         for query in self.selectors.byline:
-            texts = list(dict.fromkeys(first_line(element, self.profile.text) for element in select(root, query)))
-            texts = [text for text in texts if text]
+            lines = list(dict.fromkeys(first_line(element, self.profile.text) for element in select(root, query)))
+            texts = [text for text in lines if text]
             if texts:
                 break
         else:
@@ -414,6 +416,6 @@ def hit(name: str, found: tuple[str | None, str | None]) -> tuple[str, str | Non
     return f"{name}: {query}", value
 
 
-def meta_hit(found: tuple[str | None, str | None]) -> tuple[str, str | None]:
+def meta_hit(found: tuple[str | None, Value]) -> tuple[str, Value]:
     key, value = found
     return f"meta {key}", value

@@ -143,6 +143,7 @@ class ParsePool:
         if self.workers <= 0:
             return function(*arguments)
         self.start()
+        assert self.executor is not None  # started just above: workers > 0
         return await asyncio.wrap_future(self.executor.submit(function, *arguments))
 
     def close(self) -> None:

@@ -9,15 +9,19 @@ from __future__ import annotations
 
 import io
 import math
+from typing import Any, cast
 
 import matplotlib
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.collections import PolyCollection
+from matplotlib.colors import ListedColormap
 from matplotlib.figure import Figure
 from matplotlib.patches import Patch
 from matplotlib.ticker import MaxNLocator, PercentFormatter
+from matplotlib.typing import RcKeyType
 
-STYLE = {"svg.fonttype": "none", "font.size": 9, "axes.spines.top": False, "axes.spines.right": False}
+STYLE: dict[RcKeyType, Any] = {"svg.fonttype": "none", "font.size": 9, "axes.spines.top": False,
+                               "axes.spines.right": False}
 BAR_COLOR = "#4878a8"
 GAP_COLOR = "#d62728"
 STOPPED_COLOR = "#e08a1e"
@@ -43,7 +47,9 @@ def svg(figure: Figure) -> str:
 
 def category_colors(categories: list[str]) -> dict[str, str]:
     """A steady color per category (in the order given), shared by every chart."""
-    palette = matplotlib.colormaps["tab20"].colors
+    colormap = matplotlib.colormaps["tab20"]
+    assert isinstance(colormap, ListedColormap)  # a qualitative map: a list of 20 colors
+    palette = cast("tuple[tuple[float, float, float], ...]", colormap.colors)  # RGB tuples; typed as any array
     return {category: matplotlib.colors.to_hex(palette[index % len(palette)])
             for index, category in enumerate(categories)}
 

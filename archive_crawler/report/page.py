@@ -113,7 +113,7 @@ def overview(figures: dict) -> str:
     span, links, runs, unreadable = figures["span"], figures["links"], figures["runs"], figures["unreadable_lines"]
     walked = [category["complete"] for category in figures["categories"] if category["complete"] is not None]
     last = runs[-1] if runs else None
-    rows = [
+    facts = [
         ("stories", "stories", text(figures["stories"])),
         ("span", "months spanned", f"{span['first']} to {span['last']} ({span['months']:,} months)" if span else NONE),
         ("gaps", "months without a story", text(len(figures["gaps"]))),
@@ -125,7 +125,7 @@ def overview(figures: dict) -> str:
         ("last-run", "last run", NONE if last is None else
          f"{text(last['started'])}, {text(last['finish_reason'])}, archive complete: {text(last['complete'])}"),
     ]
-    rows = [({"figure": key}, [escape(label), value]) for key, label, value in rows]
+    rows = [({"figure": key}, [escape(label), value]) for key, label, value in facts]
     return section("overview", "Overview", "Did the harvest get everything? The figures at a glance.",
                    table(["figure", "value"], rows))
 

@@ -282,6 +282,7 @@ def _read(site: str, relative_to: Path | None = None) -> tuple[str, Path | None,
         path, where, text = None, f"{site}.toml (bundled)", entry.read_text(encoding="utf-8")
     try:
         if text is None:
+            assert path is not None  # a profile file, not read yet (a bundled one was)
             text = path.read_text(encoding="utf-8")
         return where, path, tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:

@@ -14,12 +14,17 @@ import logging
 import os
 from pathlib import Path
 from time import time
+from typing import TYPE_CHECKING
 
 from scrapy.utils.project import data_path
 
 from archive_crawler import signals as archive_signals
 from archive_crawler.messages import ReplayNoNetwork, ReplayUnreadable
 from archive_crawler.sources.responses import build_response
+
+if TYPE_CHECKING:
+    from scrapy.http import Response
+    from scrapy.utils.request import RequestFingerprinterProtocol
 
 logger = logging.getLogger(__name__)
 
@@ -41,7 +46,7 @@ def encode_entry(request_url: str, method: str, response) -> bytes:
     return gzip.compress(json.dumps(header).encode("utf-8") + b"\n" + response.body, compresslevel=COMPRESS_LEVEL)
 
 
-def decode_entry(data: bytes):
+def decode_entry(data: bytes) -> tuple[dict, Response]:
     """(header dict, the Scrapy response) of a cache entry's bytes; raises ValueError when damaged."""
     try:
         raw = gzip.decompress(data)
@@ -66,7 +71,7 @@ class ArchiveCacheStorage:
         self.cachedir = Path(data_path(settings["HTTPCACHE_DIR"]))
         self.replay = settings.getbool("ARCHIVE_REPLAY")
         self.folders: set[Path] = set()
-        self.fingerprinter = None
+        self.fingerprinter: RequestFingerprinterProtocol | None = None
         self.root: Path | None = None
         self.crawler = None
 
@@ -79,6 +84,7 @@ class ArchiveCacheStorage:
         pass
 
     def entry_path(self, request) -> Path:
+        assert self.fingerprinter is not None and self.root is not None  # set by open_spider
         key = self.fingerprinter.fingerprint(request).hex()
         return self.root / key[:2] / f"{key}.gz"
 

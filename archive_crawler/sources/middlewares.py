@@ -76,7 +76,8 @@ class RetryAfterMiddleware(RetryMiddleware):
         super().__init__(settings)
         self.max_wait = settings.getfloat("ARCHIVE_RETRY_AFTER_MAX", 120.0)
 
-    async def process_response(self, request, response):
+    # Scrapy awaits a middleware's coroutine process_response; the base class's is a plain method.
+    async def process_response(self, request, response):  # type: ignore[override]
         wait = retry_after_seconds(response) if response.status in (429, 503) else None
         retried = super().process_response(request, response)
         if wait is not None and retried is not response:

@@ -13,7 +13,7 @@ from urllib.parse import urljoin, urlsplit
 
 from protego import Protego
 from scrapy import Request
-from scrapy.http import TextResponse
+from scrapy.http import Response, TextResponse
 from scrapy.utils.request import RequestFingerprinter
 
 from archive_crawler.messages import PayloadTooLarge
@@ -30,7 +30,7 @@ class CachedPages:
         self.root = Path(cache_dir) / spider_name
         self.fingerprinter = RequestFingerprinter()
 
-    def get(self, url: str):
+    def get(self, url: str) -> Response | None:
         key = self.fingerprinter.fingerprint(Request(url)).hex()
         try:
             data = (self.root / key[:2] / f"{key}.gz").read_bytes()
@@ -47,7 +47,7 @@ class WarcPages:
 
         self.index = build_index(path)
 
-    def get(self, url: str):
+    def get(self, url: str) -> Response | None:
         from archive_crawler.sources.warc import read_response
 
         location = self.index.find(url)
@@ -57,11 +57,11 @@ class WarcPages:
 class OfflineFetcher:
     """Fetch from stored pages as a crawl would: redirects followed, robots.txt obeyed."""
 
-    def __init__(self, pages):
+    def __init__(self, pages: CachedPages | WarcPages):
         self.pages = pages
         self.robots: dict[str, Protego | None] = {}
 
-    def fetch(self, url: str) -> tuple[str, object | None, str | None]:
+    def fetch(self, url: str) -> tuple[str, Response | None, str | None]:
         """(final URL, response, None) or (URL, None, "missing" | "unreadable: ...")."""
         for _ in range(MAX_REDIRECTS + 1):
             try:
@@ -83,8 +83,8 @@ class OfflineFetcher:
         host = f"{parts.scheme}://{parts.netloc}"
         if host not in self.robots:
             _, page, _ = self.fetch(f"{host}/robots.txt")
-            ok = isinstance(page, TextResponse) and page.status == 200
-            self.robots[host] = Protego.parse(page.text) if ok else None
+            found = page if isinstance(page, TextResponse) and page.status == 200 else None
+            self.robots[host] = Protego.parse(found.text) if found is not None else None
         robots = self.robots[host]
         return robots is None or robots.can_fetch(url, "*")
 
@@ -93,7 +93,7 @@ class ReadOnce:
     """Scrapy's duplicate filter for pages read outside the engine: a page two links led to
     (a shortlink's redirect, a copy) counts once."""
 
-    def __init__(self):
+    def __init__(self) -> None:
         self.seen: set[str] = set()
 
     def first(self, final_url: str) -> bool:
@@ -103,5 +103,8 @@ class ReadOnce:
         return True
 
 
-def open_pages(cache: str | None = None, warc: str | None = None):
-    return CachedPages(cache) if cache else WarcPages(warc)
+def open_pages(cache: str | None = None, warc: str | None = None) -> CachedPages | WarcPages:
+    if cache:
+        return CachedPages(cache)
+    assert warc is not None, "the page cache or WARC files, one of the two"
+    return WarcPages(warc)

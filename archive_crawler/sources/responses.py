@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from scrapy.http import Headers
+from scrapy.http import Headers, Response
 from scrapy.responsetypes import responsetypes
 
 
-def build_response(url: str, status: int, headers, body: bytes, **extra):
+def build_response(url: str, status: int, headers, body: bytes, **extra) -> Response:
     """A Scrapy response of the right class (HTML, text, ...) from (name, value) header pairs."""
     header_map = Headers()
     for name, value in headers:

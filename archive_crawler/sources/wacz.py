@@ -58,8 +58,8 @@ def write_wacz(target: str | Path, warc_files: list[Path], index_lines: list[str
     """Package WARC files into a WACZ at ``target``, atomically."""
     target = Path(target)
     target.parent.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory(dir=target.parent) as folder:
-        folder = Path(folder)
+    with tempfile.TemporaryDirectory(dir=target.parent) as temporary:
+        folder = Path(temporary)
         (folder / "indexes").mkdir()
         (folder / "pages").mkdir()
         (folder / "indexes" / "index.cdxj").write_text("".join(f"{line}\n" for line in sorted(index_lines)),
@@ -78,7 +78,8 @@ def write_wacz(target: str | Path, warc_files: list[Path], index_lines: list[str
                    "created": datetime.now(timezone.utc).isoformat(timespec="seconds").replace("+00:00", "Z"),
                    "software": f"archive-crawler/{__version__}", "resources": resources}
         package_text = json.dumps(package, indent=2)
-        digest = {"path": "datapackage.json", "hash": "sha256:" + hashlib.sha256(package_text.encode()).hexdigest()}
+        package_digest = {"path": "datapackage.json",
+                          "hash": "sha256:" + hashlib.sha256(package_text.encode()).hexdigest()}
         partial = target.with_name(target.name + ".part")
         with zipfile.ZipFile(partial, "w") as archive:
             for path, name in members:
@@ -86,7 +87,7 @@ def write_wacz(target: str | Path, warc_files: list[Path], index_lines: list[str
                 compression = zipfile.ZIP_STORED if name.startswith("archive/") else zipfile.ZIP_DEFLATED
                 archive.write(path, name, compress_type=compression)
             archive.writestr("datapackage.json", package_text, compress_type=zipfile.ZIP_DEFLATED)
-            archive.writestr("datapackage-digest.json", json.dumps(digest, indent=2),
+            archive.writestr("datapackage-digest.json", json.dumps(package_digest, indent=2),
                              compress_type=zipfile.ZIP_DEFLATED)
         os.replace(partial, target)
     return target

@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from http import HTTPStatus
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from scrapy import signals
 from scrapy.exceptions import NotConfigured
@@ -31,6 +32,9 @@ from archive_crawler.sources.cache import report_missing
 from archive_crawler.sources.middlewares import FETCHED_AT_HEADER
 from archive_crawler.sources.responses import build_response
 from archive_crawler.sources.wacz import cdxj_line
+
+if TYPE_CHECKING:
+    from warcio.warcwriter import WARCWriter
 
 logger = logging.getLogger(__name__)
 
@@ -55,13 +59,13 @@ class WarcFileSet:
         self.path = Path(path)
         self.max_bytes = max_bytes
         self.rolling = not self.path.name.endswith(WARC_SUFFIXES)
-        self.handle = None
-        self.writer = None
+        self.handle: io.BufferedWriter | None = None
+        self.writer: WARCWriter | None = None
         self.serial = 0
         self.written: list[Path] = []  # every file written to
         self.index: list[str] | None = None  # CDXJ lines of every response, when a WACZ is to be made
 
-    def _open(self) -> None:
+    def _open(self) -> tuple[io.BufferedWriter, WARCWriter]:
         if self.rolling:
             self.path.mkdir(parents=True, exist_ok=True)
             stamp = datetime.now(timezone.utc).strftime("%Y%m%d%H%M%S")
@@ -70,32 +74,34 @@ class WarcFileSet:
         else:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             target = self.path
-        self.handle = open(target, "ab")  # noqa: SIM115 - stays open across writes until close()
+        self.handle = handle = open(target, "ab")  # noqa: SIM115 - stays open across writes until close()
         self.target = target
         self.written.append(target)
-        self.writer = self._writer_class(self.handle, gzip=True, warc_version="1.1")
+        self.writer = writer = self._writer_class(handle, gzip=True, warc_version="1.1")
         info = {"software": f"archive-crawler/{__version__} (Scrapy, warcio)", "format": "WARC File Format 1.1"}
-        self.writer.write_record(self.writer.create_warcinfo_record(target.name, info))
+        writer.write_record(writer.create_warcinfo_record(target.name, info))
+        return handle, writer
 
     def write(self, *records_args) -> None:
-        if self.writer is None or (self.rolling and self.handle.tell() >= self.max_bytes):
+        handle, writer = self.handle, self.writer  # both set by _open, both cleared by close
+        if handle is None or writer is None or (self.rolling and handle.tell() >= self.max_bytes):
             self.close()
-            self._open()
+            handle, writer = self._open()
         for uri, record_type, payload, http_headers, warc_headers in records_args:
-            record = self.writer.create_warc_record(
+            record = writer.create_warc_record(
                 uri, record_type, payload=io.BytesIO(payload), http_headers=http_headers,
                 warc_headers_dict=warc_headers,
             )
-            offset = self.handle.tell()
-            self.writer.write_record(record)
+            offset = handle.tell()
+            writer.write_record(record)
             if self.index is not None and record_type == "response":
                 self.index.append(cdxj_line(uri, warc_headers["WARC-Date"], {
                     "mime": (http_headers.get_header("Content-Type") or "").split(";")[0].strip(),
                     "status": http_headers.get_statuscode(),
                     "digest": record.rec_headers.get_header("WARC-Payload-Digest"),
-                    "length": str(self.handle.tell() - offset), "offset": str(offset),
+                    "length": str(handle.tell() - offset), "offset": str(offset),
                     "filename": self.target.name}))
-        self.handle.flush()
+        handle.flush()
 
     def close(self) -> None:
         if self.handle is not None:
@@ -351,7 +357,7 @@ class WarcReplayMiddleware:
         return middleware
 
     def spider_opened(self, spider) -> None:
-        path = self.path
+        path: str | Path = self.path
         if str(path).lower().endswith(".wacz"):
             from archive_crawler.sources.wacz import unpack_warcs
 

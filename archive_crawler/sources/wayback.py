@@ -142,8 +142,9 @@ class CaptureIndex:
 
     def pages(self) -> list[str]:
         """The canonical URL of every page with a real capture (a 200, not a redirect), in URL order."""
-        return sorted(self.canonical(captures[0].url) for captures in self.by_key.values()
-                      if any(capture.status == 200 for capture in captures))
+        return sorted(url for captures in self.by_key.values()
+                      if any(capture.status == 200 for capture in captures)
+                      and (url := self.canonical(captures[0].url)) is not None)  # never None: see add()
 
     def candidates(self, url: str) -> list[Capture]:
         """The captures of a URL, best first: real pages (200) in the order of ``choice``, then
@@ -230,7 +231,7 @@ class Wayback:
         cuts silently, and pages only its own indexes): it is asked again split by URL prefix. An
         archive that gives a resume key (the Internet Archive) is read on with it, never twice."""
         host = index.host
-        prefixes = [None]  # None: the whole site; else a path prefix
+        prefixes: list[str | None] = [None]  # None: the whole site; else a path prefix
         queries = 0
         while prefixes and index.rows < CDX_MAX_ROWS and queries < CDX_MAX_QUERIES:
             prefix = prefixes.pop(0)

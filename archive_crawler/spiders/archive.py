@@ -6,6 +6,7 @@ import logging
 import os
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit, urlunsplit
 
 import scrapy
@@ -30,6 +31,10 @@ from archive_crawler.sources.wayback import WaybackMiddleware
 from archive_crawler.spiders.arguments import check_known_arguments
 from archive_crawler.storage.archive import ArchiveStorage
 from archive_crawler.storage.pipelines import DuplicateStory
+
+if TYPE_CHECKING:
+    from archive_crawler.navigation.doors import Doors
+    from archive_crawler.sites.profile import Profile
 
 logger = logging.getLogger(__name__)
 
@@ -105,6 +110,13 @@ class ArchiveSpider(scrapy.Spider):
     """Walk every category listing of a site and extract each story it links to."""
 
     name = "archive"
+    # Set by __init__ (profile: when a site is given), from_crawler and start.
+    profile: Profile
+    allowed_domains: list[str]
+    job: ReadingJob
+    parse_pool: ParsePool
+    archive_swept: bool
+    navigator: Navigator
 
     def __init__(self, *args, site: str | None = None, base_url: str | None = None, full="0", since=None,
                  until=None, replay="0", urls: str | None = None, wayback: str | None = None,
@@ -150,7 +162,8 @@ class ArchiveSpider(scrapy.Spider):
             spider.site = settings["ARCHIVE_SITE"]
             spider.profile = load_profile(spider.site)
         spider.base_url = spider.base_url or validate_base_url(spider.profile.base_url or "")
-        hosts = sorted({urlsplit(url).hostname for url in spider.urls or [spider.base_url]})
+        # Every URL here was checked to name a host (validate_base_url, read_url_list).
+        hosts = sorted({host for url in spider.urls or [spider.base_url] if (host := urlsplit(url).hostname)})
         spider.allowed_domains = hosts
         if not settings.frozen:  # the crawl's other components read what they need from the settings
             settings.set("ARCHIVE_SITE", spider.site, priority="cmdline")
@@ -204,13 +217,14 @@ class ArchiveSpider(scrapy.Spider):
 
     async def start(self):
         stats = self.crawler.stats
+        assert self.base_url is not None  # set by from_crawler
         # A replay neither reads nor updates the state.
         ledger = None if self.replay else LinkLedger(self.storage.state, stats, self.full, self.window)
         self.navigator = Navigator(self.profile, self.base_url, stats, ledger=ledger, window=self.window,
                                    max_listing_pages=self.settings.getint("ARCHIVE_MAX_LISTING_PAGES", 5000),
                                    full=self.full)
         if self.wayback:  # the archive's captures of the site, before its home page is read from them
-            await self.crawler.get_downloader_middleware(WaybackMiddleware).captures()
+            await self.wayback_middleware().captures()
         if self.urls:  # exactly the pages listed, no discovery
             fetches = [self.navigator.article(url, ArticleContext()) for url in self.urls]
         else:
@@ -233,12 +247,25 @@ class ArchiveSpider(scrapy.Spider):
 
     def reading_job(self) -> ReadingJob:
         if self.job.categories != self.navigator.categories:
+            assert self.site is not None and self.base_url is not None  # set by from_crawler
             self.job = ReadingJob(self.site, self.base_url, dict(self.navigator.categories))
         return self.job
 
     # -- navigation -------------------------------------------------------------------
 
+    def wayback_middleware(self) -> WaybackMiddleware:
+        middleware = self.crawler.get_downloader_middleware(WaybackMiddleware)
+        assert middleware is not None  # enabled whenever -a wayback or -a fallback is given
+        return middleware
+
+    def doors(self) -> Doors:
+        """The navigator's doors: REST pages and sitemaps are only asked for through them."""
+        doors = self.navigator.doors
+        assert doors is not None
+        return doors
+
     def parse_home(self, response, fetch: Fetch):
+        assert self.base_url is not None  # set by from_crawler
         reader = PageReader(self.profile, self.base_url)
         if is_html(response):
             follows = self.navigator.home_read(reader.read_menu(response, home=True), reader.feed_links(response),
@@ -266,17 +293,17 @@ class ArchiveSpider(scrapy.Spider):
             item = ArticleItem(**record)
             item.read_at = read_at(response)
             yield item
-        for follow in self.navigator.doors.rest_read(fetch, page):
+        for follow in self.doors().rest_read(fetch, page):
             yield self.request(follow)
 
     def parse_sitemap(self, response, fetch: Fetch):
-        for follow in self.navigator.doors.sitemap_read(fetch, read_sitemap(response)):
+        for follow in self.doors().sitemap_read(fetch, read_sitemap(response)):
             yield self.request(follow)
 
     def door_failed(self, failure):
         fetch = failure.request.cb_kwargs["fetch"]
         reason, _ = failure_reason(failure)
-        doors = self.navigator.doors
+        doors = self.doors()
         failed = doors.rest_failed if fetch.kind is PageKind.REST else doors.sitemap_failed
         for follow in failed(fetch, reason):
             yield self.request(follow)
@@ -287,7 +314,7 @@ class ArchiveSpider(scrapy.Spider):
         if not self.wayback or self.archive_swept or self.urls:
             return
         self.archive_swept = True
-        index = self.crawler.get_downloader_middleware(WaybackMiddleware).index
+        index = self.wayback_middleware().index
         urls, follows = self.profile.urls, []
         for url in index.pages():
             target = urls.article_link(url)
@@ -310,6 +337,7 @@ class ArchiveSpider(scrapy.Spider):
         memory = doors.remember() if doors is not None else None
         if memory is not None and reason == "finished" and self.navigator.ledger is not None and \
                 not self.window.limited:
+            assert self.base_url is not None  # set by from_crawler
             self.navigator.ledger.remember_door(self.profile.name, self.base_url, memory.dump())
 
     def home_failed(self, failure):
@@ -321,6 +349,7 @@ class ArchiveSpider(scrapy.Spider):
         if not is_html(response):
             self.storage.rejects.reject(response.url, "not_html", response.status, "listing")
             return
+        assert fetch.category is not None  # a listing's fetch names its category
         try:
             page = await self.parse_pool.read_listing(self.reading_job(), response, fetch.category)
         except Exception as error:  # a page that breaks the parser must not stop the crawl

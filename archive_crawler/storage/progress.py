@@ -19,12 +19,17 @@ import shutil
 import sys
 import time
 from collections import deque
+from typing import TYPE_CHECKING
 
 from scrapy import signals
 from scrapy.exceptions import NotConfigured
 from scrapy.utils.asyncio import create_looping_call
 
 from archive_crawler.storage.run import total
+
+if TYPE_CHECKING:
+    from scrapy.utils.asyncio import AsyncioLoopingCall
+    from twisted.internet.task import LoopingCall
 
 RATE_WINDOW = 60.0  # seconds of history the rate is measured over
 ERASE_LINE = "\r\x1b[K"
@@ -76,7 +81,7 @@ class ProgressLine:
         self.clock = clock
         self.samples: deque[tuple[float, int, int]] = deque()  # (time, stories written, stories handled)
         self.shown = False
-        self.task = None
+        self.task: AsyncioLoopingCall | LoopingCall | None = None
         self.watched_handlers: list[logging.Handler] = []
 
     @classmethod
@@ -91,8 +96,8 @@ class ProgressLine:
 
     def start(self) -> None:
         self.watch_log()
-        self.task = create_looping_call(self.draw)
-        self.task.start(self.interval)
+        self.task = task = create_looping_call(self.draw)
+        task.start(self.interval)
 
     def watch_log(self) -> None:
         """A log line written to the same terminal erases the progress line first."""

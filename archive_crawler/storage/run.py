@@ -51,14 +51,14 @@ class RunLock:
             raise CrawlAlreadyRunning(
                 f"Another crawl is already running on the state {self.path.with_suffix('')}: {holder or 'unknown'}"
             ) from None
-        holder = {
+        owner = {
             "pid": os.getpid(),
             "host": socket.gethostname(),
             "started": datetime.now(timezone.utc).isoformat(timespec="seconds"),
             "command": " ".join(sys.argv),
         }
         os.ftruncate(fd, 0)
-        os.pwrite(fd, json.dumps(holder).encode(), 0)
+        os.pwrite(fd, json.dumps(owner).encode(), 0)
         self.fd = fd
 
     def probe(self) -> None:

@@ -235,7 +235,7 @@ class ArchiveState:
             (link_key, url, json.dumps(listing, ensure_ascii=False), now()),
         )
 
-    def mark_link(self, link_key: str, status: str, story: tuple[int | None, str] | None = None) -> None:
+    def mark_link(self, link_key: str, status: str, story: tuple[str | None, str] | None = None) -> None:
         """Set a link's status: done (with the story it led to), failed, or gone (404/410)."""
         attempts = 1 if status in ("failed", "gone") else 0
         media_id, story_key = story if story else (None, None)

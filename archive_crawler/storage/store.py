@@ -64,6 +64,7 @@ class OutputStore:
         are recorded; an output that shrank or vanished makes the state forget its
         stories and relearn them from what the output still holds.
         """
+        assert self.fd is not None  # called by open()
         size = os.fstat(self.fd).st_size
         known = self.state.output_size()
         if known is None and size == 0:
@@ -77,6 +78,7 @@ class OutputStore:
         if known == size and not shrunk:
             return
         recorded = 0
+        assert known is not None  # a state without a size counts as shrunk: 0
         with open(self.path, "rb") as handle:
             handle.seek(known)
             for raw in handle:
@@ -118,6 +120,7 @@ class OutputStore:
 
     def write(self, record: Mapping, line: str | None = None) -> None:
         """Append one line, then note the story (and, live, the output's size) in the state."""
+        assert self.fd is not None, "the output store is not open"
         write_fully(self.fd, ((line or serialize(record)) + "\n").encode("utf-8"))
         size = None if self.staged else os.fstat(self.fd).st_size
         self.state.record(self.story(record), output_size=size)

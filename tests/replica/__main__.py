@@ -4,6 +4,8 @@ import argparse
 import threading
 
 from . import ReplicaServer, build_ledger_site, build_site
+from .ledger import LedgerSite
+from .site import Site
 
 
 def main() -> None:
@@ -18,6 +20,7 @@ def main() -> None:
                         help="ledger: The Harbour Ledger, a small news site that is not WordPress")
     parser.add_argument("--port", type=int, default=0)
     args = parser.parse_args()
+    site: Site | LedgerSite
     if args.site == "ledger":
         site, name = build_ledger_site(args.stories or 48, args.seed), "The Harbour Ledger"
     else:

@@ -70,7 +70,8 @@ def _json_ld(site, base: str, story: Story, url: str) -> str:
     """A NewsArticle, or (``markup.json_ld == 'graph'``) a Yoast @graph of Organization, WebSite,
     WebPage and NewsArticle whose author is a Person "A and B" or a reference to one."""
     meta, look = story.meta, story.look
-    article = {"@type": "NewsArticle", "mainEntityOfPage": {"@type": "WebPage", "@id": url}, "headline": story.title}
+    article: dict[str, object] = {"@type": "NewsArticle", "mainEntityOfPage": {"@type": "WebPage", "@id": url},
+                                  "headline": story.title}
     graph = site.markup.json_ld == "graph"
     if meta.ld_date:
         article["datePublished"] = _ld_time(story)
@@ -175,18 +176,19 @@ def _img(story: Story, base: str, alt: str, classes: str) -> str:
 
 
 def featured(base: str, story: Story) -> str:
-    alt = {"caption": attr(straighten(story.image.full)), "title": title_attr(story), "empty": ""}
-    alt = alt[story.look.featured_alt]
+    alts = {"caption": attr(straighten(story.featured_image.full)), "title": title_attr(story), "empty": ""}
+    alt = alts[story.look.featured_alt]
     return f"<img src=\"{base}{story.upload_path()}\" alt=\"{alt}\" class=\"\" width='1080' height='675' />"
 
 
 def _caption_block(name: str, story: Story, base: str, rng) -> str:
-    full, aid = escape(story.image.full, story.old), story.attachment_id
+    image = story.featured_image
+    full, aid = escape(image.full, story.old), story.attachment_id
     link = f'<a href="{base}{story.attachment_path}">'
-    alt = attr(straighten(story.image.full))
+    alt = attr(straighten(image.full))
     label = "<strong>Caption:</strong> " if story.look.label_strong else "Caption: "
     if name in ("repeat", "label_repeat"):
-        repeat = escape(doubled_spaces(switch_quotes(story.image.full), rng), story.old)
+        repeat = escape(doubled_spaces(switch_quotes(image.full), rng), story.old)
         return f"<p>{label if name == 'label_repeat' else ''}{repeat}</p>"
     if name == "maybe_img":   # the picture once more, still without a caption
         return f'<p>{_img(story, base, title_attr(story), "aligncenter size-large")}</p>' if rng.random() < 0.5 else ""
@@ -215,7 +217,7 @@ def _inline_mark(story: Story, base: str) -> tuple[int, tuple[str, str]] | None:
     if not story.look.inline_word:
         return None
     kind = story.look.inline_word[1]
-    found = {}
+    found: dict[str, int] = {}
     for i, text in enumerate(story.body[1:], 1):
         for token in text.split(" "):
             m = re.fullmatch(r"([a-z]{8,})\W*", token)
@@ -415,7 +417,7 @@ def article_page(site, base: str, story: Story, path: str, post_id: int, canonic
 
 def attachment_page(site, base: str, story: Story) -> str:
     """An image attachment page: the image and its caption, no article."""
-    aid, img = story.attachment_id, story.image
+    aid, img = story.attachment_id, story.featured_image
     src = base + story.upload_path()
     left = f"""\t\t\t\t\t\t\t<article id="post-{aid}" class="et_pb_post post-{aid} attachment type-attachment status-inherit hentry">
 \t\t\t\t\t<div class="et_post_meta_wrapper"><h1 class="entry-title">{img.slug}</h1></div>

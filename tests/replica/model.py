@@ -124,11 +124,17 @@ class Story:
         return self.look.categories or [self.category]
 
     @property
+    def featured_image(self) -> Image:
+        """The image, for the pages of a story that has one (its upload, attachment page, caption)."""
+        assert self.image is not None
+        return self.image
+
+    @property
     def attachment_path(self) -> str:
-        return f"{self.path}/attachment/{self.image.slug}"
+        return f"{self.path}/attachment/{self.featured_image.slug}"
 
     def upload_path(self) -> str:
-        return f"/wp-content/uploads/{self.published:%Y/%m}/{self.image.slug}.jpg"
+        return f"/wp-content/uploads/{self.published:%Y/%m}/{self.featured_image.slug}.jpg"
 
 
 @dataclass

@@ -73,6 +73,7 @@ class ReplicaServer:
         if self._httpd is not None:
             self._httpd.shutdown()
             self._httpd.server_close()
+            assert self._thread is not None  # started with the server
             self._thread.join(timeout=5)
             self._httpd = None
 
@@ -107,6 +108,7 @@ class ReplicaServer:
             params = parse_qsl(parts.query, keep_blank_values=True)
             if params and all(k in IGNORED_PARAMS for k, _ in params) and parts.path in pages:
                 return pages[parts.path]
+        assert self._not_found is not None  # rendered by start()
         return self._not_found
 
     def handle(self, target: str) -> Page | F.Answer:

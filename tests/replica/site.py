@@ -309,7 +309,7 @@ def _category_plan(n: int, rng) -> list[str]:
         counts[order[i % len(order)]] += 1
         i += 1
     while sum(counts.values()) > n:
-        counts[max(counts, key=counts.get)] -= 1
+        counts[max(counts, key=counts.__getitem__)] -= 1
     plan = [c for c in order for _ in range(counts[c])]
     rng.shuffle(plan)
     return plan

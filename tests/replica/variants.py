@@ -218,6 +218,7 @@ def _quote_and_list(site, story, rng):
 
 
 def _bare_caption(image: Image) -> str:
+    assert image.caption is not None  # only captioned images get another caption style
     return image.caption.removesuffix(".")
 
 

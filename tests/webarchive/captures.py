@@ -21,6 +21,7 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 from io import BytesIO
 from pathlib import Path
+from typing import cast
 from urllib.parse import urlsplit
 
 HTML = "text/html; charset=UTF-8"
@@ -56,19 +57,28 @@ class Capture:
         if isinstance(self.body, str):
             object.__setattr__(self, "body", self.body.encode("utf-8"))
 
+    # What __post_init__ made of the headers and the body given.
+    @property
+    def header_pairs(self) -> tuple[tuple[str, str], ...]:
+        return cast("tuple[tuple[str, str], ...]", self.headers)
+
+    @property
+    def payload(self) -> bytes:
+        return cast(bytes, self.body)
+
     @property
     def warc_date(self) -> str:
         stamp = self.timestamp
         return f"{stamp[:4]}-{stamp[4:6]}-{stamp[6:8]}T{stamp[8:10]}:{stamp[10:12]}:{stamp[12:14]}Z"
 
     def header(self, name: str) -> str | None:
-        return next((value for key, value in self.headers if key.lower() == name.lower()), None)
+        return next((value for key, value in self.header_pairs if key.lower() == name.lower()), None)
 
     def http_headers(self) -> list[tuple[str, str]]:
         """The response headers as recorded: the given ones plus Content-Length where none frames the body."""
-        headers = list(self.headers)
+        headers = list(self.header_pairs)
         if self.header("Content-Length") is None and self.header("Transfer-Encoding") is None:
-            headers.append(("Content-Length", str(len(self.body))))
+            headers.append(("Content-Length", str(len(self.payload))))
         return headers
 
     def status_line(self) -> str:
@@ -108,16 +118,17 @@ def robots_txt(origin: str, timestamp: str, text: str) -> Capture:
 
 def gzipped(capture: Capture) -> Capture:
     """The same capture with its body sent gzip-compressed (``Content-Encoding: gzip``)."""
-    headers = [(k, v) for k, v in capture.headers if k.lower() not in ("content-length", "content-encoding")]
-    body = gzip_module.compress(capture.body, mtime=0)
+    headers = [(k, v) for k, v in capture.header_pairs if k.lower() not in ("content-length", "content-encoding")]
+    body = gzip_module.compress(capture.payload, mtime=0)
     return replace(capture, headers=[*headers, ("Content-Encoding", "gzip")], body=body)
 
 
 def chunked(capture: Capture, chunk_size: int = 64) -> Capture:
     """The same capture with its body sent in HTTP/1.1 chunks (``Transfer-Encoding: chunked``)."""
-    headers = [(k, v) for k, v in capture.headers if k.lower() not in ("content-length", "transfer-encoding")]
-    body = b"".join(b"%x\r\n%s\r\n" % (len(capture.body[i:i + chunk_size]), capture.body[i:i + chunk_size])
-                    for i in range(0, len(capture.body), chunk_size)) + b"0\r\n\r\n"
+    headers = [(k, v) for k, v in capture.header_pairs if k.lower() not in ("content-length", "transfer-encoding")]
+    payload = capture.payload
+    body = b"".join(b"%x\r\n%s\r\n" % (len(payload[i:i + chunk_size]), payload[i:i + chunk_size])
+                    for i in range(0, len(payload), chunk_size)) + b"0\r\n\r\n"
     return replace(capture, headers=[*headers, ("Transfer-Encoding", "chunked")], body=body)
 
 
@@ -153,7 +164,7 @@ def write_warc(path: str | Path, captures: Iterable[Capture], *, warc_version: s
                     warc_headers_dict=warc_headers)
             else:
                 response = writer.create_warc_record(
-                    capture.url, "response", payload=BytesIO(capture.body), length=len(capture.body),
+                    capture.url, "response", payload=BytesIO(capture.payload), length=len(capture.payload),
                     http_headers=http_headers, warc_headers_dict=warc_headers)
                 digest = response.rec_headers.get_header("WARC-Payload-Digest")
             request = writer.create_warc_record(capture.url, "request", warc_headers_dict=warc_headers,

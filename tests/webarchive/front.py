@@ -40,6 +40,7 @@ class RecordingFront:
     @property
     def url(self) -> str:
         host, port = self._server.server_address[:2]
+        assert isinstance(host, str)  # an IPv4 address; only a Unix socket's would be bytes
         return f"http://{host}:{port}"
 
     def start(self) -> RecordingFront:

@@ -114,6 +114,7 @@ class PywbArchive:
             self._manage("add", self.collection, *map(str, self.warc_paths))
         try:
             self._start_wayback()
+            assert self.port is not None  # chosen by _start_wayback
             self.front = RecordingFront("127.0.0.1", self.port).start()
         except BaseException:
             self.stop()
@@ -153,6 +154,7 @@ class PywbArchive:
 
     def _wait_until_listening(self) -> bool:
         deadline = time.monotonic() + STARTUP_TIMEOUT
+        assert self.process is not None  # started by _start_wayback
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
                 return False

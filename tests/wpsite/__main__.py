@@ -5,12 +5,15 @@ Every field of WpConfig is an option (``--posts-per-page 20``, ``--subfolder /ne
 import argparse
 import contextlib
 import threading
+from collections.abc import Callable
+from typing import Any
 
 from . import WpConfig, WpServer, build_wp_site
 from .config import CHOICES
 
-PARSERS = {"int": int, "float": float, "bool": lambda v: v.lower() in ("1", "true", "yes"),
-           "tuple[str, ...]": lambda v: tuple(filter(None, v.split(",")))}
+PARSERS: dict[str, Callable[[str], Any]] = {
+    "int": int, "float": float, "bool": lambda v: v.lower() in ("1", "true", "yes"),
+    "tuple[str, ...]": lambda v: tuple(filter(None, v.split(",")))}
 
 
 def main() -> None:

@@ -1,9 +1,11 @@
 """Documents for machines: robots.txt, core and Yoast sitemaps, RSS feeds."""
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, datetime
 from email.utils import format_datetime
 from html import escape
+from typing import Any, TypedDict
 
 from .answer import Answer
 from .site import Post, WpSite
@@ -45,11 +47,11 @@ def chunks(items: list, size: int) -> list[list]:
 
 def sitemap_groups(site: WpSite, order) -> list[tuple[str, str, list[tuple]]]:
     """(kind, subtype, entries) per kind of sitemap; posts in ``order``, the deleted ones still in."""
-    used = {}  # term ID -> latest modification among its posts
+    used: dict[int, datetime] = {}  # term ID -> latest modification among its posts
     for post in site.posts:
         for term in post.categories + post.tags:
             used[term.id] = max(used.get(term.id, post.modified), post.modified)
-    pages = [(site.home + "/", site.posts[0].modified, None)]
+    pages: list[tuple[str, datetime | None, None]] = [(site.home + "/", site.posts[0].modified, None)]
     pages += [(site.page_link(p), None, None) for p in site.pages]
     return [("posts", "post", [(site.permalink(p), p.modified, p.featured and site.media_url(p.featured))
                                for p in sorted(site.posts, key=order)]),
@@ -73,8 +75,18 @@ def yoast_url(site: WpSite, kind: str, subtype: str, number: int) -> str:
     return f"{site.home}/{name}-sitemap{number if number > 1 else ''}.xml"
 
 
+class Flavour(TypedDict):
+    order: Callable[[Post], Any]  # the sort key of the posts
+    size: str  # the WpConfig field of the posts' file size
+    other_size: int
+    lastmod: bool
+    url: Callable[[WpSite, str, str, int], str]
+    style: str
+    content_type: str
+
+
 # How each sitemap generator differs: post order, file size, lastmod, names, whether empty files exist.
-FLAVOURS = {
+FLAVOURS: dict[str, Flavour] = {
     "core": {"order": lambda p: p.id, "size": "core_sitemap_size", "other_size": 2000, "lastmod": False,
              "url": core_url, "style": "wp-sitemap.xsl", "content_type": "application/xml; charset=UTF-8"},
     "yoast": {"order": lambda p: (p.modified, p.id), "size": "yoast_sitemap_size", "other_size": 1000,
@@ -92,7 +104,7 @@ def index_urls(site: WpSite) -> list[str]:
     return [core if name == "core" else f"{site.home}/sitemap_index.xml" for name in flavours(site)]
 
 
-def sitemap_routes(site: WpSite) -> dict[str, callable]:
+def sitemap_routes(site: WpSite) -> dict[str, Callable[..., Answer]]:
     """URL -> answer maker for every sitemap the configuration switches on (deleted posts still listed)."""
     routes = {}
     for name, index_url in zip(flavours(site), index_urls(site), strict=False):

@@ -3,7 +3,9 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Callable
 from datetime import UTC, datetime
+from typing import Any
 
 from .answer import HTML, Answer, json_answer
 from .site import Media, Post, Term, User, WpSite
@@ -101,7 +103,7 @@ def trimmed(value: dict, params) -> dict:
     fields = [f for f in params.get("_fields", "").split(",") if f]
     if not fields:
         return value
-    picked = {}
+    picked: dict[str, Any] = {}
     for name in fields:
         key, _, sub = name.partition(".")
         if key in value and sub and isinstance(value[key], dict) and sub in value[key]:
@@ -239,7 +241,9 @@ def oembed(site: WpSite, params) -> Answer:
                                 f'{esc(post.title)}</a></blockquote>'})
 
 
-ROUTES = [(r"/", index), (r"/wp/v2/posts", posts), (r"/wp/v2/(categories|tags|users|media)", collection),
-          (r"/wp/v2/(posts|categories|tags|users|media)/(\d+)", single), (r"/oembed/1\.0/embed", oembed)]
+# (pattern, handler): a handler takes the site, the query parameters and the pattern's groups.
+ROUTES: list[tuple[str, Callable[..., Answer]]] = [
+    (r"/", index), (r"/wp/v2/posts", posts), (r"/wp/v2/(categories|tags|users|media)", collection),
+    (r"/wp/v2/(posts|categories|tags|users|media)/(\d+)", single), (r"/oembed/1\.0/embed", oembed)]
 ROUTE_NAMES = ["/", "/wp/v2/posts", "/wp/v2/posts/(?P<id>[\\d]+)", "/wp/v2/categories", "/wp/v2/tags",
                "/wp/v2/users", "/wp/v2/media", "/wp/v2/media/(?P<id>[\\d]+)", "/oembed/1.0/embed"]

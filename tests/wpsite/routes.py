@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Callable
 from itertools import groupby
 from urllib.parse import parse_qsl, quote, urlencode
 
@@ -55,14 +56,14 @@ class Router:
     def __init__(self, site: WpSite):
         self.site = site
         self.version = -1
-        self.table: dict[str, callable] = {}
+        self.table: dict[str, Callable[..., Answer]] = {}
         self.post_at: dict[str, Post] = {}
 
     def rebuild(self) -> None:
         site, theme = self.site, THEMES[self.site.config.theme]
-        table: dict[str, callable] = {}
+        table: dict[str, Callable[..., Answer]] = {}
 
-        def add(url: str, make) -> None:
+        def add(url: str, make: Callable[..., Answer]) -> None:
             table[normalize(site.target(url))] = make
 
         aliases = {}  # plain query -> pretty URL, redirected when pretty permalinks are on

@@ -57,6 +57,7 @@ class WpServer:
         if self._httpd is not None:
             self._httpd.shutdown()
             self._httpd.server_close()
+            assert self._thread is not None  # started with the server
             self._thread.join(timeout=5)
             self._httpd = None
 
@@ -86,6 +87,7 @@ class _HTTPServer(ThreadingHTTPServer):
 
 
 class _Handler(BaseHTTPRequestHandler):
+    server: _HTTPServer  # the one that made the handler
     protocol_version = "HTTP/1.1"
     server_version, sys_version = "nginx", ""
 

@@ -64,6 +64,7 @@ def figure(site: WpSite, media: Media, style: str, wrapper: str, img_class: str,
 
 def block_html(site: WpSite, post: Post, name: str) -> str:
     if name == "inline":
+        assert post.inline is not None  # a post has the block only with its image
         style = THEMES[site.config.theme].figure_style
         wrapper = "wp-block-image size-large" if style == "block" else "wp-caption aligncenter"
         return figure(site, post.inline, style, wrapper, f"size-large wp-image-{post.inline.id}")
@@ -79,6 +80,7 @@ def block_html(site: WpSite, post: Post, name: str) -> str:
                 f'<input type="email" name="email" placeholder="Your email address">'
                 f'<button type="submit">Sign up</button></form></div>')
     other = post.read_more
+    assert other is not None  # a post has the block only with a post to name
     return f'<p><strong>Read more:</strong> <a href="{site.permalink(other)}">{esc(other.title)}</a></p>'
 
 
@@ -176,6 +178,16 @@ class Theme:
         main = (f'<article class="page"><h1 class="page-title">{esc(title)}</h1>\n'
                 f'<div class="page-content">{body}</div></article>')
         return self.document(site, title=self.title_tag(site, esc(title)), main=main, body_class=body_class)
+
+    # Each theme draws its article, listing entry and pagination its own way.
+    def article(self, site: WpSite, post: Post) -> str:
+        raise NotImplementedError
+
+    def entry(self, site: WpSite, post: Post) -> str:
+        raise NotImplementedError
+
+    def pagination(self, site: WpSite, url: str, number: int, pages: int) -> str:
+        raise NotImplementedError
 
     def seo_head(self, site: WpSite, post: Post) -> str:
         return ""
