@@ -24,6 +24,7 @@ from pathlib import Path
 from archive_crawler.messages import ArticleContext, PageRejected
 from archive_crawler.navigation.navigator import Navigator, PageKind
 from archive_crawler.reading.checks import is_html
+from archive_crawler.reading.reader import PageReader
 from archive_crawler.reading.workers import ReadingJob, listing_from_response, read_article
 from archive_crawler.sites.profile import load_profile
 from archive_crawler.sources.offline import OfflineFetcher, ReadOnce, open_pages
@@ -48,6 +49,7 @@ def _read_articles(tasks: list[tuple[ReadingJob, str, ArticleContext]]) -> list[
     """In a worker: fetch each article (following redirects) and read its record or its rejection."""
     assert _fetcher is not None  # opened by reparse() before the workers fork
     results: list[tuple[str, object, str | None]] = []
+    readers: dict[int, PageReader] = {}  # one reader per job (the categories known when it was made)
     for job, url, context in tasks:
         final_url, response, problem = _fetcher.fetch(url)
         if problem == "too_large":  # a decompression bomb, or a broken page: rejected, not missing
@@ -58,7 +60,8 @@ def _read_articles(tasks: list[tuple[ReadingJob, str, ArticleContext]]) -> list[
             results.append((final_url, f"http_{response.status}", None))
         else:
             try:
-                results.append((final_url, read_article(job.reader(), response, context).item, None))
+                reader = readers.get(id(job)) or readers.setdefault(id(job), job.reader())
+                results.append((final_url, read_article(reader, response, context).item, None))
             except PageRejected as rejection:
                 results.append((final_url, rejection.reason, None))
     return results
@@ -81,13 +84,15 @@ def reparse(base_url: str, output: Path, *, site: str = "aawsat", cache: str | N
     # they parse articles while this process is still walking the listings.
     with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
         queue = deque(navigator.start())
+        job = ReadingJob(site, base_url, {})
         while queue:
             fetch = queue.popleft()
             if not _fetcher.allowed(fetch.url):
                 counts.inc_value("archive/skipped/robots_disallowed")
                 continue
             if fetch.kind is PageKind.ARTICLE:
-                job = ReadingJob(site, base_url, dict(navigator.categories))
+                if job.categories != navigator.categories:
+                    job = ReadingJob(site, base_url, dict(navigator.categories))
                 batch.append((job, fetch.url, navigator.article_context(fetch)))
                 navigator.article_done(fetch)
                 if len(batch) >= BATCH:
@@ -98,7 +103,9 @@ def reparse(base_url: str, output: Path, *, site: str = "aawsat", cache: str | N
             if problem:
                 problems.append(f"{fetch.url}: {problem}")
             html = response if response is not None and is_html(response) and response.status == 200 else None
-            reader = ReadingJob(site, base_url, dict(navigator.categories)).reader()
+            if job.categories != navigator.categories:
+                job = ReadingJob(site, base_url, dict(navigator.categories))
+            reader = job.reader()
             if fetch.kind is PageKind.HOME:
                 queue.extend(navigator.home_read(reader.read_menu(html, home=True)) if html is not None
                              else navigator.home_failed())

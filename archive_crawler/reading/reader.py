@@ -122,7 +122,7 @@ class PageReader:
         found: dict[str, tuple[str, str]] = {}
         queries = self.selectors.menu + (self.selectors.home_links if home else ())
         for query in queries:
-            for link in select(response, query):
+            for link in select(response, self.urls.only_listing_links(query)):
                 href = link.attrib.get("href")
                 url = self.on_site(response.urljoin(href)) if href else None
                 slug = self.urls.category_slug(url) if url else None
@@ -386,9 +386,11 @@ def json_ld_image(value) -> str | None:
 
 
 def first_line(element, rules) -> str | None:
-    """The first line of an element's text as a reader sees it (a <br> ends a line)."""
+    """The first line of an element's text as a reader sees it (a <br> or a block ends a line)."""
     if isinstance(element.root, str):
         return clean_text(element.root)
+    if len(element.root) == 0:  # text only: no markup can break it into lines
+        return clean_text(element.root.text)
     lines = text_blocks(element, rules)
     return lines[0] if lines else None
 

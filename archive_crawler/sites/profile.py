@@ -53,6 +53,24 @@ class UrlRules:
     keep_query: frozenset[str] = _key("words", "query parameters kept on article links (shortlinks)")
     keep_trailing_slash: bool = _key("bool", "article links keep a trailing slash as the site writes it")
 
+    @cached_property
+    def listing_link_marks(self) -> tuple[str, ...]:
+        """Text every link to a category listing holds: the literal start of the listing path, or a
+        category query parameter; none when the listing pattern starts with no literal text."""
+        literal = re.match(r"\^?((?:[^\\()\[\]{}.*+?|^$]|\\[/.-])+)", self.listing.pattern)
+        start = literal.group(1).replace("\\", "") if literal else ""
+        if len(start) < 2:
+            return ()
+        return (start, *(f"{name}=" for name in sorted(self.listing_query)))
+
+    def only_listing_links(self, query: str) -> str:
+        """A CSS query for links narrowed to those that may lead to a category listing (cheaper on
+        pages with many links); XPath queries and patterns without literal text are left as they are."""
+        marks = self.listing_link_marks
+        if not marks or query.startswith("xpath:") or "::" in query or "," in query:
+            return query
+        return ", ".join(f"{query}[href*='{mark}']" for mark in marks)
+
     def path_segments(self, url: str) -> list[str]:
         return [segment for segment in urlsplit(url).path.split("/") if segment]
 

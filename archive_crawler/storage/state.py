@@ -331,7 +331,12 @@ class ArchiveState:
     # -- staged records (replays write in the order pages were first fetched) ----------
 
     def stage(self, order_key: str, record_json: str) -> None:
-        self.connection.execute("INSERT INTO staged VALUES (?, ?)", (order_key, record_json))
+        self.stage_many([(order_key, record_json)])
+
+    def stage_many(self, records: list[tuple[str, str]]) -> None:
+        with self.connection:
+            self.connection.execute("BEGIN")
+            self.connection.executemany("INSERT INTO staged VALUES (?, ?)", records)
 
     def staged(self):
         for (record,) in self.connection.execute("SELECT record FROM staged ORDER BY order_key, rowid"):

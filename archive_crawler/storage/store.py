@@ -22,6 +22,8 @@ from archive_crawler.storage.state import ArchiveState, Story
 
 logger = logging.getLogger(__name__)
 
+STAGE_BATCH = 500  # staged records kept in memory before they go to the state in one statement
+
 
 class OutputStore:
     """``site`` and ``story_key`` (the record field naming a story: media_id, post_id) scope the
@@ -36,6 +38,7 @@ class OutputStore:
         self.site = site
         self.story_key = story_key
         self.fd: int | None = None
+        self.waiting: list[tuple[str, str]] = []  # staged records not yet in the state
 
     def story(self, record: Mapping) -> Story:
         """A record as the state knows it."""
@@ -114,9 +117,15 @@ class OutputStore:
         """Write a record now, or stage it to be written when the store closes, in the order its page
         was read (``read_at`` where that differs from its ``crawled_at``: a web archive's capture)."""
         if self.staged:
-            self.state.stage(f"{read_at or record.get('crawled_at') or ''} {record['url']}", serialize(record))
+            self.waiting.append((f"{read_at or record.get('crawled_at') or ''} {record['url']}", serialize(record)))
+            if len(self.waiting) >= STAGE_BATCH:
+                self.stage_waiting()
         else:
             self.write(record)
+
+    def stage_waiting(self) -> None:
+        self.state.stage_many(self.waiting)
+        self.waiting.clear()
 
     def write(self, record: Mapping, line: str | None = None) -> None:
         """Append one line, then note the story (and, live, the output's size) in the state."""
@@ -128,6 +137,7 @@ class OutputStore:
 
     def write_staged(self) -> tuple[int, int]:
         """Write the staged records in fetch order, each story once; (written, duplicates)."""
+        self.stage_waiting()
         written = duplicates = 0
         for line in self.state.staged():
             record = json.loads(line)
