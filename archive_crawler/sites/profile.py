@@ -51,6 +51,8 @@ class UrlRules:
     listing_url: str = _key("text", "path of a category's listing, {category} standing for the slug")
     duplicate_slug: re.Pattern | None = _key("regex", "slug ending of a second copy of a story")
     keep_query: frozenset[str] = _key("words", "query parameters kept on article links (shortlinks)")
+    other_listings: tuple[re.Pattern, ...] = _key("regexes", "paths of other listings (tags, authors), read in "
+                                                  "a web archive for the articles no captured category names")
     keep_trailing_slash: bool = _key("bool", "article links keep a trailing slash as the site writes it")
 
     @cached_property
@@ -110,6 +112,10 @@ class UrlRules:
         if not match or name not in match.re.groupindex:
             return None
         return match.group(name)
+
+    def other_listing(self, url: str) -> bool:
+        path = urlsplit(url).path
+        return any(pattern.search(path) for pattern in self.other_listings)
 
     def category_slug(self, url: str) -> str | None:
         """The slug of a category listing's first page (child categories keep their parent)."""

@@ -17,7 +17,7 @@ from scrapy.exceptions import DontCloseSpider
 from archive_crawler.items import ArticleItem
 from archive_crawler.messages import ArticleContext, PageRejected, ParseError
 from archive_crawler.navigation.ledger import DateWindow, LinkLedger
-from archive_crawler.navigation.navigator import Fetch, Navigator, PageKind
+from archive_crawler.navigation.navigator import LISTING_PRIORITY, Fetch, Navigator, PageKind
 from archive_crawler.navigation.urls import url_key
 from archive_crawler.reading.checks import is_html
 from archive_crawler.reading.reader import PageReader
@@ -115,7 +115,7 @@ class ArchiveSpider(scrapy.Spider):
     allowed_domains: list[str]
     job: ReadingJob
     parse_pool: ParsePool
-    archive_swept: bool
+    archive_stage: int
     navigator: Navigator
 
     def __init__(self, *args, site: str | None = None, base_url: str | None = None, full="0", since=None,
@@ -186,7 +186,7 @@ class ArchiveSpider(scrapy.Spider):
         crawler.signals.connect(spider.item_dropped, signal=signals.item_dropped)
         crawler.signals.connect(spider.robots_parsed, signal=signals.robots_parsed)
         crawler.signals.connect(spider.spider_idle, signal=signals.spider_idle)
-        spider.archive_swept = False
+        spider.archive_stage = 0  # a web archive's harvest: 1 other listings read, 2 the rest
         return spider
 
     def configure_archive(self, settings) -> None:
@@ -309,26 +309,43 @@ class ArchiveSpider(scrapy.Spider):
             yield self.request(follow)
 
     def spider_idle(self) -> None:
-        """A harvest from a web archive, its walk done: articles the archive holds that no captured
-        listing named are read too, once."""
-        if not self.wayback or self.archive_swept or self.urls:
+        """A harvest from a web archive, its walk done. Articles the archive holds that no captured
+        category listing named are read too, once: first through the other captured listings that
+        name them (tags, authors: their entries carry the dates and bylines pages may lack), then
+        whatever is left, on its own."""
+        if not self.wayback or self.urls or self.archive_stage >= 2:
             return
-        self.archive_swept = True
         index = self.wayback_middleware().index
-        urls, follows = self.profile.urls, []
-        for url in index.pages():
-            target = urls.article_link(url)
-            if target is None or urls.listing_page_number(target) is not None:
-                continue
-            status = self.navigator.ledger.link_status(url_key(target)) if self.navigator.ledger else None
-            follow = self.navigator.new_article(target, ArticleContext(), status)
-            if follow is not None:
-                follows.append(follow)
-        if follows:
-            logger.info("%d articles the archive holds were named by no captured listing: reading them", len(follows))
-            self.crawler.stats.set_value("archive/wayback/cdx_only_articles", len(follows))
-            for follow in follows:
-                self.crawler.engine.crawl(self.request(follow))
+        urls = self.profile.urls
+        ledger = self.navigator.ledger
+        unnamed = [target for url in index.pages() if (target := urls.article_link(url)) is not None
+                   and urls.listing_page_number(target) is None and url_key(target) not in self.navigator.requested
+                   and (ledger is None or self.full or ledger.link_status(url_key(target)) != "done")]
+        self.archive_stage += 1
+        if not unnamed:
+            return
+        if self.archive_stage == 1:
+            follows = [Fetch(url, PageKind.LISTING, f"~{urlsplit(url).path.strip('/')}", 1,
+                             priority=LISTING_PRIORITY) for url in index.pages()
+                       if urls.other_listing(url) and urls.listing_page_number(url) in (None, 1)]
+            if follows:
+                logger.info("%d articles the archive holds were named by no captured category listing: "
+                            "reading %d other captured listings first", len(unnamed), len(follows))
+                self.crawler.stats.set_value("archive/wayback/other_listings", len(follows))
+        else:
+            follows = []
+            for target in unnamed:
+                status = ledger.link_status(url_key(target)) if ledger else None
+                follow = self.navigator.new_article(target, ArticleContext(), status)
+                if follow is not None:
+                    follows.append(follow)
+            if follows:
+                logger.info("%d articles the archive holds were named by no captured listing: reading them",
+                            len(follows))
+                self.crawler.stats.set_value("archive/wayback/cdx_only_articles", len(follows))
+        for follow in follows:
+            self.crawler.engine.crawl(self.request(follow))
+        if follows or self.archive_stage < 2:
             raise DontCloseSpider
 
     def closed(self, reason: str) -> None:
