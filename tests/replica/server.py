@@ -2,9 +2,10 @@
 from __future__ import annotations
 
 import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from urllib.parse import parse_qsl, urlsplit
 
+from ..serving import BackgroundServer, HTTPServer
 from . import faults as F
 from .model import Story
 from .routes import Page, error_page
@@ -14,14 +15,7 @@ IGNORED_PARAMS = {"share", "nb", "utm_source", "utm_medium", "utm_campaign",
                   "relatedposts_hit", "relatedposts_origin", "relatedposts_position"}
 
 
-class _HTTPServer(ThreadingHTTPServer):
-    # socketserver's default backlog of 5 drops connections a crawler opens at once (16 in
-    # the tests); a dropped SYN is retried after 1 s, as long as the tests' DOWNLOAD_TIMEOUT.
-    request_queue_size = 128
-    daemon_threads = True
-
-
-class ReplicaServer:
+class ReplicaServer(BackgroundServer):
     """Serve ``site`` on ``host:port`` (port 0: a free port) in a background thread.
 
     ``site`` is anything with ``render(base_url)``, ``stories``, ``transient_failures`` and a
@@ -45,8 +39,6 @@ class ReplicaServer:
         self._lock = threading.Lock()
         self._pages: dict[str, Page] = {}
         self._not_found: Page | None = None
-        self._httpd: ThreadingHTTPServer | None = None
-        self._thread: threading.Thread | None = None
         self.injected: dict[str, F.Fault] = {}   # target -> fault (fault mode)
         self.traps: dict[str, F.Trap] = {}       # category slug -> pagination trap
         self._stopping = threading.Event()       # ends hanging answers when the server stops
@@ -58,30 +50,17 @@ class ReplicaServer:
 
     def start(self) -> ReplicaServer:
         self._stopping.clear()
-        self._httpd = _HTTPServer((self.host, self.port), _make_handler(self))
-        self.port = self._httpd.server_address[1]
+        httpd = HTTPServer((self.host, self.port), _make_handler(self))
+        self.port = httpd.server_address[1]
         self.site.base_url = self.base_url
         self.rerender()
         self.reset_faults()
-        self._thread = threading.Thread(target=self._httpd.serve_forever, args=(0.05,),
-                                        name="replica-server", daemon=True)
-        self._thread.start()
+        self._serve(httpd, "replica-server")
         return self
 
     def stop(self) -> None:
         self._stopping.set()
-        if self._httpd is not None:
-            self._httpd.shutdown()
-            self._httpd.server_close()
-            assert self._thread is not None  # started with the server
-            self._thread.join(timeout=5)
-            self._httpd = None
-
-    def __enter__(self) -> ReplicaServer:
-        return self.start()
-
-    def __exit__(self, *exc) -> None:
-        self.stop()
+        super().stop()
 
     # ----- content -------------------------------------------------------------------
     def rerender(self) -> None:

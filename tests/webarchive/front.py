@@ -13,8 +13,10 @@ from __future__ import annotations
 import http.client
 import threading
 from dataclasses import dataclass
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from urllib.parse import urlsplit
+
+from ..serving import BackgroundServer, HTTPServer
 
 HOP_BY_HOP = {"connection", "keep-alive", "proxy-connection", "proxy-authorization", "proxy-authenticate",
               "te", "trailer", "transfer-encoding", "upgrade"}
@@ -27,15 +29,13 @@ class FrontRequest:
     status: int
 
 
-class RecordingFront:
+class RecordingFront(BackgroundServer):
     def __init__(self, upstream_host: str, upstream_port: int, host: str = "127.0.0.1"):
         self.upstream = (upstream_host, upstream_port)
         self.requests: list[FrontRequest] = []
         self.escaped: list[str] = []
         self._lock = threading.Lock()
-        self._server = ThreadingHTTPServer((host, 0), _make_handler(self))
-        self._server.daemon_threads = True
-        self._thread: threading.Thread | None = None
+        self._server = HTTPServer((host, 0), _make_handler(self))
 
     @property
     def url(self) -> str:
@@ -44,16 +44,8 @@ class RecordingFront:
         return f"http://{host}:{port}"
 
     def start(self) -> RecordingFront:
-        self._thread = threading.Thread(target=self._server.serve_forever, name="recording-front",
-                                        daemon=True)
-        self._thread.start()
+        self._serve(self._server, "recording-front")
         return self
-
-    def stop(self) -> None:
-        self._server.shutdown()
-        self._server.server_close()
-        if self._thread is not None:
-            self._thread.join(timeout=10)
 
     def reset(self) -> None:
         with self._lock:

@@ -3,9 +3,10 @@ from __future__ import annotations
 
 import contextlib
 import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from typing import Self
 
+from ..serving import BackgroundServer, HTTPServer
 from .answer import Answer
 from .routes import Router
 from .site import WpSite
@@ -14,7 +15,7 @@ SERVER_ERROR = (b"<!DOCTYPE html><html><head><title>500 Internal Server Error</t
                 b"<h1>Internal Server Error</h1></body></html>\n")
 
 
-class WpServer:
+class WpServer(BackgroundServer):
     """Serve ``site`` while in a ``with`` block (or between ``start`` and ``stop``).
 
     ``requests`` lists the request targets (path and query) in order of arrival. The targets of
@@ -28,8 +29,6 @@ class WpServer:
         self.requests: list[str] = []
         self.pending_failures: set[str] = set()
         self._lock = threading.Lock()
-        self._httpd: _HTTPServer | None = None
-        self._thread: threading.Thread | None = None
 
     @property
     def root_url(self) -> str:
@@ -41,31 +40,15 @@ class WpServer:
         return self.root_url + self.site.config.subfolder
 
     def start(self) -> Self:
-        self._httpd = _HTTPServer((self.host, self.port), _Handler)
-        self._httpd.replica = self
-        self.port = self._httpd.server_address[1]
+        httpd = _HTTPServer((self.host, self.port), _Handler)
+        httpd.replica = self
+        self.port = httpd.server_address[1]
         with self.site.lock:
             self.site.base_url = self.root_url
             self.site.version += 1
             self.pending_failures = self.site.transient_targets()
-        self._thread = threading.Thread(target=self._httpd.serve_forever, args=(0.05,), daemon=True,
-                                        name="wpsite-server")
-        self._thread.start()
+        self._serve(httpd, "wpsite-server")
         return self
-
-    def stop(self) -> None:
-        if self._httpd is not None:
-            self._httpd.shutdown()
-            self._httpd.server_close()
-            assert self._thread is not None  # started with the server
-            self._thread.join(timeout=5)
-            self._httpd = None
-
-    def __enter__(self) -> Self:
-        return self.start()
-
-    def __exit__(self, *exc) -> None:
-        self.stop()
 
     def reset_requests(self) -> None:
         with self._lock:
@@ -80,9 +63,7 @@ class WpServer:
         return Answer(500, SERVER_ERROR) if failing else self.router.answer(target)
 
 
-class _HTTPServer(ThreadingHTTPServer):
-    request_queue_size = 128  # a crawler opens many connections at once; the default 5 drops some
-    daemon_threads = True
+class _HTTPServer(HTTPServer):
     replica: WpServer
 
 
