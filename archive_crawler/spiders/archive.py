@@ -82,8 +82,10 @@ def read_url_list(path: str) -> list[str]:
         raise ValueError(f"urls must be a readable file of URLs; {path}: {getattr(error, 'strerror', error)}") from None
     urls = []
     for number, line in enumerate(lines, 1):
-        text = line.split("#", 1)[0].strip() if not line.lstrip().startswith("http") else line.strip()
-        if not text or text.startswith("#"):
+        text = line.strip()
+        if not text.startswith("http"):  # a URL's own '#' stays; elsewhere '#' starts a comment
+            text = text.split("#", 1)[0].strip()
+        if not text:
             continue
         parts = urlsplit(text)
         if parts.scheme not in ("http", "https") or not parts.hostname:
