@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from archive_crawler.spiders.archive import ArchiveSpider
+from archive_crawler.spiders.archive import ArchiveSpider, read_url_list
 from archive_crawler.spiders.arguments import check_known_arguments, known_arguments
 from tests.crawl import free_port, run_crawl
 
@@ -46,3 +46,20 @@ def test_arguments_of_scrapy_tools_are_accepted(tmp_path):
     assert run.returncode == 1, run.log[-2000:]
     assert "bad argument" not in run.log
     assert run.stats["finish_reason"] == "site_unreachable"
+
+
+def test_a_url_list_keeps_fragments_and_drops_comments(tmp_path):
+    listed = tmp_path / "urls.txt"
+    listed.write_text("# stories to read again\n\n"
+                      "https://a.example/news/one#comments\n"
+                      "  https://b.example/two/   # moved in 2019\n"
+                      "https://a.example/news/one#comments\n"
+                      "\t# https://c.example/left-out\n")
+    assert read_url_list(str(listed)) == ["https://a.example/news/one#comments", "https://b.example/two/"]
+
+
+def test_a_url_list_with_a_line_that_is_no_url_is_refused(tmp_path):
+    listed = tmp_path / "urls.txt"
+    listed.write_text("https://a.example/one\nftp://files.example/two  # an FTP mirror\n")
+    with pytest.raises(ValueError, match=r"line 2 of .* is no http\(s\) URL: 'ftp://files.example/two'"):
+        read_url_list(str(listed))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import os
+import re
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -74,6 +75,10 @@ def validate_capture(value: str) -> str:
         raise ValueError(f"capture must be latest, earliest or a date written YYYY-MM-DD, got {value!r}") from None
 
 
+# '#' at the start of a line or after white space starts a comment; a URL's own fragment '#' stays.
+URL_LIST_COMMENT = re.compile(r"(?:^|\s)#")
+
+
 def read_url_list(path: str) -> list[str]:
     """The http(s) URLs of a file, one per line, ``#`` starting a comment; a bad file raises ValueError."""
     try:
@@ -82,9 +87,7 @@ def read_url_list(path: str) -> list[str]:
         raise ValueError(f"urls must be a readable file of URLs; {path}: {getattr(error, 'strerror', error)}") from None
     urls = []
     for number, line in enumerate(lines, 1):
-        text = line.strip()
-        if not text.startswith("http"):  # a URL's own '#' stays; elsewhere '#' starts a comment
-            text = text.split("#", 1)[0].strip()
+        text = URL_LIST_COMMENT.split(line, 1)[0].strip()
         if not text:
             continue
         parts = urlsplit(text)
