@@ -152,7 +152,7 @@ class ArchiveSpider(scrapy.Spider):
         """The spider the arguments make; ValueError naming the first bad one (a bad profile included)."""
         check_known_arguments(cls, arguments)
         spider = cls(**arguments)
-        profile = load_profile(spider.site) if spider.site else None
+        profile = spider.profile if spider.site else None
         if profile is not None and not spider.base_url and not profile.base_url:
             raise ValueError(f"site {spider.site} has no base_url of its own: give -a base_url=URL "
                              "(or -a urls=FILE)")
@@ -323,9 +323,17 @@ class ArchiveSpider(scrapy.Spider):
         index = self.wayback_middleware().index
         urls = self.profile.urls
         ledger = self.navigator.ledger
-        unnamed = [target for url in index.pages() if (target := urls.article_link(url)) is not None
-                   and urls.listing_page_number(target) is None and url_key(target) not in self.navigator.requested
-                   and (ledger is None or self.full or ledger.link_status(url_key(target)) != "done")]
+        unnamed: dict[str, str | None] = {}  # article URL -> where its link stood before this run
+        for url in index.pages():
+            target = urls.article_link(url)
+            if target is None or urls.listing_page_number(target) is not None:
+                continue
+            key = url_key(target)
+            if key in self.navigator.requested:
+                continue
+            status = ledger.link_status(key) if ledger else None
+            if self.full or status != "done":
+                unnamed[target] = status
         self.archive_stage += 1
         if not unnamed:
             return
@@ -339,8 +347,7 @@ class ArchiveSpider(scrapy.Spider):
                 self.crawler.stats.set_value("archive/wayback/other_listings", len(follows))
         else:
             follows = []
-            for target in unnamed:
-                status = ledger.link_status(url_key(target)) if ledger else None
+            for target, status in unnamed.items():
                 follow = self.navigator.new_article(target, ArticleContext(), status)
                 if follow is not None:
                     follows.append(follow)
