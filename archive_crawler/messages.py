@@ -59,6 +59,17 @@ class ListingPage:
     entries: list[ListingEntry]
     next_pages: list[NextPage]
     charset_repaired: bool = False
+    url: str = ""  # where it was read (after redirects)
+
+
+@dataclass(frozen=True)
+class HomePage:
+    """What the navigator takes from a site's home page."""
+
+    menu: dict[str, tuple[str, str]]  # slug -> (display name, listing URL), in menu order
+    feeds: list[str] = field(default_factory=list)  # the feeds it links to
+    language: str | None = None
+    charset_repaired: bool = False
 
 
 @dataclass(frozen=True)

@@ -107,3 +107,18 @@ def parse_stats(log: str) -> dict:
         return ast.literal_eval(text)
     except (ValueError, SyntaxError):
         return {}
+
+
+def run_reparse(base_url: str, workdir: Path, *extra: str, settings: dict | None = None,
+                spider_args: dict | None = None, timeout: float = 240) -> CrawlRun:
+    """Run ``scrapy reparse`` with a crawl's own arguments and settings (those ``run_crawl`` gives it,
+    reading the crawl's page cache in ``workdir``); its output is ``archive.reparsed.jsonl`` there."""
+    command, output, state = crawl_command(base_url, workdir, settings=settings, spider_args=spider_args)
+    command = [sys.executable, "-m", "scrapy", "reparse", *command[5:], *extra]
+    completed = subprocess.run(command, cwd=PROJECT_ROOT, capture_output=True, text=True,
+                               timeout=timeout, env=environment())
+    output = workdir / "archive.reparsed.jsonl"
+    for index, part in enumerate(extra[:-1]):
+        if part == "--output":
+            output = Path(extra[index + 1])
+    return CrawlRun(completed.returncode, completed.stdout + completed.stderr, output, state)

@@ -2,25 +2,51 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
-from archive_crawler.spiders.archive import ArchiveSpider, read_url_list
-from archive_crawler.spiders.arguments import check_known_arguments, known_arguments
+from archive_crawler.options import ARGUMENTS, RunOptions, check_known, read_url_list
 from tests.crawl import free_port, run_crawl
 
 
-def test_the_known_arguments_are_those_of_the_spiders_init():
-    assert {"site", "base_url", "full", "since", "until", "replay", "urls"} <= set(known_arguments(ArchiveSpider))
+def test_the_known_arguments_are_the_run_options():
+    assert {"site", "base_url", "full", "since", "until", "replay", "urls", "wayback", "capture",
+            "fallback"} == set(ARGUMENTS)
 
 
-def test_an_argument_added_to_init_is_known_at_once():
-    class LaterSpider(ArchiveSpider):
-        def __init__(self, *args, wayback=None, **kwargs):
-            super().__init__(*args, **kwargs)
-
-    check_known_arguments(LaterSpider, {"wayback": "1", "_job": "abc"})
+def test_a_misspelt_argument_names_the_closest_known_one():
+    check_known({"wayback": "1", "_job": "abc"})
     with pytest.raises(ValueError, match=r"unknown argument 'waybak' \(did you mean 'wayback'\?"):
-        check_known_arguments(LaterSpider, {"waybak": "1"})
+        check_known({"waybak": "1"})
+    with pytest.raises(ValueError, match=r"unknown argument 'waybak'"):
+        RunOptions.parse({"waybak": "1"})
+
+
+@pytest.mark.parametrize(
+    ("arguments", "says"),
+    [
+        ({"base_url": "ftp://x.test"}, "base_url must be an http(s) URL"),
+        ({"since": "2016-13-01"}, "since must be a date written YYYY-MM-DD"),
+        ({"since": "2016-02-01", "until": "2016-01-01"}, "is later than until"),
+        ({"full": "maybe"}, "full must be 1 or 0"),
+        ({"replay": "/no/such/warc.gz"}, "does not exist"),
+        ({"wayback": "http://a.test/web", "fallback": "http://a.test/web"}, "exclude each other"),
+        ({"capture": "yesterday"}, "capture must be latest, earliest or a date"),
+        ({"site": "wordpress"}, "has no base_url of its own"),
+    ],
+)
+def test_bad_values_are_refused_naming_the_argument(arguments, says):
+    with pytest.raises(ValueError, match=re.escape(says)):
+        RunOptions.parse(arguments)
+
+
+def test_run_options_say_the_mode_once():
+    options = RunOptions.parse({"site": "wordpress", "base_url": "http://news.test/sub/", "replay": "1",
+                                "fallback": "http://archive.test/web/", "since": "2016-01-01"})
+    assert (options.base_url, options.replay, options.fallback, options.wayback) == (
+        "http://news.test/sub", True, "http://archive.test/web", None)
+    assert options.hosts == ("news.test",) and options.window.limited and not options.full
 
 
 @pytest.mark.parametrize(
@@ -35,7 +61,7 @@ def test_an_unknown_argument_stops_the_command_with_one_line(tmp_path, argument,
     assert run.returncode == 2
     lines = [line for line in run.log.splitlines() if line.strip()]
     assert len(lines) == 1 and lines[0].startswith(says), lines
-    for name in known_arguments(ArchiveSpider):
+    for name in ARGUMENTS:
         assert name in lines[0]
     assert not (tmp_path / "archive.jsonl").exists()
 

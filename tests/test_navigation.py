@@ -9,8 +9,9 @@ import pytest
 from scrapy.exceptions import NotConfigured
 from scrapy.http import HtmlResponse
 
-from archive_crawler.messages import ArticleContext, ListingEntry, ListingPage, NextPage
-from archive_crawler.navigation.navigator import Fetch, Navigator, PageKind
+from archive_crawler.messages import ArticleContext, HomePage, ListingEntry, ListingPage, NextPage
+from archive_crawler.navigation.fetch import Fetch, PageKind
+from archive_crawler.navigation.navigator import Navigator
 from archive_crawler.reading.reader import PageReader
 from archive_crawler.sites.profile import load_profile
 
@@ -21,6 +22,9 @@ MENU = {"news-middle-east": ("Middle East", f"{BASE}/category/news-middle-east")
         "opinion": ("Opinion", f"{BASE}/category/opinion")}
 
 
+HOME = Fetch(f"{BASE}/", PageKind.HOME)
+
+
 class Counts(Counter):
     def inc_value(self, name, count=1):
         self[name] += count
@@ -28,7 +32,7 @@ class Counts(Counter):
 
 def navigator() -> Navigator:
     nav = Navigator(PROFILE, BASE, Counts())
-    nav.home_read(MENU)
+    nav.read(HOME, HomePage(MENU))
     return nav
 
 
@@ -39,10 +43,10 @@ def listing(slug: str, *urls: str, next_url: str | None = None) -> ListingPage:
 
 def test_home_menu_gives_listings_in_menu_order_and_never_twice():
     nav = Navigator(PROFILE, BASE, Counts())
-    fetches = nav.home_read(MENU)
+    fetches = nav.read(HOME, HomePage(MENU))
     assert [(fetch.kind, fetch.category) for fetch in fetches] == [
         (PageKind.LISTING, "news-middle-east"), (PageKind.LISTING, "features"), (PageKind.LISTING, "opinion")]
-    assert nav.categories_found(MENU) == []
+    assert nav.listings.categories_found(MENU) == []
 
 
 def test_an_article_named_by_two_listings_is_asked_for_once_whatever_the_order():
@@ -51,21 +55,21 @@ def test_an_article_named_by_two_listings_is_asked_for_once_whatever_the_order()
         nav = navigator()
         fetches = []
         for slug in order:
-            fetches += nav.listing_read(Fetch(MENU[slug][1], PageKind.LISTING, slug), MENU[slug][1], listing(slug, story))
+            fetches += nav.read(Fetch(MENU[slug][1], PageKind.LISTING, slug), listing(slug, story))
         articles = [fetch for fetch in fetches if fetch.kind is PageKind.ARTICLE]
         assert len(articles) == 1
         # Every listing naming it, in the menu's order, not the order they were read in.
-        assert nav.article_context(articles[0]).listing_categories == ("features", "opinion")
+        assert nav.to_read(articles[0]).context.listing_categories == ("features", "opinion")
 
 
 def test_pagination_follows_the_next_page_and_stops_at_a_loop():
     nav = navigator()
     first = Fetch(f"{BASE}/category/opinion", PageKind.LISTING, "opinion", 1)
-    fetches = nav.listing_read(first, first.url, listing("opinion", f"{BASE}/w/opinion/a",
+    fetches = nav.read(first, listing("opinion", f"{BASE}/w/opinion/a",
                                                            next_url=f"{BASE}/category/opinion/page/2"))
     second = fetches[-1]
     assert (second.kind, second.page) == (PageKind.LISTING, 2)
-    fetches = nav.listing_read(second, second.url, listing("opinion", f"{BASE}/w/opinion/b",
+    fetches = nav.read(second, listing("opinion", f"{BASE}/w/opinion/b",
                                                            next_url=f"{BASE}/category/opinion"))
     assert all(fetch.kind is PageKind.ARTICLE for fetch in fetches)
     assert nav.stats["archive/listing/trap/loop"] == 1

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import shutil
 import subprocess
 import sys
@@ -10,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from archive_crawler.sources.cache import decode_entry
-from tests.crawl import PROJECT_ROOT, environment, run_crawl
+from tests.crawl import PROJECT_ROOT, environment, run_crawl, run_reparse
 from tests.replica import ReplicaServer, build_site
 
 
@@ -124,7 +125,21 @@ def test_replay_without_a_cache_reports_everything_missing(tmp_path):
     assert run.lines() == []
 
 
-def test_reparse_tool_writes_the_same_records_as_a_replay(live, tmp_path):
+def test_reparse_writes_the_replays_lines_from_the_cache_and_from_warc(live, tmp_path):
+    _, base_url, live_dir, _ = live
+    replayed = replay(base_url, live_dir, tmp_path / "replay")
+    assert_no_network(replayed)
+    reparsed = run_reparse(base_url, live_dir, "--workers", "2", "--output", str(tmp_path / "cache.jsonl"))
+    assert reparsed.returncode == 0, reparsed.log[-2000:]
+    assert sorted(reparsed.lines()) == sorted(replayed.lines())
+    assert json.loads((tmp_path / "cache.summary.json").read_text())["missing"] == 0
+    from_warc = run_reparse(base_url, live_dir, "--output", str(tmp_path / "warc.jsonl"),
+                            spider_args={"replay": str(live_dir / "crawl.warc.gz")})
+    assert from_warc.returncode == 0, from_warc.log[-2000:]
+    assert sorted(from_warc.lines()) == sorted(replayed.lines())
+
+
+def test_the_former_reparse_entry_point_still_works_and_says_it_is_deprecated(live, tmp_path):
     _, base_url, live_dir, live_run = live
     output = tmp_path / "reparsed.jsonl"
     completed = subprocess.run(
@@ -133,20 +148,38 @@ def test_reparse_tool_writes_the_same_records_as_a_replay(live, tmp_path):
         cwd=PROJECT_ROOT, capture_output=True, text=True, timeout=120, env=environment(),
     )
     assert completed.returncode == 0, completed.stderr[-2000:]
+    assert completed.stderr.splitlines()[0].startswith("python -m archive_crawler.reparse is deprecated")
     assert sorted(output.read_text(encoding="utf-8").splitlines()) == sorted(live_run.lines())
-    assert '"missing": 0' in completed.stderr
 
 
-def test_reparse_tool_reads_warc_too(live, tmp_path):
+@pytest.mark.parametrize(("extra", "arguments", "says"), [
+    ((), {"full": "1"}, "bad argument: full is refused"),
+    ((), {"replay": "0"}, "bad argument: replay is implied"),
+    ((), {"sinse": "2016-01-01"}, "bad argument: unknown argument 'sinse' (did you mean 'since'?"),
+    (("--workers", "0"), {}, "bad argument: --workers takes a whole number"),
+])
+def test_reparse_refuses_bad_arguments_with_one_line(live, tmp_path, extra, arguments, says):
+    _, base_url, live_dir, _ = live
+    run = run_reparse(base_url, live_dir, *extra, "--output", str(tmp_path / "out.jsonl"), spider_args=arguments)
+    assert run.returncode == 2
+    lines = [line for line in run.log.splitlines() if line.strip()]
+    assert len(lines) == 1 and lines[0].startswith(says), lines
+    assert not (tmp_path / "out.jsonl").exists()
+
+
+def test_reparse_never_overwrites_the_crawls_own_output(live, tmp_path):
     _, base_url, live_dir, live_run = live
-    output = tmp_path / "reparsed.jsonl"
-    completed = subprocess.run(
-        [sys.executable, "-m", "archive_crawler.reparse", "--base-url", base_url,
-         "--warc", str(live_dir / "crawl.warc.gz"), "--output", str(output)],
-        cwd=PROJECT_ROOT, capture_output=True, text=True, timeout=120, env=environment(),
-    )
-    assert completed.returncode == 0, completed.stderr[-2000:]
-    assert sorted(output.read_text(encoding="utf-8").splitlines()) == sorted(live_run.lines())
+    run = run_reparse(base_url, live_dir, "--output", str(live_dir / "archive.jsonl"))
+    assert run.returncode == 2 and "is the crawl's own output" in run.log
+    assert live_run.lines() == (live_dir / "archive.jsonl").read_text(encoding="utf-8").splitlines()
+
+
+def test_reparse_of_an_empty_cache_exits_1_saying_so(tmp_path):
+    (tmp_path / "httpcache").mkdir()
+    run = run_reparse("http://127.0.0.1:9", tmp_path)
+    assert run.returncode == 1, run.log[-2000:]
+    assert "No page of http://127.0.0.1:9 was found to read" in run.log
+    assert run.lines() == []
 
 
 def test_rolling_warc_folder_round_trip(tmp_path):

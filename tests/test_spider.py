@@ -14,7 +14,7 @@ from scrapy.utils.test import get_reactor_settings
 
 from archive_crawler.items import ArticleItem
 from archive_crawler.messages import ArticleContext
-from archive_crawler.navigation.navigator import Fetch, PageKind
+from archive_crawler.navigation.fetch import Fetch, PageKind
 from archive_crawler.navigation.urls import canonical_url
 from archive_crawler.spiders.archive import ArchiveSpider
 from archive_crawler.storage.archive import ArchiveStorage
@@ -68,7 +68,7 @@ def collect(generator) -> list:
 
 def parse(spider, html: str, url: str = f"{BASE}/a-writer/news-middle-east/talks-resume", listing=None) -> ArticleItem:
     fetch = Fetch(url, PageKind.ARTICLE, context=ArticleContext(**(listing or {})))
-    items = collect(spider.parse_article(page(url, html), fetch=fetch))
+    items = collect(spider.parse(page(url, html), fetch=fetch))
     assert len(items) == 1
     return items[0]
 
@@ -80,7 +80,7 @@ def test_home_menu_gives_categories_with_display_names(spider):
       <li><a href="https://english.aawsat.com/category/sports">Sports</a></li>
       <li><a href="{BASE}/members/login">Members</a></li></ul>
       <div class="widget_categories"><a href="{BASE}/category/opinion">Opinion (830)</a></div></body></html>"""
-    requests = list(spider.parse_home(page(f"{BASE}/", html), fetch=home()))
+    requests = collect(spider.parse(page(f"{BASE}/", html), fetch=home()))
     assert [request.url for request in requests] == [
         f"{BASE}/category/news-middle-east", f"{BASE}/category/features/", f"{BASE}/category/opinion"]
     assert spider.navigator.categories == {"news-middle-east": "Middle East", "features": "Features",
@@ -92,7 +92,7 @@ def home() -> Fetch:
 
 
 def test_home_without_menu_falls_back_to_known_categories(spider):
-    requests = list(spider.parse_home(page(f"{BASE}/", "<html><body>Nothing</body></html>"), fetch=home()))
+    requests = collect(spider.parse(page(f"{BASE}/", "<html><body>Nothing</body></html>"), fetch=home()))
     assert f"{BASE}/category/opinion" in [request.url for request in requests]
     assert spider.navigator.categories["news-middle-east"] == "Middle East"
 
@@ -117,7 +117,7 @@ def listing_fetch(number: int) -> Fetch:
 
 def test_listing_yields_articles_and_the_older_page(spider):
     spider.navigator.categories["opinion"] = "Opinion"
-    requests = collect(spider.parse_listing(page(f"{BASE}/category/opinion/page/2", LISTING), fetch=listing_fetch(2)))
+    requests = collect(spider.parse(page(f"{BASE}/category/opinion/page/2", LISTING), fetch=listing_fetch(2)))
     urls = [request.url for request in requests]
     assert urls == [
         f"{BASE}/writer-a/opinion/one",
@@ -139,7 +139,7 @@ def test_listing_yields_articles_and_the_older_page(spider):
 def test_last_listing_page_has_no_next_request(spider):
     spider.navigator.categories["opinion"] = "Opinion"
     html = LISTING.split('<div class="pagination')[0] + "</body></html>"
-    requests = collect(spider.parse_listing(page(f"{BASE}/category/opinion/page/9", html), fetch=listing_fetch(9)))
+    requests = collect(spider.parse(page(f"{BASE}/category/opinion/page/9", html), fetch=listing_fetch(9)))
     assert all("/category/" not in request.url for request in requests)
 
 

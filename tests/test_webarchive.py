@@ -19,7 +19,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from tests.crawl import PROJECT_ROOT, crawl_command, environment, run_crawl
+from tests.crawl import PROJECT_ROOT, crawl_command, environment, run_crawl, run_reparse
 from tests.replica import ReplicaServer, build_site
 from tests.webarchive.captures import write_warc
 from tests.webarchive.collection import EARLY, ORIGINAL, archive_captures
@@ -126,6 +126,11 @@ def test_a_replay_of_the_harvest_gives_the_same_records_offline(archive, harvest
         assert replay.returncode == 0, replay.log[-3000:]
         assert replay.stats.get("archive/network/requests", 0) == 0
         assert sorted(replay.lines()) == sorted(run.lines())
+        # The re-parse reads the same captures (and the CDX answers kept with them) without the engine.
+        reparsed = run_reparse(ORIGINAL, tmp_path / Path(source).suffix[1:],
+                               spider_args={"wayback": served.prefix, "replay": source}, settings=SMALL_CDX)
+        assert reparsed.returncode == 0, reparsed.log[-3000:]
+        assert sorted(reparsed.lines()) == sorted(replay.lines())
 
 
 def test_a_later_run_reads_no_capture_it_already_turned_into_a_record(archive, harvest, tmp_path):
@@ -202,6 +207,14 @@ def test_fallback_takes_lost_pages_from_the_archive(archive, tmp_path):
         assert record is not None and record["archive_url"] and record["archive_url"].startswith(served.prefix)
         assert record["body"] == story["body"]
     assert sum(1 for record in run.records() if record["archive_url"]) == len(lost)
+    arguments = {"fallback": served.prefix}
+    replay = run_crawl(server.base_url, tmp_path / "replay", spider_args={**arguments, "replay": "1"},
+                       settings={"HTTPCACHE_DIR": str(tmp_path / "httpcache")})
+    assert replay.returncode == 0, replay.log[-3000:]
+    reparsed = run_reparse(server.base_url, tmp_path, spider_args=arguments)
+    assert reparsed.returncode == 0, reparsed.log[-3000:]
+    assert sorted(reparsed.lines()) == sorted(replay.lines())
+    assert sum(1 for line in reparsed.lines() if '"archive_url": "http' in line) == len(lost)
 
 
 def test_a_decompression_bomb_in_a_warc_is_rejected_in_flat_memory(tmp_path):

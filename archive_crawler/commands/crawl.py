@@ -20,6 +20,7 @@ from scrapy.commands.crawl import Command as ScrapyCrawlCommand
 from scrapy.settings import SETTINGS_PRIORITIES
 from scrapy.utils.misc import load_object
 
+from archive_crawler.options import RunOptions
 from archive_crawler.sources.reachability import SITE_UNREACHABLE, unreachable_message
 from archive_crawler.storage.run import CrawlAlreadyRunning, RunLock
 
@@ -53,6 +54,20 @@ def failure_message(reason: str | None, stats: dict) -> str | None:
     return None
 
 
+def default_paths(settings, options: RunOptions) -> None:
+    """A site other than the default one writes to ``output/<host>.jsonl`` and
+    ``output/<host>.state.sqlite3`` unless told otherwise."""
+    if options.site == settings["ARCHIVE_SITE"]:
+        return
+    host = re.sub(r"[^A-Za-z0-9.-]+", "_", urlsplit(options.base_url).netloc)
+    for name, suffix in (("ARCHIVE_OUTPUT", ".jsonl"), ("ARCHIVE_STATE", ".state.sqlite3")):
+        priority = settings.getpriority(name)
+        assert priority is not None  # both settings are defined in archive_crawler/settings.py
+        if priority <= SETTINGS_PRIORITIES["project"]:
+            folder = Path(settings[name]).parent
+            settings.set(name, str(folder / f"{host}{suffix}"), priority="project")
+
+
 class Command(ScrapyCrawlCommand):
     def process_options(self, args, opts):
         """Check the spider's arguments before Scrapy starts: a bad one ends the command with one line."""
@@ -67,25 +82,11 @@ class Command(ScrapyCrawlCommand):
             return  # Scrapy's own message follows
         if hasattr(spider_class, "check_arguments"):
             try:
-                spider = spider_class.check_arguments(**opts.spargs)
+                options = spider_class.check_arguments(opts.spargs, self.settings["ARCHIVE_SITE"])
             except ValueError as error:
                 print(f"bad argument: {error}", file=sys.stderr)
                 sys.exit(EXIT_BAD_ARGUMENTS)
-            self.default_paths(spider)
-
-    def default_paths(self, spider) -> None:
-        """A site other than the default one writes to ``output/<host>.jsonl`` and
-        ``output/<host>.state.sqlite3`` unless told otherwise."""
-        assert self.settings is not None
-        if not spider.site or spider.site == self.settings["ARCHIVE_SITE"] or not spider.base_url:
-            return
-        host = re.sub(r"[^A-Za-z0-9.-]+", "_", urlsplit(spider.base_url).netloc)
-        for name, suffix in (("ARCHIVE_OUTPUT", ".jsonl"), ("ARCHIVE_STATE", ".state.sqlite3")):
-            priority = self.settings.getpriority(name)
-            assert priority is not None  # both settings are defined in archive_crawler/settings.py
-            if priority <= SETTINGS_PRIORITIES["project"]:
-                folder = Path(self.settings[name]).parent
-                self.settings.set(name, str(folder / f"{host}{suffix}"), priority="project")
+            default_paths(self.settings, options)
 
     def run(self, args, opts):
         if len(args) != 1 or self.crawler_process is None:

@@ -10,10 +10,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from typing import TYPE_CHECKING
 
 from archive_crawler.messages import ArticleContext
 from archive_crawler.navigation.urls import url_key
-from archive_crawler.storage.state import ArchiveState
+from archive_crawler.vocabulary import LinkStatus
+
+if TYPE_CHECKING:
+    from archive_crawler.storage.state import ArchiveState
 
 MAX_ATTEMPTS = 5  # runs that retry a failing link before it is left alone
 
@@ -91,7 +95,7 @@ class LinkLedger:
         """Note a link about to be followed; say whether its page is worth fetching in this run."""
         if status is None:
             self.state.add_link(link_key, url, context.to_json())
-        elif status == "done" and not self.full:
+        elif status == LinkStatus.DONE and not self.full:
             self.stats.inc_value("archive/incremental/skipped_seen")
             return False
         return True
@@ -120,6 +124,12 @@ class LinkLedger:
         written = self.state.modified_of_url(url_key(url))
         return bool(written and later(modified, written))
 
+    def note_edited(self, url: str) -> None:
+        """A story written before and edited on the site since: counted and named, not written again."""
+        from archive_crawler.storage.store import note_edited
+
+        note_edited(self.stats, url)
+
     def door_memory(self, site: str, base_url: str) -> str | None:
         return self.state.get(f"door {site} {base_url}")
 
@@ -132,4 +142,4 @@ class LinkLedger:
     def settle(self, link_key: str | None, status: str, story: tuple[str | None, str] | None = None) -> None:
         """What became of a link: done (with the story it led to), failed, or gone (404/410)."""
         if link_key:
-            self.state.mark_link(link_key, status, story if status == "done" else None)
+            self.state.mark_link(link_key, status, story if status == LinkStatus.DONE else None)

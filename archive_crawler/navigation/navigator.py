@@ -1,105 +1,42 @@
-"""One navigation for every way of reading a site: what to fetch next, from the pages read so far.
+"""The walk: what to read next, from the pages read so far, for every way of reading a site.
 
-Home page and menus -> category listings -> their next pages -> articles, with the
-incremental early stop, the date window and the pagination guard. The navigator
-never fetches: the spider feeds it live or cached responses, the re-parse tool
-feeds it pages from the cache or WARC files, and both fetch what it asks for.
+The navigator never fetches. An adapter (the spider, live or replaying; the re-parse tool,
+reading stored pages) asks :meth:`Navigator.start` for the first pages, feeds each page it
+read to :meth:`Navigator.read` (or its failure to :meth:`Navigator.failed`), asks
+:meth:`Navigator.idle` when nothing is left, and reads whatever each returns. The
+navigator also records, through the ledger, what became of every article link.
+
+Ways in: a URL list (exactly its pages), else the home page and then the doors the profile
+names (:mod:`.doors`: REST API, sitemaps, feeds; :mod:`.listings`: menus and category
+listings), and for a harvest from a web archive what its captures hold beyond them
+(:mod:`.captures`).
 """
 
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass, field, replace
-from enum import Enum
+from dataclasses import replace
 
-from archive_crawler.messages import ArticleContext, ListingPage, NextPage
+from archive_crawler.messages import ArticleContext, HomePage, ParsedArticle
+from archive_crawler.navigation.captures import CapturedSite
+from archive_crawler.navigation.doors import Door, DoorMemory, ListedDoor, RestDoor
+from archive_crawler.navigation.fetch import Fetch, PageKind
 from archive_crawler.navigation.ledger import NO_WINDOW, DateWindow, LinkLedger
+from archive_crawler.navigation.listings import Listings
 from archive_crawler.navigation.urls import SiteScope, url_key
-from archive_crawler.reading.processors import parse_published
+from archive_crawler.reading.rest import RestPage
 from archive_crawler.sites.profile import Profile
-from archive_crawler.storage.store import note_edited
+from archive_crawler.vocabulary import DoorName, LinkStatus
 
 logger = logging.getLogger(__name__)
 
-# Articles go before the next listing page, so pending requests stay few on any archive size.
-LISTING_PRIORITY = -10
-
-
-class PageKind(Enum):
-    HOME = "home"
-    LISTING = "listing"
-    ARTICLE = "article"
-    REST = "rest"  # a page of the WordPress REST API's posts
-    SITEMAP = "sitemap"  # a sitemap, a sitemap index or a feed
-
-
-@dataclass(frozen=True)
-class Fetch:
-    """A page the navigator wants read, and why."""
-
-    url: str
-    kind: PageKind
-    category: str | None = None  # the listing's category slug
-    page: int = 1  # the listing page's number
-    context: ArticleContext = field(default_factory=ArticleContext)  # for articles: what the listings said
-    priority: int = 0
-    door: str | None = None  # for REST pages, sitemaps and feeds: the door it belongs to
-    probe: bool = False  # whether it tells if its door is open at all
-
-    @property
-    def link_key(self) -> str | None:
-        return url_key(self.url) if self.kind is PageKind.ARTICLE else None
-
-
-class PaginationGuard:
-    """Spots next-page chains that go round in circles or never end, per category."""
-
-    def __init__(self, urls, max_pages: int = 5000):
-        self.urls = urls
-        self.max_pages = max_pages
-        self.trail: dict[str, set[str]] = {}  # slug -> listing pages read
-        self.empty: dict[str, int] = {}  # slug -> empty listing pages in a row
-
-    def page_key(self, url: str) -> str:
-        """A listing page's identity: its path and its number (pages may differ only in ``?page=N``)."""
-        return f"{url_key(url)} {self.urls.listing_page_number(url)}"
-
-    def visit(self, slug: str, url: str, entries: int) -> None:
-        self.trail.setdefault(slug, set()).add(self.page_key(url))
-        self.empty[slug] = 0 if entries else self.empty.get(slug, 0) + 1
-
-    def next_page(self, slug: str, page: int, candidates: list[NextPage]) -> tuple[str | None, str | None]:
-        """(the first candidate that is no trap, else None; the trap of the first candidate that
-        says it leads on, if any). A link that only sits where the next-page link usually sits
-        and goes back ("Next Entries" on the left) is no trap: it is ignored."""
-        first_trap = None
-        for candidate in candidates:
-            trap = self.trap(slug, page, candidate.url)
-            if trap is None:
-                return candidate.url, None
-            if candidate.says_so and first_trap is None:
-                first_trap = trap
-        return None, first_trap
-
-    def trap(self, slug: str, page: int, next_url: str) -> str | None:
-        """Why following ``next_url`` from listing page ``page`` would be a trap, or None."""
-        if self.page_key(next_url) in self.trail.get(slug, ()):
-            return "loop"
-        number = self.urls.listing_page_number(next_url)
-        if number is not None and number <= page:
-            return "backwards"
-        if self.empty.get(slug, 0) >= 2:
-            return "empty_chain"
-        if page >= self.max_pages:
-            return "too_deep"
-        return None
+GONE_REASONS = ("http_404", "http_410")
 
 
 class Navigator:
-    """Decides what to fetch next; ``categories`` (slug -> display name) grows in menu order."""
-
     def __init__(self, profile: Profile, base_url: str, stats, *, ledger: LinkLedger | None = None,
-                 window: DateWindow = NO_WINDOW, max_listing_pages: int = 5000, full: bool = False):
+                 window: DateWindow = NO_WINDOW, max_listing_pages: int = 5000, full: bool = False,
+                 seeds: tuple[str, ...] = (), captures: list[str] | None = None):
         self.profile = profile
         self.urls = profile.urls
         self.base_url = base_url.rstrip("/")
@@ -108,63 +45,233 @@ class Navigator:
         self.ledger = ledger
         self.window = window
         self.full = full
-        self.menu: dict[str, tuple[str, str]] = {}  # the home page's categories
+        self.seeds = seeds
         self.language: str | None = None  # the home page's
-        self.doors = None
-        if tuple(profile.crawl.doors) != ("listings",):
-            from archive_crawler.navigation.doors import DoorMemory, Doors
-
-            memory = DoorMemory.load(ledger.door_memory(profile.name, self.base_url)) if ledger and not full else None
-            self.doors = Doors(self, memory)
-        self.guard = PaginationGuard(profile.urls, max_listing_pages)
-        self.categories: dict[str, str] = {}
+        self.menu: dict[str, tuple[str, str]] = {}  # the home page's categories
+        self.home_ok = True  # whether the home page was read
         self.requested: set[str] = set()  # link keys of the articles asked for in this run
         self.linked_from: dict[str, tuple[str, ...]] = {}  # link key -> slugs of the listings naming it, until read
+        # What the doors found: addresses sitemaps and feeds list, and what each door announced.
+        self.listed: dict[str, tuple[str, str | None]] = {}  # URL key -> (address, lastmod)
+        self.sitemaps_seen: set[str] = set()
+        self.robots_sitemaps: list[str] = []
+        self.feed_links: list[str] = []
+        names = [DoorName(name) for name in profile.crawl.doors]
+        self.report: dict[str, dict] = {name: {"status": "not tried"} for name in names}
+        self.memory = DoorMemory.load(ledger.door_memory(profile.name, self.base_url)) \
+            if ledger is not None and not full else None
+        self.listings = Listings(self, max_listing_pages)
+        self.doors: dict[DoorName, Door] = {DoorName.LISTINGS: self.listings}
+        self.rest = RestDoor(self, self.memory) if DoorName.REST in names else None
+        if self.rest is not None:
+            self.doors[DoorName.REST] = self.rest
+        for name in (DoorName.SITEMAPS, DoorName.FEEDS):
+            if name in names:
+                self.doors[name] = ListedDoor(self, name)
+        self.pending = names
+        if self.memory is not None and self.memory.door in names:
+            self.pending = [DoorName(self.memory.door)]  # a later run reads through the door the first one used
+        self.only_listings = names == [DoorName.LISTINGS]  # no door to weigh: nothing to report
+        self.used: DoorName | None = None
+        self.harvested = False
+        self.captured = CapturedSite(self, captures) if captures is not None else None
+
+    @property
+    def categories(self) -> dict[str, str]:
+        """The categories met so far (slug -> display name), in menu order."""
+        return self.listings.categories
+
+    # -- the adapter's side ----------------------------------------------------------------
 
     def start(self) -> list[Fetch]:
+        if self.seeds:  # exactly the pages listed, no discovery
+            return [self.article(url, ArticleContext()) for url in self.seeds]
         return [Fetch(f"{self.base_url}/", PageKind.HOME)]
 
-    # -- the home page and menus -------------------------------------------------------
+    def to_read(self, fetch: Fetch) -> Fetch:
+        """The fetch as its page is to be read: an article's with every listing met so far that
+        links to it, in menu order."""
+        link_key = fetch.link_key
+        if link_key is None:
+            return fetch
+        slugs = set(fetch.context.listing_categories) | set(self.linked_from.get(link_key, ()))
+        order = {slug: index for index, slug in enumerate(self.categories)}
+        ordered = tuple(sorted(slugs, key=lambda slug: order.get(slug, len(order))))
+        return replace(fetch, context=replace(fetch.context, listing_categories=ordered))
 
-    def home_read(self, menu: dict[str, tuple[str, str]], feeds=(), language: str | None = None) -> list[Fetch]:
-        """After the home page: the listings its menus name (the profile's known ones when it names
-        none), or the first door to probe; then the links an earlier run did not finish."""
-        self.menu, self.language = menu, language
-        if self.doors is None:
-            return self.listings_from_menu() + self.unfinished()
-        self.doors.feed_links = list(feeds)
-        return self.doors.begin() + self.unfinished()
+    def read(self, fetch: Fetch, page) -> list[Fetch]:
+        """What to read after a page: ``page`` is what the page reading made of it."""
+        if fetch.kind is PageKind.HOME:
+            assert isinstance(page, HomePage)
+            return self.home_read(page)
+        if fetch.kind is PageKind.ARTICLE:
+            self.article_done(fetch)
+            return []
+        if fetch.kind is PageKind.LISTING:
+            return self.listings.read(fetch, page)
+        return self.door_step(self.door_of(fetch), self.door_of(fetch).read(fetch, page))
 
-    def home_failed(self) -> list[Fetch]:
-        if self.doors is not None:
-            return self.doors.begin() + self.unfinished()
-        return self.known_categories() + self.unfinished()
+    def failed(self, fetch: Fetch, reason: str) -> list[Fetch]:
+        """What to read after a page that could not be read (``reason``: http_404, not_html, ...)."""
+        if fetch.kind is PageKind.HOME:
+            return self.home_read(None)
+        if fetch.kind is PageKind.ARTICLE:
+            self.article_done(fetch)
+            self.settle(fetch, LinkStatus.GONE if reason in GONE_REASONS else LinkStatus.FAILED)
+            return []
+        if fetch.kind is PageKind.LISTING:
+            return []
+        return self.door_step(self.door_of(fetch), self.door_of(fetch).failed(fetch, reason))
 
-    def listings_from_menu(self) -> list[Fetch]:
-        if self.menu:
-            return self.categories_found(self.menu)
-        logger.warning("No category links in the menu of %s/; using the known categories", self.base_url)
-        self.stats.inc_value("archive/menu/fallback")
-        return self.known_categories()
+    def idle(self) -> list[Fetch]:
+        """What to read once every page asked for was read; [] when the walk is over."""
+        return self.captured.idle() if self.captured is not None and not self.seeds else []
 
-    def note_edited(self, url: str) -> None:
-        note_edited(self.stats, url)
+    def records(self, fetch: Fetch, page) -> list[dict]:
+        """The records a page gave that the run keeps: an article's (inside the date window), a REST page's."""
+        if isinstance(page, RestPage):
+            self.stats.inc_value("archive/article/parsed", len(page.items))
+            return page.items
+        if not isinstance(page, ParsedArticle):
+            return []
+        self.stats.inc_value("archive/article/parsed")
+        if not self.window.contains(page.item.get("published")):
+            self.stats.inc_value("archive/window/skipped")
+            return []
+        return [page.item]
 
-    def known_categories(self) -> list[Fetch]:
-        return self.categories_found({slug: (name, self.urls.listing_for(self.base_url, slug))
-                                      for slug, name in self.profile.categories.items()})
+    def robots_read(self, sitemaps) -> None:
+        """robots.txt was read: the sitemaps it names are a door."""
+        self.robots_sitemaps += [url for url in sitemaps if url not in self.robots_sitemaps]
 
-    def categories_found(self, menu: dict[str, tuple[str, str]]) -> list[Fetch]:
-        """Listing fetches for the categories not met before."""
-        fetches = []
-        for slug, (name, url) in menu.items():
-            if slug in self.categories:
-                continue
-            self.categories[slug] = name
-            if self.ledger is not None:
-                self.ledger.category_seen(slug, name)
-            fetches.append(Fetch(url, PageKind.LISTING, slug, 1, priority=LISTING_PRIORITY))
+    def finished(self, reason: str) -> None:
+        """A finished run remembers the door it went through, for the next one."""
+        memory = self.remember()
+        if memory is not None and reason == "finished" and self.ledger is not None and not self.window.limited:
+            self.ledger.remember_door(self.profile.name, self.base_url, memory.dump())
+
+    # -- what became of each link ----------------------------------------------------------
+
+    def settle(self, fetch: Fetch, status: LinkStatus, story: tuple[str | None, str] | None = None) -> None:
+        if self.ledger is not None:
+            self.ledger.settle(fetch.link_key, status, story)
+
+    def written(self, fetch: Fetch, page_url: str, story: tuple[str | None, str] | None) -> None:
+        """An article's record was written (or dropped as a copy of a story written already)."""
+        self.settle(fetch, LinkStatus.DONE, story)
+        if story and url_key(page_url) != fetch.link_key and self.ledger is not None:
+            # Reached through a redirect (a shortlink): a link straight to this page is done too, and
+            # is not asked for again (the duplicate filter would drop it unanswered).
+            self.ledger.page_written(page_url, story)
+            self.requested.add(url_key(page_url))
+
+    def redirected_to_read(self, fetch: Fetch) -> None:
+        """A redirect to a page this run read already: the link is settled by that page."""
+        if fetch.kind is PageKind.ARTICLE:
+            self.settle(fetch, LinkStatus.DONE)
+
+    # -- the home page and the doors -------------------------------------------------------
+
+    def home_read(self, page: HomePage | None) -> list[Fetch]:
+        """After the home page (None: it failed): the first door to open, then the links an earlier
+        run did not finish."""
+        self.menu = page.menu if page is not None else {}
+        self.home_ok = page is not None
+        if page is not None:
+            self.language = page.language
+            self.feed_links = list(page.feeds)
+        return self.open_next() + self.unfinished()
+
+    def door_of(self, fetch: Fetch) -> Door:
+        assert fetch.door is not None  # REST pages, sitemaps and feeds belong to a door
+        return self.doors[DoorName(fetch.door)]
+
+    def door_step(self, door: Door, fetches: list[Fetch]) -> list[Fetch]:
+        """A door's answer read: once it awaits nothing more, the next door opens."""
+        if fetches or door.busy or self.harvested:
+            return fetches
+        return self.open_next()
+
+    def open_next(self) -> list[Fetch]:
+        """Probe the next door; with none left, harvest through the best one found."""
+        while self.pending:
+            fetches = self.doors[self.pending.pop(0)].open()
+            if fetches:
+                return fetches
+        return self.harvest()
+
+    def harvest(self) -> list[Fetch]:
+        """Everything the doors found, fetched through the one that gave most for least."""
+        self.harvested = True
+        if self.only_listings:
+            return self.listings.walk(self.menu, self.home_ok)
+        fetches: list[Fetch] = []
+        rest = self.report.get(DoorName.REST, {})
+        if self.rest is not None and rest.get("status") == "open":
+            self.used = DoorName.REST
+            if (rest.get("delivered") or 0) < (rest.get("announced") or 0) and self.memory is None:
+                self.rest.short = True  # fewer posts than its own total
+            missing = {key: entry for key, entry in self.listed.items() if key not in self.rest.posts}
+            if missing:
+                logger.warning("The REST API gave %d posts; the sitemaps list %d more: fetching their pages",
+                               len(self.rest.posts), len(missing))
+                self.stats.inc_value("archive/doors/rest_missing", len(missing))
+                rest["status"] = "open, short"
+            fetches = self.listed_articles(missing)
+            if self.rest.short and not missing and DoorName.LISTINGS in self.report and self.memory is None:
+                logger.warning("The REST API gave fewer posts than it announced and no sitemap names the rest: "
+                               "walking the listings too")
+                fetches = self.listings.walk(self.menu, self.home_ok)
+        elif self.listed:
+            sitemaps_open = self.report.get(DoorName.SITEMAPS, {}).get("status") == "open"
+            self.used = DoorName.SITEMAPS if sitemaps_open else DoorName.FEEDS
+            fetches = self.listed_articles(self.listed)
+        elif DoorName.LISTINGS in self.report:
+            self.used = DoorName.LISTINGS
+            self.report[DoorName.LISTINGS]["status"] = "open"
+            fetches = self.listings.walk(self.menu, self.home_ok)
+        else:
+            logger.warning("No door of %s gave any article", self.base_url)
+        if self.used:
+            logger.info("Harvesting %s through its %s (%s)", self.base_url, self.used.replace("rest", "REST API"),
+                        "; ".join(f"{door}: {self.describe(door)}" for door in self.report))
+            self.stats.set_value("archive/doors/used", str(self.used))
+        self.stats.set_value("archive/doors/report", {str(door): report for door, report in self.report.items()})
+        if self.used and self.used is not DoorName.LISTINGS:
+            # Complete when the door gave all it announced, or the posts it did not give were fetched as pages.
+            rest_short = self.rest is not None and self.rest.short
+            self.stats.set_value("archive/doors/complete", not rest_short or self.used is not DoorName.REST)
         return fetches
+
+    def describe(self, door: str) -> str:
+        report = self.report[door]
+        announced = report.get("announced")
+        return report["status"] + (f", {announced} posts announced" if announced is not None else "") + (
+            f" ({report['note']})" if report.get("note") else "")
+
+    def listed_articles(self, entries: dict[str, tuple[str, str | None]]) -> list[Fetch]:
+        """Article fetches for addresses a sitemap or feed lists: the date window and the state decide."""
+        fetches = []
+        for key, (url, lastmod) in entries.items():
+            if self.window.older_than_since(lastmod[:10] if lastmod else None):
+                self.stats.inc_value("archive/window/skipped")  # modified before the window: published before too
+                continue
+            status = self.ledger.link_status(key) if self.ledger is not None else None
+            if status == LinkStatus.DONE and lastmod and self.ledger is not None and self.ledger.edited_since(
+                    url, lastmod):
+                self.ledger.note_edited(url)
+            follow = self.new_article(url, ArticleContext(), status)
+            if follow is not None:
+                fetches.append(follow)
+        return fetches
+
+    def remember(self) -> DoorMemory | None:
+        """What a later run needs to go through the same door."""
+        if not self.used or self.only_listings:
+            return None
+        if self.rest is not None and self.used is DoorName.REST:
+            return self.rest.remember()
+        return DoorMemory(self.used)
 
     def unfinished(self) -> list[Fetch]:
         if self.ledger is None:
@@ -174,58 +281,13 @@ class Navigator:
             logger.info("Retrying %d article links an earlier run did not finish", len(links))
         return [self.article(url, context) for url, context in links]
 
-    # -- listings -----------------------------------------------------------------------
+    # -- articles ----------------------------------------------------------------------------
 
-    def listing_read(self, fetch: Fetch, url: str, page: ListingPage) -> list[Fetch]:
-        """Articles to fetch from a listing page, then its next page when paging should go on."""
-        slug = fetch.category
-        assert slug is not None  # a listing's fetch names its category
-        self.stats.inc_value("archive/listing/pages")
-        if self.ledger is not None:
-            self.ledger.listing_page_read(slug)
-        fetches = self.categories_found(page.categories)
-        self.guard.visit(slug, url, len(page.entries))
-        if not page.entries:
-            self.stats.inc_value("archive/listing/empty")
-            logger.info("Listing page %s holds no entries", url)
-        statuses, dates = [], []
-        for entry in page.entries:
-            if entry.url is None:
-                if entry.href:
-                    self.stats.inc_value("archive/listing/link_skipped")
-                else:
-                    self.stats.inc_value("archive/listing/entry_without_link")
-                    logger.warning("A listing entry on %s links to no article", url)
-                continue
-            link_key = url_key(entry.url)
-            if link_key in self.linked_from or link_key not in self.requested:
-                self.linked_from[link_key] = (*self.linked_from.get(link_key, ()), slug)
-            status = self.ledger.link_status(link_key) if self.ledger is not None else None
-            statuses.append(status)
-            dates.append(parse_published(entry.context.published))
-            if not self.window.contains(dates[-1]):
-                self.stats.inc_value("archive/window/skipped")
-                continue
-            follow = self.new_article(entry.url, entry.context, status)
-            if follow is not None:
-                fetches.append(follow)
-        next_url, trap = self.guard.next_page(slug, fetch.page, page.next_pages)
-        if trap:
-            self.stats.inc_value(f"archive/listing/trap/{trap}")
-            logger.warning("Stopped paging %s at %s: pagination %s", slug, url, trap.replace("_", " "))
-        elif not next_url:
-            if self.ledger is not None:
-                self.ledger.category_walked(slug, self.categories.get(slug))
-        elif dates and all(self.window.older_than_since(day) for day in dates):
-            logger.info("Stopped paging %s at page %d: listings older than %s", slug, fetch.page, self.window.since)
-        elif self.ledger is not None and self.ledger.may_stop_paging(slug, statuses):
-            self.stats.inc_value("archive/incremental/stopped_paging")
-            logger.info("Stopped paging %s at page %d: nothing new past it", slug, fetch.page)
-        else:
-            fetches.append(Fetch(next_url, PageKind.LISTING, slug, fetch.page + 1, priority=LISTING_PRIORITY))
-        return fetches
-
-    # -- articles -----------------------------------------------------------------------
+    def linked(self, url: str, slug: str) -> None:
+        """A listing ``slug`` names the article at ``url``: remembered until its page is read."""
+        link_key = url_key(url)
+        if link_key in self.linked_from or link_key not in self.requested:
+            self.linked_from[link_key] = (*self.linked_from.get(link_key, ()), slug)
 
     def new_article(self, url: str, context: ArticleContext, status: str | None = None) -> Fetch | None:
         """The fetch of an article link met in a listing, a sitemap or a feed, unless this run asked for
@@ -242,17 +304,7 @@ class Navigator:
         # A "-2" slug is usually a second copy of a story: fetch the original first.
         return Fetch(url, PageKind.ARTICLE, context=context, priority=-1 if self.urls.is_second_copy(url) else 0)
 
-    def article_context(self, fetch: Fetch) -> ArticleContext:
-        """The article's context with every listing met so far that links to it, in menu order."""
-        link_key = fetch.link_key
-        assert link_key is not None  # an article's fetch
-        slugs = set(fetch.context.listing_categories) | set(self.linked_from.get(link_key, ()))
-        order = {slug: index for index, slug in enumerate(self.categories)}
-        ordered = tuple(sorted(slugs, key=lambda slug: order.get(slug, len(order))))
-        return replace(fetch.context, listing_categories=ordered)
-
     def article_done(self, fetch: Fetch) -> None:
         """The article's page was read: the listings naming it need no longer be remembered."""
-        link_key = fetch.link_key
-        assert link_key is not None  # an article's fetch
-        self.linked_from.pop(link_key, None)
+        if fetch.link_key is not None:
+            self.linked_from.pop(fetch.link_key, None)

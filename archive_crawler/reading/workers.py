@@ -21,10 +21,12 @@ import time
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import asdict, dataclass, replace
 
-from archive_crawler.messages import ArticleContext, ListingPage, ParsedArticle
-from archive_crawler.reading.checks import check_article_page, no_content_rejection, repair_charset
+from archive_crawler.messages import ArticleContext, HomePage, ListingPage, NotHtml, ParsedArticle
+from archive_crawler.navigation.fetch import Fetch, PageKind
+from archive_crawler.reading.checks import check_article_page, is_html, no_content_rejection, repair_charset
 from archive_crawler.reading.reader import PageReader
 from archive_crawler.reading.rest import RestPage, read_rest_page
+from archive_crawler.reading.sitemaps import read_sitemap
 from archive_crawler.sites.profile import load_profile
 from archive_crawler.sources.responses import build_response
 
@@ -45,14 +47,46 @@ def page_payload(response) -> tuple[str, int, list[tuple[bytes, bytes]], bytes]:
 
 @dataclass(frozen=True)
 class ReadingJob:
-    """Who reads a page: the site's profile (by name or path), the crawled root, the categories known."""
+    """Who reads a page: the site's profile (by name or path), the crawled root, the categories known
+    and the site's language (the home page's)."""
 
     site: str
     base_url: str
     categories: dict[str, str]
+    language: str | None = None
 
     def reader(self) -> PageReader:
         return PageReader(load_profile(self.site), self.base_url, self.categories)
+
+    def following(self, categories: dict[str, str], language: str | None) -> ReadingJob:
+        """This job, or a new one when the walk has met more categories (or the language) since."""
+        if categories == self.categories and language == self.language:
+            return self
+        return ReadingJob(self.site, self.base_url, dict(categories), language)
+
+
+def read_page(job: ReadingJob, fetch: Fetch, payload):
+    """What a page is to the walk (see ``page_of``), from a picklable response."""
+    return page_of(job.reader(), fetch, build_response(*payload), job.language)
+
+
+def page_of(reader: PageReader, fetch: Fetch, response, language: str | None = None):
+    """What a fetched page is to the walk: a :class:`HomePage`, a :class:`ListingPage`, a
+    :class:`ParsedArticle`, a :class:`RestPage` or a :class:`SitemapPage`. Raises
+    :class:`PageRejected` for a page that gives none (a listing or home page that is no HTML)."""
+    kind = fetch.kind
+    if kind is PageKind.ARTICLE:
+        return read_article(reader, response, fetch.context)
+    if kind is PageKind.REST:
+        return read_rest_page(response, reader.profile, language)
+    if kind is PageKind.SITEMAP:
+        return read_sitemap(response)
+    if not is_html(response):
+        raise NotHtml(response.headers.get(b"Content-Type", b"").decode("latin-1"))
+    if kind is PageKind.HOME:
+        return HomePage(reader.read_menu(response, home=True), reader.feed_links(response), reader.language(response))
+    assert fetch.category is not None  # a listing's fetch names its category
+    return listing_from_response(reader, response, fetch.category)
 
 
 def extract_article(job: ReadingJob, payload, context: ArticleContext) -> ParsedArticle:
@@ -81,7 +115,7 @@ def listing_from_response(reader: PageReader, response, slug: str) -> ListingPag
     """What ``read_listing`` returns, for a response at hand."""
     repaired = repair_charset(response)
     page = reader.listing_page(repaired, slug)
-    return replace(page, charset_repaired=repaired is not response)
+    return replace(page, charset_repaired=repaired is not response, url=response.url)
 
 
 def read_rest(job: ReadingJob, payload, language: str | None) -> RestPage:
@@ -118,6 +152,17 @@ class ParsePool:
         self.workers = workers
         self.executor: ProcessPoolExecutor | None = None
 
+    @classmethod
+    def for_crawl(cls, settings, replay: bool) -> ParsePool:
+        """The pool ``ARCHIVE_PARSE_WORKERS`` asks for (default: one per core but one, at most 4;
+        every core in a replay, which waits on no network), started."""
+        workers = settings.get("ARCHIVE_PARSE_WORKERS")
+        if workers in (None, ""):
+            workers = (os.cpu_count() or 1) if replay else default_workers()
+        pool = cls(int(workers))
+        pool.start()
+        return pool
+
     def start(self) -> None:
         """Start the workers; called before the reactor runs, so forking copies a quiet process."""
         if self.workers > 0 and self.executor is None:
@@ -126,6 +171,10 @@ class ParsePool:
                                                 initializer=_prepare_worker, initargs=(os.getpid(),))
             for future in [self.executor.submit(_warm_up) for _ in range(self.workers)]:
                 future.result()
+
+    async def read(self, job: ReadingJob, fetch: Fetch, response):
+        """What a fetched page is to the walk (see ``page_of``)."""
+        return await self._run(read_page, job, fetch, page_payload(response))
 
     async def extract(self, job: ReadingJob, response, context: ArticleContext) -> ParsedArticle:
         """The record of an article page (see ``extract_article``)."""

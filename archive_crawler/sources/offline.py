@@ -79,14 +79,22 @@ class OfflineFetcher:
         return url, None, "unreadable: too many redirects"
 
     def allowed(self, url: str) -> bool:
+        robots = self.robots_of(url)
+        return robots is None or robots.can_fetch(url, "*")
+
+    def sitemaps(self, url: str) -> list[str]:
+        """The sitemaps the stored robots.txt of the URL's host names."""
+        robots = self.robots_of(url)
+        return list(robots.sitemaps) if robots is not None else []
+
+    def robots_of(self, url: str) -> Protego | None:
         parts = urlsplit(url)
         host = f"{parts.scheme}://{parts.netloc}"
         if host not in self.robots:
             _, page, _ = self.fetch(f"{host}/robots.txt")
             found = page if isinstance(page, TextResponse) and page.status == 200 else None
             self.robots[host] = Protego.parse(found.text) if found is not None else None
-        robots = self.robots[host]
-        return robots is None or robots.can_fetch(url, "*")
+        return self.robots[host]
 
 
 class ReadOnce:

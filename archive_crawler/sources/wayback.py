@@ -186,12 +186,14 @@ def soft_error(response) -> bool:
 class Wayback:
     """Reads captures from one archive: its CDX API, and raw captures through ``id_`` playback."""
 
-    def __init__(self, crawler, prefix: str, cdx_url: str | None, choice: str):
-        self.crawler = crawler
+    def __init__(self, download, stats, prefix: str, cdx_url: str | None, choice: str,
+                 page_rows: int = CDX_PAGE_ROWS):
+        self.fetch = download  # async (request) -> response: the crawl's downloader, or stored pages
+        self.stats = stats
         self.prefix = prefix.rstrip("/")
         self.cdx_url = cdx_url or cdx_endpoint(prefix)
         self.choice = choice
-        self.page_rows = crawler.settings.getint("ARCHIVE_CDX_PAGE_ROWS", CDX_PAGE_ROWS)
+        self.page_rows = page_rows
 
     async def download(self, url: str, **meta):
         """A request to the archive, through the downloader's middlewares (retries, Retry-After,
@@ -199,19 +201,19 @@ class Wayback:
         like any page, so a replay finds the same captures; a capture is kept under its original URL."""
         request = Request(url, meta={INNER: True, "dont_obey_robotstxt": True, "dont_redirect": True,
                                      "allow_offsite": True, "handle_httpstatus_all": True, **meta})
-        return await self.crawler.engine.download_async(request)
+        return await self.fetch(request)
 
     async def query(self, url: str, extra: dict | None = None) -> bytes | None:
         query = {"url": url, "output": "json", "limit": self.page_rows, **(extra or {})}
         try:
             response = await self.download(f"{self.cdx_url}?{urlencode(query)}")
         except Exception as error:  # the archive's failures are counted and logged where they happen
-            self.crawler.stats.inc_value("archive/wayback/cdx_errors")
+            self.stats.inc_value("archive/wayback/cdx_errors")
             logger.warning("The archive's CDX gave no answer to %s: %s", url, type(error).__name__)
             return None
         if response.status != 200:
             logger.warning("The archive's CDX answered %d to %s", response.status, response.url)
-            self.crawler.stats.inc_value("archive/wayback/cdx_errors")
+            self.stats.inc_value("archive/wayback/cdx_errors")
             return None
         return response.body
 
@@ -249,10 +251,10 @@ class Wayback:
                 try:
                     captures, rows, next_resume = parse_cdx(await self.query(url, extra) or b"")
                 except ValueError as error:
-                    self.crawler.stats.inc_value("archive/wayback/cdx_malformed")
+                    self.stats.inc_value("archive/wayback/cdx_malformed")
                     logger.warning("Malformed CDX answer for %s: %s", url, error)
                     break
-                self.crawler.stats.inc_value("archive/wayback/cdx_rows", rows)
+                self.stats.inc_value("archive/wayback/cdx_rows", rows)
                 honoured = prefix is None or any(  # an archive that ignores the prefix is not asked deeper
                     urlsplit(capture.url).path.lower().lstrip("/").startswith(prefix.rstrip("\0"))
                     for capture in captures)
@@ -260,20 +262,20 @@ class Wayback:
                     # Perhaps cut: the page itself, then every longer prefix.
                     base = prefix or ""
                     prefixes[:0] = ([f"{base}\0"] if base else []) + [base + char for char in URL_CHARACTERS]
-                    self.crawler.stats.inc_value("archive/wayback/cdx_splits")
+                    self.stats.inc_value("archive/wayback/cdx_splits")
                     break
                 index.rows += rows
                 for capture in captures:
                     index.add(capture)
                 if not next_resume or next_resume in seen_keys or index.rows >= CDX_MAX_ROWS:
                     if next_resume in seen_keys:
-                        self.crawler.stats.inc_value("archive/wayback/cdx_loops")
+                        self.stats.inc_value("archive/wayback/cdx_loops")
                         logger.warning("The CDX gave the same resume key twice: stopped reading %s", url)
                     break
                 seen_keys.add(next_resume)
                 resume = next_resume
         if index.rows >= CDX_MAX_ROWS or queries >= CDX_MAX_QUERIES:
-            self.crawler.stats.set_value("archive/wayback/cdx_bounded", True)
+            self.stats.set_value("archive/wayback/cdx_bounded", True)
             logger.warning("Stopped reading the CDX after %d queries and %d rows: the rest is left", queries,
                            index.rows)
         logger.info("The archive holds %d pages of %s (%d captures)", len(index.by_key), host, index.rows)
@@ -291,7 +293,7 @@ class Wayback:
                 continue  # pywb's own "URL Not Found": not the site's answer
             response = self.as_original(request, capture, inner, index)
             if response.status == 200 and soft_error(response):
-                self.crawler.stats.inc_value("archive/wayback/soft_errors")
+                self.stats.inc_value("archive/wayback/soft_errors")
                 fallback = fallback or response
                 continue
             if response.status < 400:
@@ -331,7 +333,7 @@ class WaybackMiddleware:
     """
 
     def __init__(self, crawler, wayback: Wayback, base_url: str, every_request: bool, archived_base: str | None):
-        self.crawler = crawler
+        self.stats = crawler.stats
         self.wayback = wayback
         self.base_url = base_url
         self.every_request = every_request
@@ -347,7 +349,9 @@ class WaybackMiddleware:
         prefix = settings.get("ARCHIVE_WAYBACK") or settings.get("ARCHIVE_FALLBACK")
         if not prefix:
             raise NotConfigured
-        wayback = Wayback(crawler, prefix, settings.get("ARCHIVE_CDX_URL"), settings.get("ARCHIVE_CAPTURE", "latest"))
+        wayback = Wayback(lambda request: crawler.engine.download_async(request), crawler.stats, prefix,
+                          settings.get("ARCHIVE_CDX_URL"), settings.get("ARCHIVE_CAPTURE", "latest"),
+                          settings.getint("ARCHIVE_CDX_PAGE_ROWS", CDX_PAGE_ROWS))
         profile = load_profile(settings["ARCHIVE_SITE"])
         return cls(crawler, wayback, settings["ARCHIVE_BASE_URL"], bool(settings.get("ARCHIVE_WAYBACK")),
                    profile.base_url)
@@ -377,9 +381,9 @@ class WaybackMiddleware:
             await self.wayback.captures_of(archived, index)
             response = await self.wayback.best_response(request, index, archived)
             if response is None or response.status >= 400:  # the archive has nothing better than the site
-                self.crawler.stats.inc_value("archive/wayback/fallback_missed")
+                self.stats.inc_value("archive/wayback/fallback_missed")
                 raise NotCaptured(f"No capture of {request.url} in {self.wayback.prefix}")
-            self.crawler.stats.inc_value("archive/wayback/fallbacks")
+            self.stats.inc_value("archive/wayback/fallbacks")
             logger.info("Gone from the site, taken from the archive: %s", request.url)
             request.meta["dont_retry"] = True
             return response
@@ -387,9 +391,9 @@ class WaybackMiddleware:
             return None
         response = await self.wayback.best_response(request, index)
         if response is None:
-            self.crawler.stats.inc_value("archive/wayback/not_captured")
+            self.stats.inc_value("archive/wayback/not_captured")
             raise NotCaptured(f"No capture of {request.url} in {self.wayback.prefix}")
-        self.crawler.stats.inc_value("archive/wayback/captures_used")
+        self.stats.inc_value("archive/wayback/captures_used")
         request.meta["dont_retry"] = True  # a captured error stays what it was
         return response
 

@@ -1,0 +1,159 @@
+"""The oldest way into a site: its menus name the category listings, walked page by page.
+
+With the incremental early stop (a complete earlier harvest: a page of links all known
+ends the category), the date window, and a guard against pagination that loops, goes
+backwards, runs empty or never ends.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import TYPE_CHECKING
+
+from archive_crawler.messages import ListingPage, NextPage
+from archive_crawler.navigation.fetch import LISTING_PRIORITY, Fetch, PageKind
+from archive_crawler.navigation.urls import url_key
+from archive_crawler.reading.processors import parse_published
+from archive_crawler.vocabulary import DoorName
+
+if TYPE_CHECKING:
+    from archive_crawler.navigation.navigator import Navigator
+
+logger = logging.getLogger(__name__)
+
+
+class PaginationGuard:
+    """Spots next-page chains that go round in circles or never end, per category."""
+
+    def __init__(self, urls, max_pages: int = 5000):
+        self.urls = urls
+        self.max_pages = max_pages
+        self.trail: dict[str, set[str]] = {}  # slug -> listing pages read
+        self.empty: dict[str, int] = {}  # slug -> empty listing pages in a row
+
+    def page_key(self, url: str) -> str:
+        """A listing page's identity: its path and its number (pages may differ only in ``?page=N``)."""
+        return f"{url_key(url)} {self.urls.listing_page_number(url)}"
+
+    def visit(self, slug: str, url: str, entries: int) -> None:
+        self.trail.setdefault(slug, set()).add(self.page_key(url))
+        self.empty[slug] = 0 if entries else self.empty.get(slug, 0) + 1
+
+    def next_page(self, slug: str, page: int, candidates: list[NextPage]) -> tuple[str | None, str | None]:
+        """(the first candidate that is no trap, else None; the trap of the first candidate that
+        says it leads on, if any). A link that only sits where the next-page link usually sits
+        and goes back ("Next Entries" on the left) is no trap: it is ignored."""
+        first_trap = None
+        for candidate in candidates:
+            trap = self.trap(slug, page, candidate.url)
+            if trap is None:
+                return candidate.url, None
+            if candidate.says_so and first_trap is None:
+                first_trap = trap
+        return None, first_trap
+
+    def trap(self, slug: str, page: int, next_url: str) -> str | None:
+        """Why following ``next_url`` from listing page ``page`` would be a trap, or None."""
+        if self.page_key(next_url) in self.trail.get(slug, ()):
+            return "loop"
+        number = self.urls.listing_page_number(next_url)
+        if number is not None and number <= page:
+            return "backwards"
+        if self.empty.get(slug, 0) >= 2:
+            return "empty_chain"
+        if page >= self.max_pages:
+            return "too_deep"
+        return None
+
+
+class Listings:
+    """The listings door: ``categories`` (slug -> display name) grows in menu order."""
+
+    name = DoorName.LISTINGS
+    busy = False  # nothing to probe: the listings are walked when no other door gave the articles
+
+    def __init__(self, nav: Navigator, max_pages: int = 5000):
+        self.nav = nav
+        self.urls = nav.urls
+        self.guard = PaginationGuard(nav.urls, max_pages)
+        self.categories: dict[str, str] = {}
+
+    def open(self) -> list[Fetch]:
+        return []
+
+    def walk(self, menu: dict[str, tuple[str, str]], home_read: bool = True) -> list[Fetch]:
+        """The listings a home page's menus name; the profile's known ones when it names none."""
+        if menu:
+            return self.categories_found(menu)
+        if home_read:
+            logger.warning("No category links in the menu of %s/; using the known categories", self.nav.base_url)
+            self.nav.stats.inc_value("archive/menu/fallback")
+        return self.categories_found({slug: (name, self.urls.listing_for(self.nav.base_url, slug))
+                                      for slug, name in self.nav.profile.categories.items()})
+
+    def categories_found(self, menu: dict[str, tuple[str, str]]) -> list[Fetch]:
+        """Listing fetches for the categories not met before."""
+        fetches = []
+        for slug, (name, url) in menu.items():
+            if slug in self.categories:
+                continue
+            self.categories[slug] = name
+            if self.nav.ledger is not None:
+                self.nav.ledger.category_seen(slug, name)
+            fetches.append(Fetch(url, PageKind.LISTING, slug, 1, priority=LISTING_PRIORITY))
+        return fetches
+
+    def read(self, fetch: Fetch, page: ListingPage) -> list[Fetch]:
+        """Articles to fetch from a listing page, then its next page when paging should go on."""
+        nav, slug, url = self.nav, fetch.category, page.url or fetch.url
+        assert slug is not None  # a listing's fetch names its category
+        nav.stats.inc_value("archive/listing/pages")
+        if nav.ledger is not None:
+            nav.ledger.listing_page_read(slug)
+        fetches = self.categories_found(page.categories)
+        self.guard.visit(slug, url, len(page.entries))
+        if not page.entries:
+            nav.stats.inc_value("archive/listing/empty")
+            logger.info("Listing page %s holds no entries", url)
+        statuses, dates = [], []
+        for entry in page.entries:
+            if entry.url is None:
+                if entry.href:
+                    nav.stats.inc_value("archive/listing/link_skipped")
+                else:
+                    nav.stats.inc_value("archive/listing/entry_without_link")
+                    logger.warning("A listing entry on %s links to no article", url)
+                continue
+            nav.linked(entry.url, slug)
+            status = nav.ledger.link_status(url_key(entry.url)) if nav.ledger is not None else None
+            statuses.append(status)
+            dates.append(parse_published(entry.context.published))
+            if not nav.window.contains(dates[-1]):
+                nav.stats.inc_value("archive/window/skipped")
+                continue
+            follow = nav.new_article(entry.url, entry.context, status)
+            if follow is not None:
+                fetches.append(follow)
+        return fetches + self.next_page(fetch, url, page, statuses, dates)
+
+    def next_page(self, fetch: Fetch, url: str, page: ListingPage, statuses, dates) -> list[Fetch]:
+        nav, slug = self.nav, fetch.category
+        assert slug is not None  # a listing's fetch names its category
+        next_url, trap = self.guard.next_page(slug, fetch.page, page.next_pages)
+        if trap:
+            nav.stats.inc_value(f"archive/listing/trap/{trap}")
+            logger.warning("Stopped paging %s at %s: pagination %s", slug, url, trap.replace("_", " "))
+        elif not next_url:
+            if nav.ledger is not None:
+                nav.ledger.category_walked(slug, self.categories.get(slug))
+        elif dates and all(nav.window.older_than_since(day) for day in dates):
+            logger.info("Stopped paging %s at page %d: listings older than %s", slug, fetch.page, nav.window.since)
+        elif nav.ledger is not None and nav.ledger.may_stop_paging(slug, statuses):
+            nav.stats.inc_value("archive/incremental/stopped_paging")
+            logger.info("Stopped paging %s at page %d: nothing new past it", slug, fetch.page)
+        else:
+            return [Fetch(next_url, PageKind.LISTING, slug, fetch.page + 1, priority=LISTING_PRIORITY)]
+        return []
+
+    def failed(self, fetch: Fetch, reason: str) -> list[Fetch]:
+        return []
