@@ -79,8 +79,7 @@ class CannedArchive(Wayback):
 
     def __init__(self, answer, rows=3):
         stats = MemoryStatsCollector(SimpleNamespace(settings=Settings()))
-        crawler = SimpleNamespace(stats=stats, settings=Settings({"ARCHIVE_CDX_PAGE_ROWS": rows}))
-        super().__init__(crawler, "http://archive.test/coll", None, "latest")
+        super().__init__(None, stats, "http://archive.test/coll", None, "latest", page_rows=rows)
         self.answer, self.asked = answer, []
 
     async def query(self, url, extra=None):
@@ -101,7 +100,7 @@ def test_a_cut_answer_is_asked_again_in_pieces():
     index = CaptureIndex(SITE)
     asyncio.run(archive.enumerate(index))
     assert sorted(index.by_key) == sorted(f"eng-archive.aawsat.com/{p}" for p in ["a/1", "a/2", "b/1", "c"])
-    assert archive.crawler.stats.get_value("archive/wayback/cdx_splits") >= 1
+    assert archive.stats.get_value("archive/wayback/cdx_splits") >= 1
 
 
 def test_a_resume_key_that_never_ends_is_not_followed_forever():
@@ -112,11 +111,11 @@ def test_a_resume_key_that_never_ends_is_not_followed_forever():
     index = CaptureIndex(SITE)
     asyncio.run(archive.enumerate(index))
     assert len(archive.asked) == 2  # the first page, then the key once: given again, it is not followed
-    assert archive.crawler.stats.get_value("archive/wayback/cdx_loops") == 1
+    assert archive.stats.get_value("archive/wayback/cdx_loops") == 1
 
 
 def test_a_malformed_answer_is_reported_not_followed():
     archive = CannedArchive(lambda url, extra: b"{not json", rows=100)
     index = CaptureIndex(SITE)
     asyncio.run(archive.enumerate(index))
-    assert index.by_key == {} and archive.crawler.stats.get_value("archive/wayback/cdx_malformed") == 1
+    assert index.by_key == {} and archive.stats.get_value("archive/wayback/cdx_malformed") == 1
