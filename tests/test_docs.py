@@ -24,9 +24,8 @@ from archive_crawler.commands.crawl import (
     exit_code,
 )
 from archive_crawler.items import ArticleItem
+from archive_crawler.options import ARGUMENTS
 from archive_crawler.report.figures import archive_figures
-from archive_crawler.spiders.archive import ArchiveSpider
-from archive_crawler.spiders.arguments import known_arguments
 from archive_crawler.storage.state import ArchiveState
 from tests.crawl import PROJECT_ROOT, environment
 
@@ -134,7 +133,7 @@ def test_the_complete_profile_example_is_the_one_the_tests_crawl():
 
 def test_the_options_page_documents_every_spider_argument():
     documented = {names(row[0])[0] for row in table(section(page("options.md"), "## Spider arguments"))}
-    assert set(known_arguments(ArchiveSpider)) == documented
+    assert set(ARGUMENTS) == documented
 
 
 def test_the_options_page_documents_every_archive_setting_with_its_default():
@@ -203,7 +202,7 @@ def options_of(help_text: str) -> set[str]:
         (["-m", "scrapy", "demo"], "index.md"),
         (["-m", "scrapy", "report"], "report.md"),
         (["-m", "scrapy", "inspect"], "profiles.md"),
-        (["-m", "archive_crawler.reparse"], "reparse.md"),
+        (["-m", "scrapy", "reparse"], "reparse.md"),
     ],
 )
 def test_every_option_of_the_projects_commands_is_documented(command, documented_in):

@@ -85,7 +85,7 @@ def test_rest_closed_everywhere_then_sitemaps_give_the_posts():
 def test_rest_open_reads_every_page_then_fetches_what_only_the_sitemaps_list():
     nav = Navigator(WORDPRESS, BASE, Counts())
     probe = home(nav)
-    more = nav.read(probe[0], rest_page(range(0, 2), total=5, pages=3))
+    more = nav.read(probe[0], rest_page(range(2), total=5, pages=3))
     assert [fetch.page for fetch in more] == [2, 3] and all(fetch.kind is PageKind.REST for fetch in more)
     assert nav.read(more[0], rest_page(range(2, 4))) == []  # page 3 still awaited: no door opens yet
     sitemaps = nav.read(more[1], rest_page(range(4, 5)))
@@ -99,7 +99,7 @@ def test_rest_open_reads_every_page_then_fetches_what_only_the_sitemaps_list():
 def test_rest_that_stops_short_with_no_sitemap_walks_the_listings_too():
     nav = Navigator(WORDPRESS, BASE, Counts())
     probe = home(nav, {"world": ("World", f"{BASE}/category/world/")})
-    more = nav.read(probe[0], rest_page(range(0, 2), total=6, pages=3))
+    more = nav.read(probe[0], rest_page(range(2), total=6, pages=3))
     assert nav.failed(more[0], "http_500") == []
     sitemaps = nav.read(more[1], rest_page(range(4, 6)))
     # No sitemap anywhere: each usual place answers nothing.
