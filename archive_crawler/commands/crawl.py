@@ -28,7 +28,8 @@ EXIT_FINISHED = 0  # the walk ended: rejected pages are normal, completeness is 
 EXIT_FAILED = 1  # could not run: site unreachable, storage error, state locked by another run
 EXIT_BAD_ARGUMENTS = 2
 EXIT_INTERRUPTED = 3  # stopped before the walk ended: Ctrl-C, SIGTERM, a CLOSESPIDER_* limit
-FAILED_REASONS = {"storage_error", SITE_UNREACHABLE}
+NOTHING_FOUND = "nothing_found"  # the walk ended having found no post, and none was known before
+FAILED_REASONS = {"storage_error", SITE_UNREACHABLE, NOTHING_FOUND}
 
 
 def exit_code(reason: str | None) -> int:
@@ -37,7 +38,7 @@ def exit_code(reason: str | None) -> int:
     A run stopped for any other reason (``shutdown`` after a signal, ``closespider_*``,
     none at all after a second Ctrl-C) did not end its walk: the next run resumes it.
 
-    >>> [exit_code(reason) for reason in ("finished", "site_unreachable", "storage_error", "shutdown", None)]
+    >>> [exit_code(reason) for reason in ("finished", "site_unreachable", "nothing_found", "shutdown", None)]
     [0, 1, 1, 3, 3]
     """
     if reason == "finished":
@@ -49,6 +50,8 @@ def failure_message(reason: str | None, stats: dict) -> str | None:
     """The one line that says why a run could not do its work, or None."""
     if reason == SITE_UNREACHABLE:
         return unreachable_message(stats)
+    if reason == NOTHING_FOUND:
+        return stats.get("archive/nothing_found") or "Nothing found: no post was recognised on any page read"
     if reason == "storage_error":
         return f"Cannot write {stats.get('archive/storage_error') or 'the output or the state'}"
     return None

@@ -124,6 +124,7 @@ class Listings:
                     nav.stats.inc_value("archive/listing/entry_without_link")
                     logger.warning("A listing entry on %s links to no article", url)
                 continue
+            nav.stats.inc_value("archive/listing/posts")
             nav.linked(entry.url, slug)
             status = nav.ledger.link_status(url_key(entry.url)) if nav.ledger is not None else None
             statuses.append(status)

@@ -75,6 +75,7 @@ class Navigator:
         self.used: DoorName | None = None
         self.harvested = False
         self.captured = CapturedSite(self, captures) if captures is not None else None
+        self.kept = 0  # records kept (inside the date window) so far
 
     @property
     def categories(self) -> dict[str, str]:
@@ -131,6 +132,7 @@ class Navigator:
         """The records a page gave that the run keeps: an article's (inside the date window), a REST page's."""
         if isinstance(page, RestPage):
             self.stats.inc_value("archive/article/parsed", len(page.items))
+            self.kept += len(page.items)
             return page.items
         if not isinstance(page, ParsedArticle):
             return []
@@ -138,11 +140,22 @@ class Navigator:
         if not self.window.contains(page.item.get("published")):
             self.stats.inc_value("archive/window/skipped")
             return []
+        self.kept += 1
         return [page.item]
 
     def robots_read(self, sitemaps) -> None:
         """robots.txt was read: the sitemaps it names are a door."""
         self.robots_sitemaps += [url for url in sitemaps if url not in self.robots_sitemaps]
+
+    def tried(self) -> str:
+        """What the walk tried, in a few words: each door and how it ended, the listings read and the
+        posts recognised on them."""
+        doors = "; ".join(f"{door}: {self.describe(door)}" for door in self.report) if not self.only_listings \
+            else "listings"
+        if not self.home_ok:
+            doors = f"the home page failed; {doors}"
+        return (f"{doors}; {self.stats.get_value('archive/listing/pages', 0)} listing pages read, "
+                f"{self.stats.get_value('archive/listing/posts', 0)} posts recognised on them")
 
     def finished(self, reason: str) -> None:
         """A finished run remembers the door it went through, for the next one."""

@@ -12,7 +12,7 @@ import logging
 import scrapy
 from itemadapter import ItemAdapter
 from scrapy import signals
-from scrapy.exceptions import DontCloseSpider
+from scrapy.exceptions import CloseSpider, DontCloseSpider
 
 from archive_crawler.items import ArticleItem
 from archive_crawler.messages import PageRejected, ParseError
@@ -137,11 +137,20 @@ class ArchiveSpider(scrapy.Spider):
             self.navigator.robots_read(parser.sitemaps)
 
     def spider_idle(self) -> None:
-        follows = self.navigator.idle() if hasattr(self, "navigator") else []
+        """Nothing left to read: what the navigator asks for next, else the walk is over. A walk that
+        kept no post, wrote none and knows none from before ends as ``nothing_found``."""
+        if not hasattr(self, "navigator"):
+            return
+        follows = self.navigator.idle()
         for follow in follows:
             self.crawler.engine.crawl(self.request(follow))
         if follows:
             raise DontCloseSpider
+        stats = self.crawler.stats
+        if not self.navigator.kept and not stats.get_value("archive/written") and not self.storage.state.story_count():
+            stats.set_value("archive/nothing_found", f"Nothing found at {self.options.base_url}: "
+                                                     f"{self.navigator.tried()}")
+            raise CloseSpider("nothing_found")
 
     def request_dropped(self, request, spider) -> None:
         fetch = request.cb_kwargs.get("fetch")

@@ -15,6 +15,7 @@ from scrapy import signals
 
 from archive_crawler import signals as archive_signals
 from archive_crawler.navigation.ledger import MAX_ATTEMPTS
+from archive_crawler.options import RunOptions
 from archive_crawler.storage.archive import ArchiveStorage
 from archive_crawler.storage.rejects import sidecar_path
 from archive_crawler.storage.state import now
@@ -22,6 +23,7 @@ from archive_crawler.storage.state import now
 logger = logging.getLogger(__name__)
 
 MISSING_NAMED_IN_SUMMARY = 50
+SHORTFALL_SHARE = 0.9  # stories known under this share of what a door announced: the archive is not complete
 
 
 class CrawlAlreadyRunning(RuntimeError):
@@ -130,9 +132,27 @@ class ArchiveRun:
         crawler.signals.connect(extension.lock.release, signal=signals.engine_stopped)
         return extension
 
-    def archive_complete(self, reason: str) -> bool:
-        """A finished run with every category walked, no link left over and nothing missing."""
-        if reason != "finished" or self.missing:
+    def shortfall(self) -> dict | None:
+        """What a door announced and the stories known after the run, when those are under
+        ``SHORTFALL_SHARE`` of it (a walk that stopped while the site says it has more), else None."""
+        reports = self.crawler.stats.get_value("archive/doors/report") or {}
+        announced = {door: report["announced"] for door, report in reports.items() if report.get("announced")}
+        storage = self.crawler.get_extension(ArchiveStorage)
+        if not announced or storage is None or not storage.opened or RunOptions.of(self.crawler).window.limited:
+            return None
+        door, most = max(announced.items(), key=lambda item: item[1])
+        try:
+            known = storage.state.story_count()
+        except Exception:  # the state may be what failed
+            return None
+        if known >= SHORTFALL_SHARE * most:
+            return None
+        return {"door": door, "announced": most, "stories_known": known, "missing": most - known}
+
+    def archive_complete(self, reason: str, shortfall: dict | None = None) -> bool:
+        """A finished run with every category walked, no link left over, nothing missing, and no
+        door announcing far more posts than are known."""
+        if reason != "finished" or self.missing or shortfall:
             return False
         if self.replay:
             return True
@@ -150,9 +170,11 @@ class ArchiveRun:
         stats = self.crawler.stats.get_stats()
         started = stats.get("start_time")
         elapsed = (datetime.now(timezone.utc) - started).total_seconds() if started else None
+        shortfall = self.shortfall()
         return {
             "finish_reason": reason,
-            "archive_complete": self.archive_complete(reason),
+            "archive_complete": self.archive_complete(reason, shortfall),
+            "shortfall": shortfall,
             "stories_written": total(stats, "archive/written"),
             "duplicates_dropped": by_reason(stats, "archive/dedupe/dropped"),
             "rejects": by_reason(stats, "archive/rejected"),
@@ -184,11 +206,16 @@ class ArchiveRun:
         if summary["edited_since_written"]:
             lines.append(f"  {'edited since written':<33} {summary['edited_since_written']}")
         logger.info("Run summary (%s):\n%s", reason, "\n".join(lines))
+        shortfall = summary["shortfall"]
+        if shortfall:
+            logger.warning("Only %d stories are known of the %d posts the %s announced (%d missing): "
+                           "the archive is not complete", shortfall["stories_known"], shortfall["announced"],
+                           shortfall["door"], shortfall["missing"])
         if self.missing:
             logger.warning("Pages missing from the replay (%d, first %d named):\n  %s",
                            summary["replay_missing"], len(self.missing), "\n  ".join(self.missing))
         self.write_summary(summary)
-        self.record_run(summary, getattr(spider, "base_url", None))
+        self.record_run(summary, RunOptions.of(self.crawler).base_url)
 
     def record_run(self, summary: dict, site: str | None) -> None:
         """One row of the state's run history; a replay (on a scratch state) records nothing."""
