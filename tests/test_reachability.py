@@ -96,8 +96,9 @@ def test_a_site_that_accepts_connections_but_never_answers_is_unreachable(tmp_pa
 
 def test_a_site_that_answers_some_pages_is_not_unreachable(tmp_path, serve):
     run, _ = timed_crawl(serve({"/robots.txt"}), tmp_path)
-    assert run.returncode == 0, run.log[-2000:]
-    assert run.stats["finish_reason"] == "finished"
+    # It answered: not unreachable. Its pages gave no post, and that is what it ends with.
+    assert run.returncode == 1, run.log[-2000:]
+    assert run.stats["finish_reason"] == "nothing_found"
     assert "Cannot reach" not in run.log and "archive/unreachable" not in run.stats
     assert run.stats["archive/rejected/connection_reset"] >= 1  # the pages that failed are rejected as usual
     assert "Traceback" not in run.log
@@ -106,9 +107,9 @@ def test_a_site_that_answers_some_pages_is_not_unreachable(tmp_path, serve):
 def test_a_replay_never_counts_as_unreachable(tmp_path):
     run, _ = timed_crawl(f"http://127.0.0.1:{free_port()}", tmp_path, spider_args={"replay": "1"},
                          settings={"HTTPCACHE_DIR": str(tmp_path / "empty")})
-    assert run.returncode == 0, run.log[-2000:]
-    assert run.stats["finish_reason"] == "finished"
-    assert "Cannot reach" not in run.log
+    assert run.returncode == 1, run.log[-2000:]
+    assert run.stats["finish_reason"] == "nothing_found"  # an empty cache, not an unreachable site
+    assert "Cannot reach" not in run.log and "pages missing from the page cache" in run.log
 
 
 def test_robots_txt_that_cannot_be_read_is_one_warning_line(tmp_path):

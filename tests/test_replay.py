@@ -34,12 +34,12 @@ def replay(base_url: str, live_dir: Path, workdir: Path, source: str = "1", cach
                      settings={"HTTPCACHE_DIR": str(cache or live_dir / "httpcache")})
 
 
-def assert_no_network(run) -> None:
-    assert run.returncode == 0, run.log[-3000:]
+def assert_no_network(run, reason: str = "finished") -> None:
+    assert run.returncode == (0 if reason == "finished" else 1), run.log[-3000:]
     assert run.stats.get("archive/network/requests", 0) == 0
     assert run.stats.get("archive/replay/network_blocked", 0) == 0
     assert "Connection refused" not in run.log
-    assert run.stats["finish_reason"] == "finished"
+    assert run.stats["finish_reason"] == reason
 
 
 def test_replay_from_cache_gives_the_same_records_with_no_network(live, tmp_path):
@@ -120,9 +120,11 @@ def test_replay_with_missing_and_corrupt_cache_entries_goes_on(live, tmp_path):
 def test_replay_without_a_cache_reports_everything_missing(tmp_path):
     run = run_crawl("http://127.0.0.1:9", tmp_path, spider_args={"replay": "1"},
                     settings={"HTTPCACHE_DIR": str(tmp_path / "empty")})
-    assert_no_network(run)
+    assert_no_network(run, "nothing_found")
     assert run.stats["archive/replay/missing"] >= 1
     assert run.lines() == []
+    said = [line for line in run.log.splitlines() if line.startswith("Nothing found at http://127.0.0.1:9")]
+    assert len(said) == 1 and said[0].endswith("pages missing from the page cache"), said
 
 
 def test_reparse_writes_the_replays_lines_from_the_cache_and_from_warc(live, tmp_path):

@@ -20,7 +20,7 @@ from archive_crawler.navigation.fetch import Fetch
 from archive_crawler.navigation.ledger import LinkLedger
 from archive_crawler.navigation.navigator import Navigator
 from archive_crawler.navigation.urls import url_key
-from archive_crawler.options import RunOptions
+from archive_crawler.options import RunOptions, Source
 from archive_crawler.reading.workers import ParsePool, ReadingJob
 from archive_crawler.sources.failures import failure_reason
 from archive_crawler.sources.middlewares import read_at
@@ -148,8 +148,12 @@ class ArchiveSpider(scrapy.Spider):
             raise DontCloseSpider
         stats = self.crawler.stats
         if not self.navigator.kept and not stats.get_value("archive/written") and not self.storage.state.story_count():
+            missing = (stats.get_value("archive/replay/missing") or 0) + (
+                stats.get_value("archive/replay/unreadable") or 0)
+            store = "page cache" if self.options.source is Source.CACHE else "WARC files"
             stats.set_value("archive/nothing_found", f"Nothing found at {self.options.base_url}: "
-                                                     f"{self.navigator.tried()}")
+                            f"{self.navigator.tried()}" + (f"; {missing} pages missing from the {store}"
+                                                            if missing and self.options.replay else ""))
             raise CloseSpider("nothing_found")
 
     def request_dropped(self, request, spider) -> None:
