@@ -229,7 +229,7 @@ class SitesFileReader:
         first = [key for key in ("base_url", "urls") if key in arguments]
         rest = [key for key in arguments if key not in ("site", "base_url", "urls")]
         checked = {"site": arguments["site"]}
-        steps = [first, *[[key] for key in rest]] if first else [[], *[[key] for key in rest]]
+        steps: list[list[str]] = [first, *[[key] for key in rest]]
         for step in steps:
             checked.update({key: arguments[key] for key in step})
             try:
