@@ -226,7 +226,7 @@ class SitesFileReader:
             check_profile(arguments["site"])
         except ValueError as error:
             raise self.fail(where, "profile", one_line(str(error))) from None
-        first = [key for key in ("base_url", "urls") if key in arguments]
+        first: list[str] = [key for key in ("base_url", "urls") if key in arguments]
         rest = [key for key in arguments if key not in ("site", "base_url", "urls")]
         checked = {"site": arguments["site"]}
         steps: list[list[str]] = [first, *[[key] for key in rest]]
