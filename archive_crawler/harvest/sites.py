@@ -93,7 +93,7 @@ def read_sites_file(path: str | Path, default_profile: str) -> SitesFile:
     except OSError as error:
         raise SitesFileError(f"cannot read the sites file {path}: {error.strerror or error}") from None
     except UnicodeDecodeError:
-        raise SitesFileError(f"{path}: the sites file is not UTF-8 text") from None
+        raise SitesFileError(f"{path}: not UTF-8 text") from None
     except tomllib.TOMLDecodeError as error:
         raise SitesFileError(f"{path}: not valid TOML: {error}") from None
     reader = SitesFileReader(path, default_profile)
@@ -241,7 +241,7 @@ class SitesFileReader:
 
 def blamed_key(message: str, keys: list[str], added: list[str]) -> str:
     """The key a spider's message is about: one just added that it names, else the first key it names, else
-    the first one just added (a site without a base URL is blamed on ``base_url``).
+    the first one just added; with none added (the profile alone), the base URL the site lacks.
 
     >>> blamed_key("wayback and fallback exclude each other", ["site", "wayback", "fallback"], ["fallback"])
     'fallback'
@@ -250,10 +250,11 @@ def blamed_key(message: str, keys: list[str], added: list[str]) -> str:
     >>> blamed_key("site x has no base_url of its own", ["site"], [])
     'base_url'
     """
+    if not added:
+        return "base_url"
     named = [key for key in keys if re.search(rf"\b{key}\b", message)]
-    for key in (*[key for key in added if key in named], *named, *added, "base_url"):
-        return "profile" if key == "site" else key
-    return "profile"  # not reached: the loop always has a key
+    key = next(iter([*[key for key in added if key in named], *named, *added]))
+    return "profile" if key == "site" else key
 
 
 def one_line(text: str) -> str:
