@@ -207,3 +207,19 @@ def records_without_crawl_time(output: Path) -> list[dict]:
     for record in records:
         record.pop("crawled_at", None)
     return sorted(records, key=lambda record: record["url"])
+
+
+def by_story(records: list[dict], expected: list[dict], copied: set[int]) -> list[tuple[int, str, dict | None]]:
+    """Records as (story, URL, record) sorted by story, to compare two harvests of one replica.
+
+    A story the replica serves more than once (``copied``: a copy under another
+    category, a second post of the same story) is compared by which story it is alone:
+    the copy a crawl meets first, and so writes, changes from run to run. A record of
+    no expected story keeps its URL.
+    """
+    story_of = {url: index for index, story in enumerate(expected) for url in story["accepted_urls"]}
+    keyed = []
+    for record in records:
+        index = story_of.get(record["url"], -1)
+        keyed.append((index, "" if index >= 0 else record["url"], None if index in copied else record))
+    return sorted(keyed, key=lambda item: (item[0], item[1]))
