@@ -141,9 +141,10 @@ def run_harvest(sites_file: Path, folder: Path, *options: str, timeout: float = 
                           capture_output=True, text=True, timeout=timeout)
 
 
-def start_harvest(sites_file: Path, folder: Path, *options: str) -> subprocess.Popen:
+def start_harvest(sites_file: Path, folder: Path, *options: str, environment: dict | None = None) -> subprocess.Popen:
     return subprocess.Popen(harvest_command(sites_file, folder, *options), cwd=PROJECT_ROOT,
-                            env=cluster_environment(), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+                            env={**cluster_environment(), **(environment or {})}, stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True)
 
 
 def toml_value(value) -> str:

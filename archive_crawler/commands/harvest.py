@@ -67,7 +67,8 @@ class Command(ScrapyCommand):
         on_cluster = bool(opts.scheduler or opts.scheduler_file)
         count = len(sites_file.sites)
         at_once = opts.sites_at_once or (count if on_cluster else min(count, DEFAULT_AT_ONCE))
-        harvest = Harvest(sites_file, folder, at_once, say=lambda line: print(line, flush=True))
+        harvest = Harvest(sites_file, folder, at_once, say=lambda line: print(line, flush=True),
+                          warn=lambda line: print(line, file=sys.stderr, flush=True))
         try:
             with cluster(opts.scheduler, opts.scheduler_file, at_once) as running:
                 self.exitcode = harvest.run(running)

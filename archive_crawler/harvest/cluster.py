@@ -22,7 +22,10 @@ from typing import Any
 from archive_crawler.harvest.version import describe, project_fingerprint, same_project
 
 CONNECT_TIMEOUT = "20s"
-QUIET = logging.ERROR  # the cluster's own log lines on the harvest's terminal
+QUIET = logging.CRITICAL  # the cluster's own log lines on the harvest's terminal: the harvest says what matters
+# A task holds its worker's thread for the whole crawl: a worker is sent no more tasks than it has threads, so
+# no task waits on a worker behind a crawl (and dies with it when a crawl kills its worker).
+LOCAL_CONFIG = {"distributed.scheduler.worker-saturation": 1.0}
 
 
 class ClusterError(RuntimeError):
@@ -39,6 +42,7 @@ class Cluster:
 @contextmanager
 def cluster(scheduler: str | None, scheduler_file: str | None, workers_threads: int) -> Iterator[Cluster]:
     """A client of the cluster the options name, or of a local cluster with ``workers_threads`` threads."""
+    import dask
     from distributed import Client, LocalCluster
 
     for name in ("distributed", "tornado"):
@@ -60,8 +64,9 @@ def cluster(scheduler: str | None, scheduler_file: str | None, workers_threads: 
     # harvest alone, which stops every crawl in order.
     previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
     try:
-        local = LocalCluster(n_workers=1, threads_per_worker=workers_threads, processes=True,
-                             dashboard_address=None, memory_limit=0, silence_logs=QUIET)
+        with dask.config.set(LOCAL_CONFIG):
+            local = LocalCluster(n_workers=1, threads_per_worker=workers_threads, processes=True,
+                                 dashboard_address=None, memory_limit=0, silence_logs=QUIET)
     finally:
         signal.signal(signal.SIGINT, previous)
     client = Client(local, set_as_default=False)

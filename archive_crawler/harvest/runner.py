@@ -1,8 +1,8 @@
 """A harvest: one Dask task per site, their ends collected into ``harvest.json``.
 
-The harvest submits every site at once (the first site of each host first, so sites
-that share a host do not fill the workers waiting on each other), then waits for the
-tasks. Each site's row in ``harvest.json`` is written as soon as its task ends. A
+The harvest submits as many sites as the cluster has threads, the first site of each
+host first (sites that share a host do not fill the workers waiting on each other),
+and another each time one ends. Each site's row in ``harvest.json`` is written as soon as its task ends. A
 task whose crawls kept killing the workers they ran on (``KilledWorker``) is a site
 that could not run; the others go on.
 
@@ -75,6 +75,16 @@ def outcome_of_failed_task(name: str, error: BaseException) -> dict:
     return SiteOutcome(name, error=message, finished=now()).as_dict()
 
 
+def cluster_threads(client) -> int:
+    """The threads of the cluster's workers: a site's task holds one for its whole crawl.
+
+    The harvest submits no more tasks than that, so no task waits on a worker behind
+    another one's crawl, to die with that worker should the crawl kill it.
+    """
+    workers = client.scheduler_info(n_workers=-1).get("workers", {}).values()
+    return max(sum(worker.get("nthreads", 0) for worker in workers), 1)
+
+
 class Interrupts:
     """Ctrl-C (and SIGTERM) counted, instead of raised: the harvest stops in order."""
 
@@ -101,11 +111,12 @@ class Harvest:
     """Harvest the sites of a sites file into a folder, on a cluster."""
 
     def __init__(self, sites_file: SitesFile, folder: Path, at_once: int, say: Callable[[str], None] = print,
-                 lock_wait: float | None = None):
+                 warn: Callable[[str], None] = print, lock_wait: float | None = None):
         self.sites_file = sites_file
         self.folder = folder
         self.at_once = at_once
         self.say = say
+        self.warn = warn
         self.lock_wait = lock_wait
         self.id = uuid.uuid4().hex[:12]
         self.outcomes: dict[str, dict] = {site.name: SiteOutcome(site.name).as_dict() for site in sites_file.sites}
@@ -136,11 +147,23 @@ class Harvest:
         force = Event(names["force"], client=client)
         self.write_record()
         with Interrupts() as interrupts:
-            futures = {client.submit(harvest_site, job, key=f"harvest-{self.id}-{job.name}", priority=priority,
-                                     pure=False, retries=0): job.name for priority, job in self.jobs()}
-            pending = dict(futures)
+            waiting = sorted(self.jobs(), key=lambda item: -item[0])  # stable: the file's order within a priority
+            pending: dict = {}
             signalled = 0
-            while pending:
+            while pending or waiting:
+                if waiting and not self.interrupted:
+                    room = cluster_threads(client) - len(pending)
+                    for priority, job in waiting[:max(room, 0)]:
+                        future = client.submit(harvest_site, job, key=f"harvest-{self.id}-{job.name}",
+                                               priority=priority, pure=False, retries=0)
+                        pending[future] = job.name
+                    waiting = waiting[max(room, 0):]
+                elif waiting:  # stopped: the sites not submitted yet are not started
+                    for _, job in waiting:
+                        self.outcomes[job.name] = SiteOutcome(job.name, finish_reason=NOT_STARTED,
+                                                              finished=now()).as_dict()
+                    waiting = []
+                    self.write_record()
                 interrupts.changed.wait(0.2)
                 interrupts.changed.clear()
                 if interrupts.count > signalled:
@@ -167,7 +190,7 @@ class Harvest:
         self.write_record()
         failure = site_failure(outcome)
         if failure:
-            self.say(f"Error: site {name} could not run: {failure}")
+            self.warn(f"Error: site {name} could not run: {failure}")
         elif outcome["finish_reason"] == NOT_STARTED:
             self.say(f"Site {name}: not started (the harvest was stopped).")
         else:
@@ -206,4 +229,4 @@ class Harvest:
             temporary.write_text(json.dumps(self.record(), indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
             os.replace(temporary, path)
         except OSError as error:
-            self.say(f"Error: cannot write {path}: {error.strerror or error}")
+            self.warn(f"Error: cannot write {path}: {error.strerror or error}")
