@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import signal
 import threading
 from concurrent.futures import ThreadPoolExecutor
@@ -17,6 +18,7 @@ from pathlib import Path
 import pytest
 
 from archive_crawler.harvest.crawl import LOCKED_STATE
+from archive_crawler.harvest.report import harvest_figures, write_harvest_report
 from archive_crawler.harvest.runner import outcome_of_failed_task, site_failure, submission_order
 from archive_crawler.harvest.sites import read_sites_file
 from archive_crawler.harvest.task import SiteJob, SiteOutcome, run_site_crawl
@@ -121,11 +123,33 @@ def test_a_local_harvest_writes_each_site_as_its_own_crawl_would_and_runs_again_
         assert any((folder / f"{name}.httpcache").iterdir())
     assert rows(folder)["wordpress"]["door_used"] == "rest"
     assert harvest_record(folder)["exit_status"] == 0
+    assert_report(folder, references)
 
     again = run_harvest(sites_file, folder)
     assert again.returncode == 0, again.stdout + again.stderr
     assert [row["stories_written"] for row in rows(folder).values()] == [0, 0]
     assert_as_single_crawls(folder, references)
+
+
+def assert_report(folder: Path, references: dict) -> None:
+    """The harvest's report: a row per site with its figures, linking to the site's own report."""
+    page = write_harvest_report(folder)
+    html = page.read_text(encoding="utf-8")
+    shown = {match["site"]: match for match in re.finditer(
+        r'<tr(?: class="[^"]*")? data-site="(?P<site>[^"]+)" data-stories="(?P<stories>\d+)" data-gaps="(?P<gaps>\d*)" '
+        r'data-complete="(?P<complete>\d*)" data-rejects="(?P<rejects>\d*)" data-door="(?P<door>[^"]*)"', html)}
+    assert set(shown) == set(references)
+    figures = {site["name"]: site for site in harvest_figures(folder)["sites"]}
+    for name, reference in references.items():
+        row = shown[name]
+        assert int(row["stories"]) == figures[name]["stories"] == len(reference)
+        assert row["complete"] == "1" and figures[name]["complete"] is True
+        rejects = (folder / f"{name}.rejects.jsonl").read_text(encoding="utf-8").splitlines()
+        assert int(row["rejects"]) == figures[name]["rejects"] == len(rejects)
+        months = {record["published"][:7] for record in reference if record.get("published")}
+        assert figures[name]["span"]["first"] == min(months) and figures[name]["span"]["last"] == max(months)
+        assert f'<a href="{name}.report.html">' in html and (folder / f"{name}.report.html").is_file()
+    assert shown["wordpress"]["door"] == "rest"
 
 
 def harvest_through_a_kill(servers, references, dask_cluster, folder: Path, kill) -> None:
