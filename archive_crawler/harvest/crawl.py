@@ -33,17 +33,16 @@ HARVEST_SETTINGS = {"ARCHIVE_PARSE_WORKERS": "0"}
 
 def spider_argument_names() -> list[str]:
     """The ``-a`` arguments of ``scrapy crawl archive``."""
-    from archive_crawler.spiders.archive import ArchiveSpider
-    from archive_crawler.spiders.arguments import known_arguments
+    from archive_crawler.options import ARGUMENTS
 
-    return known_arguments(ArchiveSpider)
+    return list(ARGUMENTS)
 
 
-def check_spider_arguments(arguments: dict[str, str]):
-    """The spider these ``-a`` arguments make; ValueError naming the first bad one."""
-    from archive_crawler.spiders.archive import ArchiveSpider
+def check_spider_arguments(arguments: dict[str, str], default_site: str = "aawsat"):
+    """The run options these ``-a`` arguments make; ValueError naming the first bad one."""
+    from archive_crawler.options import RunOptions
 
-    return ArchiveSpider.check_arguments(**arguments)
+    return RunOptions.parse(arguments, default_site)
 
 
 def check_profile(site: str) -> None:

@@ -233,10 +233,10 @@ class SitesFileReader:
         for step in steps:
             checked.update({key: arguments[key] for key in step})
             try:
-                spider = check_spider_arguments(checked)
+                options = check_spider_arguments(checked)
             except ValueError as error:
                 raise self.fail(where, blamed_key(str(error), list(checked), step), one_line(str(error))) from None
-        return crawl_hosts(spider)
+        return crawl_hosts(options)
 
 
 def blamed_key(message: str, keys: list[str], added: list[str]) -> str:
@@ -281,10 +281,10 @@ def setting_text(value: Any) -> str:
     return str(value)
 
 
-def crawl_hosts(spider) -> tuple[str, ...]:
+def crawl_hosts(options) -> tuple[str, ...]:
     """The hosts a site's crawl asks pages from: the web archive's alone for a harvest from one."""
-    if spider.wayback:
-        urls = [spider.wayback]
+    if options.wayback:
+        urls = [options.wayback]
     else:
-        urls = [*(spider.urls or [spider.base_url]), *([spider.fallback] if spider.fallback else [])]
+        urls = [*(options.seeds or [options.base_url]), *([options.fallback] if options.fallback else [])]
     return tuple(sorted({host.lower() for url in urls if url and (host := urlsplit(url).hostname)}))
