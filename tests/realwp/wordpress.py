@@ -45,7 +45,8 @@ class Instance:
     folder: str = ""  # the install folder under the host's root, like /news; "" for the root
     posts: int = 40  # published posts
     crawl_delay: float | None = None  # robots.txt's Crawl-delay (served at a root install with pretty links)
-    menu: bool = False  # a classic menu of the sections (shown by classic themes)
+    menu: str = ""  # a classic menu (shown by classic themes) of the sections: "links" to them, or "query" links (/?cat=N)
+    widgets: bool = True  # WordPress's default widgets (categories, archives, recent posts...) in classic themes
     seed: int = 1
 
     @property
@@ -62,8 +63,10 @@ def missing_software() -> list[str]:
     missing = [program for program in ("php", "mariadbd", "mariadb-install-db", "mariadb") if not shutil.which(program)]
     missing += [str(path) for path in (WORDPRESS / "wp-settings.php", *(THEMES / theme for theme in
                 (("twentytwentyone", "twentytwentytwo", "twentytwentythree")))) if not path.exists()]
-    if shutil.which("php") and "mysqli" not in subprocess.run(["php", "-m"], capture_output=True, text=True).stdout:
-        missing.append("php-mysql")
+    if shutil.which("php"):
+        modules = subprocess.run(["php", "-m"], capture_output=True, text=True).stdout.split()
+        missing += [package for module, package in (("mysqli", "php-mysql"), ("SimpleXML", "php-xml"))
+                    if module not in modules]
     return missing
 
 
@@ -154,6 +157,7 @@ class WordPressSite:
             "wordpress": str(self.wordpress), "home": self.base_url, "title": f"The {self.instance.name} Courier",
             "tagline": "News from the harbour towns", "timezone": TIMEZONE, "theme": self.instance.theme,
             "permalink_structure": PERMALINKS[self.instance.permalinks], "menu": self.instance.menu,
+            "widgets": self.instance.widgets,
             "plan": content.plan(self.instance.posts, self.instance.seed),
         }
         (self.folder / "site.json").write_text(json.dumps(settings))

@@ -94,12 +94,19 @@ foreach ($plan['posts'] as $post) {
 if ($site['menu']) {  // a classic menu of the sections and a page, where the theme shows one
 	$menu = succeeded(wp_create_nav_menu('Sections'), 'wp_create_nav_menu');
 	foreach ($plan['categories'] as $category) {
-		if (!$category['parent']) {
-			succeeded(wp_update_nav_menu_item($menu, 0, ['menu-item-type' => 'taxonomy', 'menu-item-object' => 'category',
-				'menu-item-object-id' => $categories[$category['slug']], 'menu-item-status' => 'publish']), 'menu item');
+		if ($category['parent']) {
+			continue;
 		}
+		$term = $categories[$category['slug']];
+		$item = 'query' === $site['menu']  // links written by hand, as /?cat=N
+			? ['menu-item-type' => 'custom', 'menu-item-url' => home_url('/?cat=' . $term), 'menu-item-title' => $category['name']]
+			: ['menu-item-type' => 'taxonomy', 'menu-item-object' => 'category', 'menu-item-object-id' => $term];
+		succeeded(wp_update_nav_menu_item($menu, 0, $item + ['menu-item-status' => 'publish']), 'menu item');
 	}
 	succeeded(wp_update_nav_menu_item($menu, 0, ['menu-item-type' => 'post_type', 'menu-item-object' => 'page',
 		'menu-item-object-id' => $pages['About us'], 'menu-item-status' => 'publish']), 'menu item');
 	set_theme_mod('nav_menu_locations', ['primary' => $menu]);
+}
+if (!$site['widgets']) {  // no sidebar: no categories, archives or recent posts widgets
+	update_option('sidebars_widgets', ['wp_inactive_widgets' => [], 'array_version' => 3]);
 }
