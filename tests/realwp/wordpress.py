@@ -72,7 +72,8 @@ def missing_software() -> list[str]:
 
 class WordPressSite:
     """``instance`` installed, filled and served from ``folder``, its database in ``database``,
-    between ``start`` and ``stop``. ``truth`` is what WordPress holds once filled (``php/truth.php``)."""
+    between ``start`` and ``stop``. ``truth`` is what WordPress holds once filled (``php/truth.php``),
+    also written to ``truth.json`` in ``folder``."""
 
     def __init__(self, instance: Instance, database: MariaDB, folder: Path, opcache: Path | None = None):
         self.instance, self.database, self.folder = instance, database, folder
@@ -99,6 +100,7 @@ class WordPressSite:
         self.php("install.php")
         self.php("populate.php")
         self.truth = json.loads(self.php("truth.php"))
+        (self.folder / "truth.json").write_text(json.dumps(self.truth, indent=1, ensure_ascii=False))
         self.requests_log.write_text("")
         return self
 
