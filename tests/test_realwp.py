@@ -202,4 +202,7 @@ def test_robots_txt_crawl_delay_is_obeyed(harvests):
     assert "asks for 0.2 s between requests" in result.run.log
     times = sorted(when for when, request in result.timed_requests if request != "/robots.txt")
     assert len(times) >= 3
-    assert min(later - earlier for earlier, later in itertools.pairwise(times)) >= 0.19
+    # The server notes a request when a worker takes it up, a few milliseconds late at times: the
+    # gaps may shrink a little, their sum may not.
+    assert min(later - earlier for earlier, later in itertools.pairwise(times)) >= 0.15
+    assert times[-1] - times[0] >= 0.2 * (len(times) - 1) - 0.02

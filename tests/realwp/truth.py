@@ -20,8 +20,13 @@ THEMES_PRINTING_CAPTIONS = frozenset({"twentytwentyone"})
 
 
 def body_text(content_html: str) -> str:
-    """The story's text from WordPress's rendered content: its paragraphs (no image captions),
-    entities decoded, white space collapsed, joined by a blank line."""
+    r"""The story's text from WordPress's rendered content: its paragraphs (no image captions),
+    entities decoded, white space collapsed, joined by a blank line.
+
+    >>> body_text('<p>Rates &#8220;held&#8221;</p>\n<figure><img src="a.png"/><figcaption>The bank</figcaption>'
+    ...           '</figure>\n<p>Talks  <a href="/x">resume</a>\n Monday.</p><p> </p>')
+    'Rates “held”\n\nTalks resume Monday.'
+    """
     paragraphs = []
     for paragraph in Selector(text=content_html or "<p></p>").xpath("//p[not(ancestor::figure)]"):
         text = re.sub(r"\s+", " ", "".join(paragraph.xpath(".//text()").getall())).strip()

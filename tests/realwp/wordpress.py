@@ -199,7 +199,11 @@ class WordPressSite:
 
 
 def php_value(value) -> str:
-    """A Python value as a PHP literal (strings single-quoted)."""
+    r"""A Python value as a PHP literal (strings single-quoted).
+
+    >>> [php_value(value) for value in (True, 0.2, "it's", "C:\\dir")]
+    ['true', '0.2', "'it\\'s'", "'C:\\\\dir'"]
+    """
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, int | float):
