@@ -11,6 +11,8 @@ import json
 import os
 import re
 import signal
+import subprocess
+import sys
 import threading
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -24,7 +26,7 @@ from archive_crawler.harvest.sites import read_sites_file
 from archive_crawler.harvest.task import SiteJob, SiteOutcome, run_site_crawl
 from archive_crawler.harvest.version import project_fingerprint
 from archive_crawler.storage.run import RunLock
-from tests.crawl import run_crawl
+from tests.crawl import PROJECT_ROOT, environment, run_crawl
 from tests.harvestkit import (
     FAST,
     DaskCluster,
@@ -132,8 +134,15 @@ def test_a_local_harvest_writes_each_site_as_its_own_crawl_would_and_runs_again_
 
 
 def assert_report(folder: Path, references: dict) -> None:
-    """The harvest's report: a row per site with its figures, linking to the site's own report."""
+    """The harvest's report: a row per site with its figures, linking to the site's own report, as
+    ``scrapy report DIR`` writes it (``--json``: the same figures)."""
+    written = subprocess.run([sys.executable, "-m", "scrapy", "report", str(folder)], cwd=PROJECT_ROOT,
+                             capture_output=True, text=True, timeout=120, env=environment())
     page = write_harvest_report(folder)
+    assert written.returncode == 0 and f"Report written to {page}" in written.stdout, written.stderr[-2000:]
+    as_json = subprocess.run([sys.executable, "-m", "scrapy", "report", str(folder), "--json"], cwd=PROJECT_ROOT,
+                             capture_output=True, text=True, timeout=120, env=environment())
+    assert as_json.returncode == 0 and json.loads(as_json.stdout)["sites"] == harvest_figures(folder)["sites"]
     html = page.read_text(encoding="utf-8")
     shown = {match["site"]: match for match in re.finditer(
         r'<tr(?: class="[^"]*")? data-site="(?P<site>[^"]+)" data-stories="(?P<stories>\d+)" data-gaps="(?P<gaps>\d*)" '

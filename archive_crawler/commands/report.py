@@ -13,6 +13,7 @@ import sqlite3
 from pathlib import Path
 
 from scrapy.commands import ScrapyCommand
+from scrapy.exceptions import UsageError
 
 from archive_crawler.commands import OptionsOnlyCommand
 from archive_crawler.storage.rejects import sidecar_path
@@ -28,8 +29,14 @@ class Command(OptionsOnlyCommand, ScrapyCommand):
                             help="the HTML file to write (default: <output without .jsonl>.report.html)")
         parser.add_argument("--json", action="store_true", help="print the figures as JSON instead of writing HTML")
 
+    def syntax(self) -> str:
+        return "[options] [HARVEST_FOLDER]"
+
     def run(self, args, opts) -> None:
-        self.refuse_arguments(args)
+        if len(args) > 1:
+            raise UsageError("scrapy report takes at most one argument: a harvest folder", print_help=True)
+        if args:
+            return self.harvest_report(Path(args[0]), opts)
         from archive_crawler.report.figures import archive_figures  # only the report needs it
 
         assert self.settings is not None  # set by scrapy.cmdline before any command method runs
@@ -48,6 +55,19 @@ class Command(OptionsOnlyCommand, ScrapyCommand):
             return None
         target = Path(opts.report) if opts.report else sidecar_path(output, ".report.html")
         return self.write_page(target, figures)
+
+    def harvest_report(self, folder: Path, opts) -> None:
+        """A harvest folder (``scrapy harvest``): one row per site, each linking to the site's own report."""
+        from archive_crawler.harvest.report import HarvestReportError, harvest_figures, write_harvest_report
+
+        try:
+            if opts.json:
+                print(json.dumps(harvest_figures(folder), ensure_ascii=False, indent=2))
+            else:
+                print(f"Report written to {write_harvest_report(folder)}")
+        except HarvestReportError as error:
+            return self.fail(str(error))
+        return None
 
     def write_page(self, target: Path, figures: dict) -> None:
         from archive_crawler.report.page import render_page  # imports matplotlib
