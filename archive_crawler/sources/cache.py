@@ -28,7 +28,9 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger(__name__)
 
-COMPRESS_LEVEL = 3  # the cache is written once per page: fast compression beats small files
+# The cache is written once per page and read back only by replays: the fastest level,
+# whose files are hardly larger than level 3's (about 29 % of the page against 28 %).
+COMPRESS_LEVEL = 1
 
 
 def encode_entry(request_url: str, method: str, response) -> bytes:
@@ -70,15 +72,17 @@ class ArchiveCacheStorage:
     def __init__(self, settings):
         self.cachedir = Path(data_path(settings["HTTPCACHE_DIR"]))
         self.replay = settings.getbool("ARCHIVE_REPLAY")
-        self.folders: set[Path] = set()
+        self.folders: set[str] = set()
         self.fingerprinter: RequestFingerprinterProtocol | None = None
         self.root: Path | None = None
+        self.root_text = ""
         self.crawler = None
 
     def open_spider(self, spider) -> None:
         self.crawler = spider.crawler
         self.fingerprinter = spider.crawler.request_fingerprinter
         self.root = self.cachedir / spider.name
+        self.root_text = str(self.root)
 
     def close_spider(self, spider) -> None:
         pass
@@ -89,12 +93,22 @@ class ArchiveCacheStorage:
         return self.root / key[:2] / f"{key}.gz"
 
     def store_response(self, spider, request, response) -> None:
-        path = self.entry_path(request)
-        if path.parent not in self.folders:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            self.folders.add(path.parent)
-        temporary = path.with_name(path.name + ".tmp")
-        temporary.write_bytes(encode_entry(request.url, request.method, response))
+        assert self.fingerprinter is not None  # set by open_spider
+        key = self.fingerprinter.fingerprint(request).hex()
+        folder = f"{self.root_text}/{key[:2]}"
+        if folder not in self.folders:
+            os.makedirs(folder, exist_ok=True)
+            self.folders.add(folder)
+        path = f"{folder}/{key}.gz"
+        temporary = f"{path}.tmp"
+        data = encode_entry(request.url, request.method, response)
+        fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
+        try:
+            view = memoryview(data)
+            while view:
+                view = view[os.write(fd, view):]
+        finally:
+            os.close(fd)
         os.replace(temporary, path)
 
     def retrieve_response(self, spider, request):
