@@ -1,6 +1,7 @@
 """Benchmark: the project against a bare Scrapy spider on the same replica, in one run.
 
-    python benchmarks/run.py [--sizes 3000 30000] [--rounds 2] [--project DIR] [--no-replay] [--no-scheduled]
+    python benchmarks/run.py [--sizes 3000 30000] [--rounds 2] [--project DIR] [--versus DIR] [--no-replay]
+                              [--no-scheduled]
 
 For each size it serves a replica with every page rendered up front
 (``benchmarks/serve.py``, a separate process), then measures, alternating the
@@ -17,7 +18,9 @@ project (A) and the bare spider (B) so the machine's drift hits both alike:
 - a scheduled run after 20 new stories: requests the replica received and wall time.
 
 It prints one table, ratios first. ``--project DIR`` measures the project checked
-out in another folder (an earlier version, say) against the same bare spider.
+out in another folder (an earlier version, say) against the same bare spider;
+``--versus DIR`` measures such a checkout in the same rounds as this one, so the
+two compare under the same load.
 """
 
 from __future__ import annotations
@@ -58,7 +61,7 @@ def cpu_of_children() -> float:
     return usage.ru_utime + usage.ru_stime
 
 
-def timed(command: list[str], cwd: Path) -> Timing:
+def timed(command: list[str], cwd: Path, project: Path | None = None) -> Timing:
     """Run one command to its end and time it.
 
     The CPU time is this process's children's total before and after: it holds the
@@ -68,7 +71,7 @@ def timed(command: list[str], cwd: Path) -> Timing:
     cpu_before = cpu_of_children()
     started = time.perf_counter()
     process = subprocess.Popen(command, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                               env={**os.environ, "PYTHONPATH": str(PROJECT)})
+                               env={**os.environ, "PYTHONPATH": str(project or PROJECT)})
     assert process.stdout is not None
     output = process.stdout.read().decode("utf-8", "replace")
     _, status, usage = os.wait4(process.pid, 0)
@@ -103,10 +106,11 @@ class Replica:
         self.process.wait()
 
 
-def ours_live(replica: Replica, work: Path, tag: str):
+def ours_live(replica: Replica, work: Path, tag: str, project: Path | None = None):
+    project = project or PROJECT
     return timed([sys.executable, "-m", "scrapy", "crawl", "archive", "-a", f"base_url={replica.base_url}",
                   "-s", f"ARCHIVE_OUTPUT={work / tag}.jsonl", "-s", f"ARCHIVE_STATE={work / tag}.sqlite3",
-                  "-s", f"HTTPCACHE_DIR={work / tag}-cache", *FAST], PROJECT)
+                  "-s", f"HTTPCACHE_DIR={work / tag}-cache", *FAST], project, project)
 
 
 def bare_live(replica: Replica, work: Path, tag: str, replay: bool = False):
@@ -115,11 +119,12 @@ def bare_live(replica: Replica, work: Path, tag: str, replay: bool = False):
                   *(["--replay"] if replay else [])], work)
 
 
-def ours_replay(replica: Replica, work: Path, tag: str):
+def ours_replay(replica: Replica, work: Path, tag: str, project: Path | None = None):
+    project = project or PROJECT
     return timed([sys.executable, "-m", "scrapy", "crawl", "archive", "-a", f"base_url={replica.base_url}",
                   "-a", "replay=1", "-s", f"ARCHIVE_OUTPUT={work / tag}-replay.jsonl",
                   "-s", f"ARCHIVE_STATE={work / tag}-replay.sqlite3", "-s", f"HTTPCACHE_DIR={work / tag}-cache",
-                  "-s", "LOG_LEVEL=WARNING"], PROJECT)
+                  "-s", "LOG_LEVEL=WARNING"], project, project)
 
 
 def ours_reparse(replica: Replica, work: Path, tag: str):
@@ -131,11 +136,12 @@ def lines(path: Path) -> int:
     return sum(1 for _ in open(path, encoding="utf-8")) if path.exists() else 0
 
 
-def measure(stories: int, rounds: int, work: Path, replay: bool = True, scheduled: bool = True) -> dict:
+def measure(stories: int, rounds: int, work: Path, replay: bool = True, scheduled: bool = True,
+            versus: Path | None = None) -> dict:
     print(f"== {stories} stories: rendering the replica ...", flush=True)
     replica = Replica(stories)
     result: dict = {"stories": stories, "pages_served": replica.pages, "live": [], "replay": [], "reparse": [],
-                    "pages": []}
+                    "pages": [], "versus_live": [], "versus_replay": []}
     try:
         for index in range(rounds):
             start = replica.requests()
@@ -146,6 +152,10 @@ def measure(stories: int, rounds: int, work: Path, replay: bool = True, schedule
             result["pages"].append((middle - start, replica.requests() - middle))
             print(f"   live round {index + 1}: ours {a.wall:.1f} s, {a.cpu:.1f} s CPU ({a.rss} MiB), "
                   f"bare {b.wall:.1f} s, {b.cpu:.1f} s CPU ({b.rss} MiB)", flush=True)
+            if versus:
+                c = ours_live(replica, work, f"versus{index}", versus)
+                result["versus_live"].append((a, c))
+                print(f"   live round {index + 1}, versus: {c.wall:.1f} s, {c.cpu:.1f} s CPU", flush=True)
         result["written"] = lines(work / "ours0.jsonl")
         for index in range(rounds if replay else 0):
             a = ours_replay(replica, work, f"ours{index}")
@@ -155,6 +165,10 @@ def measure(stories: int, rounds: int, work: Path, replay: bool = True, schedule
             result["reparse"].append(c)
             print(f"   replay round {index + 1}: ours {a.wall:.1f} s, {a.cpu:.1f} s CPU, "
                   f"bare {b.wall:.1f} s, {b.cpu:.1f} s CPU, reparse {c.wall:.1f} s, {c.cpu:.1f} s CPU", flush=True)
+            if versus:
+                d = ours_replay(replica, work, f"versus{index}", versus)
+                result["versus_replay"].append((a, d))
+                print(f"   replay round {index + 1}, versus: {d.wall:.1f} s, {d.cpu:.1f} s CPU", flush=True)
         if replay:
             result["replayed"] = lines(work / "ours0-replay.jsonl")
             result["reparsed"] = lines(work / "ours0-reparse.jsonl")
@@ -208,6 +222,23 @@ def table(results: list[dict]) -> str:
         replayed(lambda r: f"**{median_ratio(r['replay'], 'cpu'):.2f}**"))
     row("**bare spider replay / `archive_crawler.reparse` (speed-up, median)**",
         replayed(lambda r: f"**{median(r['replay'], 1) / statistics.median(x.wall for x in r['reparse']):.2f}x**"))
+    if any(r["versus_live"] for r in results):
+        row("**live crawl, project / `--versus` checkout (CPU ratio, median of rounds)**",
+            [f"**{median_ratio(r['versus_live'], 'cpu'):.2f}**" if r["versus_live"] else "-" for r in results])
+        row("live crawl CPU per page, project / `--versus` checkout (ms)",
+            [f"{ms_per_page(r, 'versus_live', 0):.2f} / {ms_per_page(r, 'versus_live', 1):.2f}"
+             if r["versus_live"] else "-" for r in results])
+        row("live crawl wall time, `--versus` checkout (s, median)",
+            [f"{median(r['versus_live'], 1):.1f}" if r["versus_live"] else "-" for r in results])
+    if any(r["versus_replay"] for r in results):
+        row("**replay, project / `--versus` checkout (CPU ratio, median of rounds)**",
+            [f"**{median_ratio(r['versus_replay'], 'cpu'):.2f}**" if r["versus_replay"] else "-"
+             for r in results])
+        row("replay CPU per page, project / `--versus` checkout (ms)",
+            [f"{ms_per_page(r, 'versus_replay', 0):.2f} / {ms_per_page(r, 'versus_replay', 1):.2f}"
+             if r["versus_replay"] else "-" for r in results])
+        row("replay wall time, `--versus` checkout (s, median)",
+            [f"{median(r['versus_replay'], 1):.1f}" if r["versus_replay"] else "-" for r in results])
     row("rounds", [str(len(r["live"])) for r in results])
     row("live crawl wall time, project / bare (s, median)",
         [f"{median(r['live'], 0):.1f} / {median(r['live'], 1):.1f}" for r in results])
@@ -246,6 +277,8 @@ def main() -> None:
     parser.add_argument("--rounds-large", type=int, default=1, help="alternating A/B rounds at the other sizes")
     parser.add_argument("--project", type=Path, default=ROOT,
                         help="the checkout whose crawler is measured (default: this one)")
+    parser.add_argument("--versus", type=Path,
+                        help="another checkout of the project (an earlier version) measured in the same rounds")
     parser.add_argument("--no-replay", action="store_true", help="measure the live crawl only")
     parser.add_argument("--no-scheduled", action="store_true", help="skip the scheduled run after new stories")
     options = parser.parse_args()
@@ -255,13 +288,14 @@ def main() -> None:
         work = Path(tempfile.mkdtemp(prefix=f"archive-bench-{stories}-"))
         try:
             rounds = options.rounds if position == 0 else options.rounds_large
-            results.append(measure(stories, rounds, work, not options.no_replay, not options.no_scheduled))
+            results.append(measure(stories, rounds, work, not options.no_replay, not options.no_scheduled,
+                                   options.versus.resolve() if options.versus else None))
         finally:
             shutil.rmtree(work, ignore_errors=True)
     print()
     print(f"Machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, "
           f"{platform.platform()}; load average {' '.join(f'{x:.1f}' for x in os.getloadavg())}")
-    print(f"Project: {PROJECT}")
+    print(f"Project: {PROJECT}" + (f"; versus {options.versus.resolve()}" if options.versus else ""))
     print(table(results))
 
 

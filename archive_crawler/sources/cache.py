@@ -87,19 +87,18 @@ class ArchiveCacheStorage:
     def close_spider(self, spider) -> None:
         pass
 
-    def entry_path(self, request) -> Path:
-        assert self.fingerprinter is not None and self.root is not None  # set by open_spider
-        key = self.fingerprinter.fingerprint(request).hex()
-        return self.root / key[:2] / f"{key}.gz"
-
-    def store_response(self, spider, request, response) -> None:
+    def entry_name(self, request) -> str:
+        """The entry's file name (a string: no path object per request)."""
         assert self.fingerprinter is not None  # set by open_spider
         key = self.fingerprinter.fingerprint(request).hex()
-        folder = f"{self.root_text}/{key[:2]}"
+        return f"{self.root_text}/{key[:2]}/{key}.gz"
+
+    def store_response(self, spider, request, response) -> None:
+        path = self.entry_name(request)
+        folder = path.rpartition("/")[0]
         if folder not in self.folders:
             os.makedirs(folder, exist_ok=True)
             self.folders.add(folder)
-        path = f"{folder}/{key}.gz"
         temporary = f"{path}.tmp"
         data = encode_entry(request.url, request.method, response)
         fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
@@ -115,7 +114,8 @@ class ArchiveCacheStorage:
         if not self.replay:
             return None  # a live crawl always asks the site
         try:
-            data = self.entry_path(request).read_bytes()
+            with open(self.entry_name(request), "rb", buffering=0) as entry:
+                data = entry.readall()
         except FileNotFoundError:
             report_missing(self.crawler, request.url, "missing", "Not in the cache, skipped: %s")
             return None  # on to the network guard, which refuses it
