@@ -28,9 +28,10 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger(__name__)
 
-# The cache is written once per page and read back only by replays: the fastest level,
-# whose files are hardly larger than level 3's (about 29 % of the page against 28 %).
-COMPRESS_LEVEL = 1
+# Level 3: about 28 % of the page. Level 1 writes a page some 15 us faster and a replay reads it
+# some 8 us slower (files 29 %); no compression would save about 0.13 ms a page, 2 % of a crawl's
+# CPU, for a cache 3.5 times larger.
+COMPRESS_LEVEL = 3
 
 
 def encode_entry(request_url: str, method: str, response) -> bytes:

@@ -354,7 +354,7 @@ class ArchiveState:
     def category_seen(self, slug: str, name: str | None) -> None:
         """Note a category the site's menus list (not yet walked to its end)."""
         self._change("INSERT OR IGNORE INTO categories (slug, name, complete) VALUES (?, ?, 0)",
-                                (slug, name))
+                     (slug, name))
 
     def mark_category_complete(self, slug: str, name: str | None) -> None:
         self._change(
