@@ -6,7 +6,6 @@ from collections import Counter
 from itertools import permutations
 
 import pytest
-from scrapy.exceptions import NotConfigured
 from scrapy.http import HtmlResponse
 
 from archive_crawler.messages import ArticleContext, HomePage, ListingEntry, ListingPage, NextPage
@@ -104,32 +103,3 @@ def test_category_named_by_the_page_wins_over_any_listing():
     assert read(f"{BASE}/?p=12", ArticleContext(listing_categories=("opinion",)), head=head) == "Features"
 
 
-def test_robots_crawl_delay_sets_the_pace_unless_the_command_line_does():
-    from types import SimpleNamespace
-
-    from scrapy import Request
-    from scrapy.robotstxt import ProtegoRobotParser
-    from scrapy.settings import Settings
-    from scrapy.statscollectors import MemoryStatsCollector
-
-    from archive_crawler.sources.middlewares import CrawlDelayMiddleware
-
-    def crawler_with(priority: str):
-        settings = Settings({"ROBOTSTXT_OBEY": True, "USER_AGENT": "archive-crawler/1.0"})
-        settings.set("DOWNLOAD_DELAY", 0.5, priority=priority)
-        slot = SimpleNamespace(delay=0.5)
-        downloader = SimpleNamespace(slots={"site.test": slot}, get_slot_key=lambda request: "site.test")
-        signals = SimpleNamespace(connect=lambda *args, **kwargs: None)
-        crawler = SimpleNamespace(settings=settings, signals=signals, engine=SimpleNamespace(downloader=downloader))
-        crawler.stats = MemoryStatsCollector(crawler)
-        return crawler, slot
-
-    robots = ProtegoRobotParser(b"User-agent: *\nCrawl-delay: 3\n", None)
-    crawler, slot = crawler_with("project")
-    middleware = CrawlDelayMiddleware.from_crawler(crawler)
-    middleware.robots_parsed(robots, Request("http://site.test/robots.txt"))
-    middleware.process_request(Request("http://site.test/page"))
-    assert slot.delay == 3.0  # the larger of Crawl-delay and DOWNLOAD_DELAY
-    crawler, slot = crawler_with("cmdline")
-    with pytest.raises(NotConfigured):  # DOWNLOAD_DELAY given on the command line wins
-        CrawlDelayMiddleware.from_crawler(crawler)

@@ -28,7 +28,10 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger(__name__)
 
-COMPRESS_LEVEL = 3  # the cache is written once per page: fast compression beats small files
+# Level 3: about 28 % of the page. Level 1 writes a page some 15 us faster and a replay reads it
+# some 8 us slower (files 29 %); no compression would save about 0.13 ms a page, 2 % of a crawl's
+# CPU, for a cache 3.5 times larger.
+COMPRESS_LEVEL = 3
 
 
 def encode_entry(request_url: str, method: str, response) -> bytes:
@@ -70,38 +73,50 @@ class ArchiveCacheStorage:
     def __init__(self, settings):
         self.cachedir = Path(data_path(settings["HTTPCACHE_DIR"]))
         self.replay = settings.getbool("ARCHIVE_REPLAY")
-        self.folders: set[Path] = set()
+        self.folders: set[str] = set()
         self.fingerprinter: RequestFingerprinterProtocol | None = None
         self.root: Path | None = None
+        self.root_text = ""
         self.crawler = None
 
     def open_spider(self, spider) -> None:
         self.crawler = spider.crawler
         self.fingerprinter = spider.crawler.request_fingerprinter
         self.root = self.cachedir / spider.name
+        self.root_text = str(self.root)
 
     def close_spider(self, spider) -> None:
         pass
 
-    def entry_path(self, request) -> Path:
-        assert self.fingerprinter is not None and self.root is not None  # set by open_spider
+    def entry_name(self, request) -> str:
+        """The entry's file name (a string: no path object per request)."""
+        assert self.fingerprinter is not None  # set by open_spider
         key = self.fingerprinter.fingerprint(request).hex()
-        return self.root / key[:2] / f"{key}.gz"
+        return f"{self.root_text}/{key[:2]}/{key}.gz"
 
     def store_response(self, spider, request, response) -> None:
-        path = self.entry_path(request)
-        if path.parent not in self.folders:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            self.folders.add(path.parent)
-        temporary = path.with_name(path.name + ".tmp")
-        temporary.write_bytes(encode_entry(request.url, request.method, response))
+        path = self.entry_name(request)
+        folder = path.rpartition("/")[0]
+        if folder not in self.folders:
+            os.makedirs(folder, exist_ok=True)
+            self.folders.add(folder)
+        temporary = f"{path}.tmp"
+        data = encode_entry(request.url, request.method, response)
+        fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
+        try:
+            view = memoryview(data)
+            while view:
+                view = view[os.write(fd, view):]
+        finally:
+            os.close(fd)
         os.replace(temporary, path)
 
     def retrieve_response(self, spider, request):
         if not self.replay:
             return None  # a live crawl always asks the site
         try:
-            data = self.entry_path(request).read_bytes()
+            with open(self.entry_name(request), "rb", buffering=0) as entry:
+                data = entry.readall()
         except FileNotFoundError:
             report_missing(self.crawler, request.url, "missing", "Not in the cache, skipped: %s")
             return None  # on to the network guard, which refuses it

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import asyncio
+import functools
 import logging
+import random
 from datetime import datetime, timezone
 from email.utils import parsedate_to_datetime
 from urllib.parse import urljoin, urlsplit
 
 from scrapy import signals
+from scrapy.core.downloader import Slot
 from scrapy.downloadermiddlewares.retry import RetryMiddleware
 from scrapy.downloadermiddlewares.robotstxt import RobotsTxtMiddleware
 from scrapy.exceptions import IgnoreRequest, NotConfigured
@@ -171,38 +174,87 @@ class TypedRobotsTxtMiddleware(RobotsTxtMiddleware):
             raise RobotsDisallowed(str(refusal)) from None
 
 
-class CrawlDelayMiddleware:
-    """robots.txt's ``Crawl-delay`` obeyed: the delay between requests to a host is the larger of it
-    and ``DOWNLOAD_DELAY``, unless ``DOWNLOAD_DELAY`` was given on the command line (whoever crawls a
-    local mirror takes that responsibility) or nothing goes to the network (a replay)."""
+class CrawlDelaySlot(Slot):
+    """A download slot that never lets two requests to its host start closer than the host's
+    robots.txt ``Crawl-delay`` (``floor``): its delay, however AutoThrottle moves it, counts from
+    the larger of the two, and the random jitter only lengthens the gap, up to ``(1 + jitter)`` times.
 
-    def __init__(self, crawler):
+    Same memory layout as Scrapy's slot, so a slot in use takes this class in place: every part of
+    the downloader holding it sees the new rule at once.
+    """
+
+    __slots__ = ()
+    floor = 0.0
+
+    def download_delay(self) -> float:
+        delay = max(self.delay, self.floor)
+        return delay * (1 + random.uniform(0, self.jitter)) if self.jitter else delay
+
+
+@functools.cache
+def crawl_delay_slot(floor: float) -> type[CrawlDelaySlot]:
+    """The slot class of one Crawl-delay (one class per value met, usually one)."""
+    return type(CrawlDelaySlot.__name__, (CrawlDelaySlot,), {"__slots__": (), "floor": floor})
+
+
+class CrawlDelayMiddleware:
+    """robots.txt's ``Crawl-delay`` obeyed: once a host's robots.txt is read, two requests to it
+    start at least Crawl-delay seconds apart, at most ``(1 + DOWNLOAD_DELAY_JITTER)`` times that;
+    AutoThrottle may lengthen the gap, never shorten it below Crawl-delay.
+
+    A ``DOWNLOAD_DELAY`` given on the command line wins (whoever crawls a local mirror takes that
+    responsibility), with one warning naming the Crawl-delay it overrides. A replay, which sends
+    nothing to the network, leaves this middleware off.
+    """
+
+    def __init__(self, crawler, command_line_delay: float | None = None):
         self.crawler = crawler
+        self.command_line_delay = command_line_delay
         self.delays: dict[str, float] = {}  # host -> Crawl-delay
 
     @classmethod
     def from_crawler(cls, crawler):
         settings = crawler.settings
-        if (not settings.getbool("ROBOTSTXT_OBEY") or settings.getbool("ARCHIVE_REPLAY")
-                or settings.getpriority("DOWNLOAD_DELAY") >= SETTINGS_PRIORITIES["cmdline"]):
+        if not settings.getbool("ROBOTSTXT_OBEY") or settings.getbool("ARCHIVE_REPLAY") or \
+                settings.get("ARCHIVE_REPLAY_WARC"):
             raise NotConfigured
-        middleware = cls(crawler)
+        given = settings.getpriority("DOWNLOAD_DELAY") >= SETTINGS_PRIORITIES["cmdline"]
+        middleware = cls(crawler, settings.getfloat("DOWNLOAD_DELAY") if given else None)
         crawler.signals.connect(middleware.robots_parsed, signal=signals.robots_parsed)
+        if not given:
+            crawler.signals.connect(middleware.request_reached_downloader, signal=signals.request_reached_downloader)
         return middleware
 
     def robots_parsed(self, robotparser, request) -> None:
         agent = self.crawler.settings.get("ROBOTSTXT_USER_AGENT") or self.crawler.settings.get("USER_AGENT")
         delay = robotparser.crawl_delay(agent)
         host = urlsplit(request.url).hostname or ""
-        if delay:
-            self.delays[host] = float(delay)
-            self.crawler.stats.set_value("archive/crawl_delay", float(delay))
-            logger.info("robots.txt of %s asks for %.1f s between requests", host, delay)
+        if not delay:
+            return
+        delay = float(delay)
+        self.crawler.stats.set_value("archive/crawl_delay", delay)
+        if self.command_line_delay is not None:
+            logger.warning("robots.txt of %s asks for %.1f s between requests: DOWNLOAD_DELAY=%s given on the "
+                           "command line overrides it", host, delay, f"{self.command_line_delay:g}")
+            return
+        self.delays[host] = delay
+        logger.info("robots.txt of %s asks for %.1f s between requests", host, delay)
+        downloader = self.crawler.engine.downloader
+        self.hold(downloader.slots.get(downloader.get_slot_key(request)), delay)
 
-    def process_request(self, request):
-        delay = self.delays.get(urlsplit(request.url).hostname or "")
+    def request_reached_downloader(self, request, spider=None) -> None:
+        """Each request reaches its slot here, just before the slot's queue is looked at."""
+        if not self.delays:
+            return
+        delay = self.delays.get(urlparse_cached(request).hostname or "")
         if delay:
             downloader = self.crawler.engine.downloader
-            slot = downloader.slots.get(downloader.get_slot_key(request))
-            if slot is not None and slot.delay < delay:
-                slot.delay = delay
+            self.hold(downloader.slots.get(request.meta.get(downloader.DOWNLOAD_SLOT) or ""), delay)
+
+    @staticmethod
+    def hold(slot, delay: float) -> None:
+        """Make a slot keep its host's Crawl-delay (a slot made since, or a new one after Scrapy dropped
+        an idle slot, included)."""
+        if isinstance(slot, Slot) and getattr(slot, "floor", None) != delay:
+            slot.__class__ = crawl_delay_slot(delay)
+            slot.delay = max(slot.delay, delay)

@@ -7,8 +7,11 @@ exactly as a crawl does.
 
 from __future__ import annotations
 
+import dataclasses
+import functools
 import logging
 import sqlite3
+from collections.abc import Mapping
 
 from itemadapter import ItemAdapter
 from scrapy.exceptions import DropItem
@@ -18,6 +21,19 @@ from archive_crawler.storage.archive import ArchiveStorage
 from archive_crawler.storage.store import note_edited
 
 logger = logging.getLogger(__name__)
+
+
+@functools.cache
+def _field_names(item_class: type) -> tuple[str, ...]:
+    return tuple(field.name for field in dataclasses.fields(item_class))
+
+
+def record_of(item) -> Mapping:
+    """An item's fields as a mapping: a dataclass item's read into a dict at once (an ItemAdapter
+    looks the class's fields up again on every access), any other item through ItemAdapter."""
+    if dataclasses.is_dataclass(item) and not isinstance(item, type):
+        return {name: getattr(item, name) for name in _field_names(type(item))}
+    return ItemAdapter(item)
 
 
 class RecordDropped(DropItem):
@@ -53,7 +69,7 @@ class ValidationPipeline:
         return cls(ArchiveStorage.of(crawler), crawler.stats)
 
     def process_item(self, item):
-        adapter = ItemAdapter(item)
+        adapter = record_of(item)
         for field_name in self.required_fields:
             if not adapter.get(field_name):
                 self.stats.inc_value(f"archive/validation/dropped/missing_{field_name}")
@@ -82,7 +98,7 @@ class DedupePipeline:
     def process_item(self, item):
         if self.storage.replay:
             return item
-        adapter = ItemAdapter(item)
+        adapter = record_of(item)
         store = self.storage.store
         reason = store.duplicate_reason(adapter)
         if reason:
@@ -116,15 +132,18 @@ class JsonLinesWriterPipeline:
 
     def close_spider(self):
         store = self.storage.store
-        if store.staged and not self.stopping:
-            try:
+        try:
+            if store.staged and not self.stopping:
                 store.write_staged()
-            except (OSError, sqlite3.Error) as error:
-                self.stop_on_storage_error(error)
-        store.close()
+        except (OSError, sqlite3.Error) as error:
+            self.stop_on_storage_error(error)
+        try:
+            store.close()
+        except sqlite3.Error as error:
+            self.stop_on_storage_error(error)
 
     def process_item(self, item):
-        adapter = ItemAdapter(item)
+        adapter = record_of(item)
         try:
             self.storage.store.add(adapter, getattr(item, "read_at", None))
         except (OSError, sqlite3.Error) as error:

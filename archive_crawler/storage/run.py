@@ -129,8 +129,15 @@ class ArchiveRun:
             raise
         crawler.signals.connect(extension.spider_closed, signal=signals.spider_closed)
         crawler.signals.connect(extension.page_missing, signal=archive_signals.page_missing)
-        crawler.signals.connect(extension.lock.release, signal=signals.engine_stopped)
+        crawler.signals.connect(extension.release, signal=signals.engine_stopped)
         return extension
+
+    def release(self) -> None:
+        """The state closes (its last changes committed) before the lock lets another crawl open it."""
+        storage = self.crawler.get_extension(ArchiveStorage)
+        if storage is not None:
+            storage.close()
+        self.lock.release()
 
     def shortfall(self) -> dict | None:
         """What a door announced and the stories known after the run, when those are under

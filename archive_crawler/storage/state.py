@@ -13,17 +13,27 @@ Four things are kept:
   how many of their listing pages were read (over all runs);
 - ``runs``: one row per crawl (replays aside): when, how long, what it did, how it ended.
 
-SQLite in WAL mode commits each change on its own; a kill at any moment loses at
-most the change in flight.
+SQLite in WAL mode. A crawl's state (``batched``) gathers its changes in one
+transaction, committed every ``COMMIT_EVERY`` changes or ``COMMIT_SECONDS`` seconds
+and when the state closes; elsewhere each change commits on its own. A kill at any
+moment leaves the state as it was at its last commit, which the next run brings up to
+date: the output is the ledger of stories written (see ``OutputStore.reconcile``),
+and a link whose outcome was lost is fetched again and found a duplicate.
 """
 
 from __future__ import annotations
 
 import json
+import logging
 import sqlite3
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
+
+logger = logging.getLogger(__name__)
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS stories (
@@ -81,6 +91,9 @@ RUN_COLUMNS = ("started", "finished", "seconds", "finish_reason", "stories_writt
 
 
 FIRST_SITE = "aawsat"  # the one site states held before stories were scoped per site
+# A batched state commits after this many changes, or once its open transaction is this old.
+COMMIT_EVERY = 500
+COMMIT_SECONDS = 1.0
 
 
 @dataclass(frozen=True)
@@ -95,16 +108,27 @@ class Story:
     modified: str | None = None
 
 
+_clock: list = [0, ""]  # the last second now() formatted, and its text
+
+
 def now() -> str:
-    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+    """The UTC time to the second, ISO 8601 (formatted once a second: the state asks for it per link)."""
+    second = int(time.time())
+    if second != _clock[0]:
+        _clock[:] = [second, datetime.fromtimestamp(second, timezone.utc).isoformat(timespec="seconds")]
+    return _clock[1]
 
 
 class ArchiveState:
     """Stories written, links met and listings walked, looked up by key."""
 
-    def __init__(self, path: str | Path, scratch: bool = False, read_only: bool = False):
+    def __init__(self, path: str | Path, scratch: bool = False, read_only: bool = False, batched: bool = False):
         self.path = Path(path)
         self.scratch = scratch
+        self.batched = batched
+        self.changes = 0  # in the open transaction (batched)
+        self.began = 0.0  # when it began (monotonic seconds)
+        self.pending_size: int | None = None  # the output's size, stored with the next commit (batched)
         if read_only:  # for reports: the file is neither created, migrated nor written
             self.connection = sqlite3.connect(f"{self.path.resolve().as_uri()}?mode=ro", uri=True)
             return
@@ -138,6 +162,53 @@ class ArchiveState:
     def _one(self, query: str, *parameters):
         return self.connection.execute(query, parameters).fetchone()
 
+    # -- transactions ---------------------------------------------------------------------
+
+    def _change(self, query: str, parameters=()) -> sqlite3.Cursor:
+        """Run one change: in the open transaction when batched (opening one if need be), else on its own."""
+        if self.batched and not self.connection.in_transaction:
+            self.connection.execute("BEGIN")
+            self.began = time.monotonic()
+        cursor = self.connection.execute(query, parameters)
+        if self.batched:
+            self._changed()
+        return cursor
+
+    def _changed(self) -> None:
+        self.changes += 1
+        if self.changes >= COMMIT_EVERY or time.monotonic() - self.began >= COMMIT_SECONDS:
+            self.commit()
+
+    @contextmanager
+    def _transaction(self) -> Iterator[None]:
+        """Several changes that commit together (with the batch, when batched)."""
+        if self.batched:
+            if not self.connection.in_transaction:
+                self.connection.execute("BEGIN")
+                self.began = time.monotonic()
+            yield
+            self._changed()
+        else:
+            with self.connection:
+                self.connection.execute("BEGIN")
+                yield
+
+    def commit(self) -> None:
+        """Commit the open transaction, with the output's size the stories in it were written up to."""
+        if self.pending_size is not None:
+            if not self.connection.in_transaction:
+                self.connection.execute("BEGIN")
+            self._set("output_size", str(self.pending_size))
+            self.pending_size = None
+        if self.connection.in_transaction:
+            self.connection.execute("COMMIT")
+        self.changes = 0
+
+    def flush(self) -> None:
+        """Commit what a batched state holds (a no-op when nothing waits)."""
+        if self.connection.in_transaction or self.pending_size is not None:
+            self.commit()
+
     def columns(self, table: str) -> set[str]:
         """The table's column names; none when the table does not exist (an older state file)."""
         return {row[1] for row in self.connection.execute(f"PRAGMA table_info({table})")}
@@ -153,12 +224,11 @@ class ArchiveState:
 
     def written_as(self, story: Story) -> str | None:
         """Why a story counts as written already: "id" (its story ID) or "url"; None when it is new."""
-        if story.story_id is not None and self._one(
-                "SELECT 1 FROM stories WHERE site = ? AND story_id = ?", story.site, story.story_id):
-            return "id"
-        if self._one("SELECT 1 FROM stories WHERE site = ? AND url_key = ?", story.site, story.url_key):
-            return "url"
-        return None
+        # One statement: 1 when a story has the ID, 0 when one has only the URL, NULL when none has either.
+        (by_id,) = self._one("SELECT MAX(COALESCE(story_id = ?, 0)) FROM stories"
+                             " WHERE site = ? AND (story_id = ? OR url_key = ?)",
+                             story.story_id, story.site, story.story_id, story.url_key)
+        return None if by_id is None else "id" if by_id else "url"
 
     def written_modified(self, story: Story) -> str | None:
         """The ``modified`` time the written copy of a story had."""
@@ -167,14 +237,18 @@ class ArchiveState:
         return row[0] if row else None
 
     def record(self, story: Story, output_size: int | None = None) -> None:
-        """Note a story as written; with ``output_size``, the output is in step up to that byte."""
-        with self.connection:
-            self.connection.execute("BEGIN")
-            self.connection.execute(
-                "INSERT OR IGNORE INTO stories (site, story_id, url_key, url, published, modified, written_at)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?)",
-                (story.site, story.story_id, story.url_key, story.url, story.published, story.modified, now()),
-            )
+        """Note a story as written; with ``output_size``, the output is in step up to that byte
+        (stored with the story's commit: at once, or with its batch)."""
+        insert = ("INSERT OR IGNORE INTO stories (site, story_id, url_key, url, published, modified, written_at)"
+                  " VALUES (?, ?, ?, ?, ?, ?, ?)")
+        values = (story.site, story.story_id, story.url_key, story.url, story.published, story.modified, now())
+        if self.batched:
+            if output_size is not None:
+                self.pending_size = output_size
+            self._change(insert, values)
+            return
+        with self._transaction():
+            self.connection.execute(insert, values)
             if output_size is not None:
                 self._set("output_size", str(output_size))
 
@@ -188,7 +262,7 @@ class ArchiveState:
         return row[0] if row else None
 
     def put(self, name: str, value: str) -> None:
-        self._set(name, value)
+        self._change("INSERT OR REPLACE INTO ledger (name, value) VALUES (?, ?)", (name, value))
 
     def modified_of_url(self, url_key: str) -> str | None:
         """The ``modified`` time of the story written from this URL, by any site."""
@@ -196,22 +270,28 @@ class ArchiveState:
         return row[0] if row else None
 
     def output_size(self) -> int | None:
+        if self.pending_size is not None:
+            return self.pending_size
         row = self._one("SELECT value FROM ledger WHERE name = 'output_size'")
         return int(row[0]) if row else None
 
     def record_output_size(self, size: int) -> None:
-        self._set("output_size", str(size))
+        if self.batched:
+            self.pending_size = size
+            self.commit()
+        else:
+            self._set("output_size", str(size))
 
     def forget_stories(self) -> None:
         """Drop every story record, before rebuilding them from the output."""
-        with self.connection:
-            self.connection.execute("BEGIN")
+        with self._transaction():
+            self.pending_size = None
             self.connection.execute("DELETE FROM stories")
             self._set("output_size", "0")
 
     def reopen_orphan_links(self) -> int:
         """Links marked done whose story the output no longer holds go back to pending."""
-        cursor = self.connection.execute(
+        cursor = self._change(
             "UPDATE links SET status = 'pending', attempts = 0 WHERE status = 'done' AND NOT EXISTS ("
             " SELECT 1 FROM stories WHERE stories.url_key = links.story_url_key"
             " OR (links.story_media_id IS NOT NULL AND stories.story_id = CAST(links.story_media_id AS TEXT)))"
@@ -229,7 +309,7 @@ class ArchiveState:
 
     def add_link(self, link_key: str, url: str, listing: dict) -> None:
         """Note a link met in a listing as pending, unless it is known already."""
-        self.connection.execute(
+        self._change(
             "INSERT OR IGNORE INTO links (link_key, url, status, listing, updated_at)"
             " VALUES (?, ?, 'pending', ?, ?)",
             (link_key, url, json.dumps(listing, ensure_ascii=False), now()),
@@ -239,7 +319,7 @@ class ArchiveState:
         """Set a link's status: done (with the story it led to), failed, or gone (404/410)."""
         attempts = 1 if status in ("failed", "gone") else 0
         media_id, story_key = story if story else (None, None)
-        self.connection.execute(
+        self._change(
             "UPDATE links SET status = ?, attempts = attempts + ?, story_media_id = ?, story_url_key = ?,"
             " updated_at = ? WHERE link_key = ?",
             (status, attempts, media_id, story_key, now(), link_key),
@@ -249,7 +329,7 @@ class ArchiveState:
         """A page reached through another link (a shortlink's redirect) gave a story: a link straight
         to it, met now or later, is done too."""
         story_id, story_key = story
-        self.connection.execute(
+        self._change(
             "INSERT INTO links (link_key, url, status, story_media_id, story_url_key, updated_at)"
             " VALUES (?, ?, 'done', ?, ?, ?) ON CONFLICT (link_key) DO UPDATE SET status = 'done',"
             " story_media_id = excluded.story_media_id, story_url_key = excluded.story_url_key,"
@@ -273,11 +353,11 @@ class ArchiveState:
 
     def category_seen(self, slug: str, name: str | None) -> None:
         """Note a category the site's menus list (not yet walked to its end)."""
-        self.connection.execute("INSERT OR IGNORE INTO categories (slug, name, complete) VALUES (?, ?, 0)",
-                                (slug, name))
+        self._change("INSERT OR IGNORE INTO categories (slug, name, complete) VALUES (?, ?, 0)",
+                     (slug, name))
 
     def mark_category_complete(self, slug: str, name: str | None) -> None:
-        self.connection.execute(
+        self._change(
             "INSERT INTO categories (slug, name, complete, completed_at) VALUES (?, ?, 1, ?)"
             " ON CONFLICT (slug) DO UPDATE SET complete = 1, completed_at = excluded.completed_at,"
             " name = excluded.name",
@@ -285,7 +365,7 @@ class ArchiveState:
         )
 
     def listing_page_read(self, slug: str) -> None:
-        self.connection.execute(
+        self._change(
             "INSERT INTO categories (slug, listing_pages) VALUES (?, 1)"
             " ON CONFLICT (slug) DO UPDATE SET listing_pages = listing_pages + 1",
             (slug,),
@@ -295,7 +375,7 @@ class ArchiveState:
 
     def record_run(self, run: dict) -> None:
         """Add one run (a dict of ``RUN_COLUMNS``, missing ones null) to the history."""
-        self.connection.execute(
+        self._change(
             f"INSERT INTO runs ({', '.join(RUN_COLUMNS)}) VALUES ({', '.join('?' * len(RUN_COLUMNS))})",
             [run.get(name) for name in RUN_COLUMNS],
         )
@@ -334,8 +414,7 @@ class ArchiveState:
         self.stage_many([(order_key, record_json)])
 
     def stage_many(self, records: list[tuple[str, str]]) -> None:
-        with self.connection:
-            self.connection.execute("BEGIN")
+        with self._transaction():
             self.connection.executemany("INSERT INTO staged VALUES (?, ?)", records)
 
     def staged(self):
@@ -352,6 +431,11 @@ class ArchiveState:
                          max_attempts) is None
 
     def close(self) -> None:
+        """Commit what waits (batched), then close; a commit that fails loses only what the next run redoes."""
+        try:
+            self.flush()
+        except sqlite3.Error as error:
+            logger.error("Cannot save the last changes to the state %s: %s", self.path, error)
         self.connection.close()
         if self.scratch:
             for suffix in ("", "-wal", "-shm"):

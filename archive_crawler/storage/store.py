@@ -38,6 +38,7 @@ class OutputStore:
         self.site = site
         self.story_key = story_key
         self.fd: int | None = None
+        self.size = 0  # the output's size: this process is its only writer (the run's lock)
         self.waiting: list[tuple[str, str]] = []  # staged records not yet in the state
 
     def story(self, record: Mapping) -> Story:
@@ -57,6 +58,7 @@ class OutputStore:
             self._count("archive/output/torn_bytes_removed", repaired, set_value=True)
             logger.warning("Removed a torn last line (%d bytes) from %s", repaired, self.path)
         self.fd = os.open(self.path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
+        self.size = os.fstat(self.fd).st_size
         if not self.staged:
             self.reconcile()
 
@@ -68,7 +70,7 @@ class OutputStore:
         stories and relearn them from what the output still holds.
         """
         assert self.fd is not None  # called by open()
-        size = os.fstat(self.fd).st_size
+        size = self.size
         known = self.state.output_size()
         if known is None and size == 0:
             return
@@ -130,9 +132,10 @@ class OutputStore:
     def write(self, record: Mapping, line: str | None = None) -> None:
         """Append one line, then note the story (and, live, the output's size) in the state."""
         assert self.fd is not None, "the output store is not open"
-        write_fully(self.fd, ((line or serialize(record)) + "\n").encode("utf-8"))
-        size = None if self.staged else os.fstat(self.fd).st_size
-        self.state.record(self.story(record), output_size=size)
+        data = ((line or serialize(record)) + "\n").encode("utf-8")
+        write_fully(self.fd, data)
+        self.size += len(data)
+        self.state.record(self.story(record), output_size=None if self.staged else self.size)
         self._count("archive/written")
 
     def write_staged(self) -> tuple[int, int]:
@@ -152,9 +155,11 @@ class OutputStore:
         return written, duplicates
 
     def close(self) -> None:
+        """Close the output; the state commits what it holds of it."""
         if self.fd is not None:
             os.close(self.fd)
             self.fd = None
+            self.state.flush()
 
 
 def note_edited(stats, url: str, named: int = 200) -> None:
