@@ -25,6 +25,12 @@ from tests.serving import BackgroundServer, HTTPServer
 ROBOTS = b"User-agent: *\nCrawl-delay: 2\n"
 
 
+PAGE = ("<html><head><title>A slow news day</title></head><body><article><h1>A slow news day</h1>"
+        + "".join(f"<p>Paragraph {number} of a story told at an unhurried pace, one sentence after "
+                  "another, so that a reader has something to read.</p>" for number in range(6))
+        + "</article></body></html>").encode()
+
+
 class TimedServer(BackgroundServer):
     """Serves robots.txt with a Crawl-delay and a small page for any other path; notes when each request came."""
 
@@ -39,7 +45,7 @@ class TimedServer(BackgroundServer):
             def do_GET(self) -> None:
                 with server.lock:
                     server.arrivals.append((time.monotonic(), self.path))
-                body = ROBOTS if self.path == "/robots.txt" else b"<html><head><title>Page</title></head><body></body></html>"
+                body = ROBOTS if self.path == "/robots.txt" else PAGE
                 self.send_response(200)
                 self.send_header("Content-Type", "text/plain" if self.path == "/robots.txt" else "text/html")
                 self.send_header("Content-Length", str(len(body)))
@@ -59,7 +65,7 @@ def crawl_with_default_politeness(server: TimedServer, workdir, *settings: str) 
     """``scrapy crawl archive`` of three listed pages, with the project's own politeness settings."""
     urls = workdir / "urls.txt"
     urls.write_text("".join(f"{server.base_url}/a/news/page-{number}\n" for number in range(3)))
-    command = [sys.executable, "-m", "scrapy", "crawl", "archive", "-a", f"urls={urls}",
+    command = [sys.executable, "-m", "scrapy", "crawl", "archive", "-a", "site=generic", "-a", f"urls={urls}",
                "-s", f"ARCHIVE_OUTPUT={workdir / 'archive.jsonl'}", "-s", f"ARCHIVE_STATE={workdir / 'state.sqlite3'}",
                "-s", f"HTTPCACHE_DIR={workdir / 'httpcache'}", *settings]
     return subprocess.run(command, cwd=PROJECT_ROOT, capture_output=True, text=True, timeout=120, env=environment())
@@ -71,6 +77,7 @@ def test_requests_to_a_host_keep_its_crawl_delay(tmp_path):
         run = crawl_with_default_politeness(server, tmp_path)
     log = run.stdout + run.stderr
     assert run.returncode == 0, log[-3000:]
+    assert len((tmp_path / "archive.jsonl").read_text().splitlines()) == 3
     paths = [path for _, path in server.arrivals]
     assert paths[0] == "/robots.txt" and len(paths) == 4, paths
     times = [moment for moment, _ in server.arrivals]
