@@ -66,34 +66,31 @@ def visible_text_size(page) -> int:
     return max(0, len(_VISIBLE(tree)) - hidden)
 
 
-def containers(root, queries) -> list[tuple[str, Selector]]:
-    """(query, element) of the first element each query finds, in the profile's order, each once."""
-    found: list[tuple[str, Selector]] = []
-    seen: set[int] = set()
+def first_container(root, queries, rules) -> tuple[list[tuple[str, int]], Candidate | None]:
+    """(the containers tried with their sizes, the first that holds text) in the profile's order."""
+    tried: list[tuple[str, int]] = []
     for query in queries:
         elements = select(root, query)
-        if elements and id(elements[0].root) not in seen:
-            seen.add(id(elements[0].root))
-            found.append((query, elements[0]))
-    return found
+        if elements:
+            box = Candidate(f"selectors.article_content: {query}", text_blocks(elements[0], rules), elements[0])
+            tried.append((box.rule, box.size))
+            if box.size:
+                return tried, box
+    return tried, None
 
 
-def choose_body(profile: Profile, response, found: list[tuple[str, Selector]], structured: dict) -> BodyChoice:
-    """The article's text blocks, chosen among the containers ``found``, the JSON-LD ``structured``
-    (its ``articleBody``) and the extractor."""
+def choose_body(profile: Profile, response, root, structured: dict, with_containers: bool = True) -> BodyChoice:
+    """The article's text blocks, chosen among the profile's text containers in ``root`` (unless
+    ``with_containers`` is false), the JSON-LD ``structured`` (its ``articleBody``) and the extractor."""
     rules = profile.text
     crawl = profile.crawl
-    boxes = [Candidate(f"selectors.article_content: {query}", text_blocks(element, rules), element)
-             for query, element in found]
-    compared = [(box.rule, box.size) for box in boxes]
-    best = next((box for box in boxes if box.size), None)
+    compared, best = first_container(root, profile.selectors.article_content, rules) if with_containers else ([], None)
     extracted: Candidate | None = None
-    if crawl.main_text or best is not None:
-        visible = visible_text_size(response.selector)
-        needs_check = best is None or best.size < SMALL_SHARE * visible
-        if crawl.main_text or needs_check:
-            extracted = Candidate("extractor", main_text_blocks(response.selector))
-            compared.append((extracted.rule, extracted.size))
+    # The extractor runs where it can change the answer: always for a profile that reads with it,
+    # else only to check a container holding a small share of what the page shows.
+    if crawl.main_text or (best is not None and best.size < SMALL_SHARE * visible_text_size(response.selector)):
+        extracted = Candidate("extractor", main_text_blocks(response.selector))
+        compared.append((extracted.rule, extracted.size))
     choice = _compare(best, extracted, crawl.extractor_first)
     article_body = _json_ld_body(structured)
     if article_body.size:

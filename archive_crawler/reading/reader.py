@@ -14,7 +14,7 @@ from urllib.parse import urlsplit
 from archive_crawler.items import ArticleItem
 from archive_crawler.messages import ArticleContext, ListingEntry, ListingPage, NextPage
 from archive_crawler.navigation.urls import SiteScope, canonical_url, shortlink_id, strip_query
-from archive_crawler.reading.body import choose_body, containers
+from archive_crawler.reading.body import choose_body
 from archive_crawler.reading.extract import (
     body_paragraphs,
     find_caption,
@@ -146,8 +146,7 @@ class PageReader:
                       for name in facts.meta.get(key, []) if name.strip()]
         loader = ArticleLoader(selector=response.selector, response=response, title_suffixes=text.title_suffixes,
                                site_names=site_names)
-        found = containers(root, self.selectors.article_content) if content is not None else []
-        choice = choose_body(profile, response, found, facts.structured)
+        choice = choose_body(profile, response, root, facts.structured, with_containers=content is not None)
         for field in FIELDS:
             self.fill(loader, field, facts)
             if field is TITLE:
@@ -195,8 +194,7 @@ class PageReader:
                 facts.category = next((str(value) for _, value in found[-1][1] if value), None)
             found.append((field.name, [rule.apply(facts) for rule in field.ordered(crawl.structured_first,
                                                                                     crawl.main_text)]))
-        choice = choose_body(self.profile, response, containers(root, self.selectors.article_content),
-                             facts.structured)
+        choice = choose_body(self.profile, response, root, facts.structured)
         found.append(("body", [(rule, f"{size} characters") for rule, size in choice.compared]))
         return found
 
