@@ -211,7 +211,14 @@ def split_byline(value: str | None) -> list[str]:
         return parts
     names = [TRAILING_ROLE.sub("", part) if len(TRAILING_ROLE.sub("", part).split()) >= 2 else part
              for part in parts if not ROLE.match(part)]
-    return [name for name in names if not NO_NAME.search(name) and len(name.split()) <= MOST_NAME_WORDS]
+    return [name for name in names if not NO_NAME.search(name) and not _sentence(name)]
+
+
+def _sentence(text: str) -> bool:
+    """Words of a sentence, not a name: too many, or mostly in lower case ("with better diagnoses")."""
+    words = text.split()
+    return len(words) > MOST_NAME_WORDS or (len(words) >= 3 and 2 * sum(word[0].islower() for word in words)
+                                            > len(words))
 
 
 def drop_site_name(name: str | None, loader_context: dict | None = None) -> str | None:
