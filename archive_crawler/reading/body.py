@@ -5,10 +5,11 @@ lead, a teaser, an empty wrapper). So no candidate wins for being found first:
 
 - a container holding under ``SMALL_SHARE`` of the page's visible text is checked against
   the extractor (for profiles that read with it, the extractor runs on every page);
-- a container whose text is under ``FAIR_SHARE`` of what the extractor found loses to it;
+- a container whose text is under ``FAIR_SHARE`` of what the extractor found (and by at least
+  ``LEAST_MARGIN`` characters) loses to it;
 - where the profile trusts the extractor first (``crawl.extractor_first``, for profiles whose
   containers are guesses), a container wins only when the extractor found under
-  ``FAIR_SHARE`` of the container's text;
+  ``FAIR_SHARE`` of the container's text (by the same margin);
 - JSON-LD ``articleBody`` is taken only when neither found a fair share of it;
 - with nothing else, a page's main visible text is its body (forums, shops, listings).
 
@@ -28,6 +29,9 @@ from archive_crawler.sites.profile import Profile
 
 SMALL_SHARE = 0.25  # of the page's visible text: a container under it may be one block of the story
 FAIR_SHARE = 0.5  # of another candidate's text: under it, a candidate found too little to win
+# Characters one candidate must find beyond another's to beat it on size: on a page of a few lines,
+# a headline and a tag link the extractor adds are no evidence against a container.
+LEAST_MARGIN = 250
 _VISIBLE = etree.XPath("normalize-space(string(//body))")
 _HIDDEN = etree.XPath("//body//script | //body//style | //body//noscript | //body//template")
 _TEXT = etree.XPath("normalize-space(string())")
@@ -95,10 +99,10 @@ def choose_body(profile: Profile, response, root, structured: dict, with_contain
     article_body = _json_ld_body(structured)
     if article_body.size:
         compared.append((article_body.rule, article_body.size))
-        chosen = choice[0].size if choice else 0
-        if chosen < FAIR_SHARE * article_body.size:
-            return BodyChoice(article_body.rule, f"the best other candidate holds {chosen / article_body.size:.0%} "
-                              "of its text", article_body.blocks, None, compared)
+        chosen = choice[0] if choice else Candidate("none", [])
+        if outweighs(article_body, chosen):
+            return BodyChoice(article_body.rule, f"the best other candidate holds {chosen.size / article_body.size:.0%}"
+                              " of its text", article_body.blocks, None, compared)
     if choice is not None:
         winner, why = choice
         return BodyChoice(winner.rule, why, winner.blocks, winner.element, compared)
@@ -118,12 +122,17 @@ def _compare(box: Candidate | None, extracted: Candidate | None,
         return extracted, "no container holds text"
     share = box.size / extracted.size
     if extractor_first:
-        if extracted.size < FAIR_SHARE * box.size:
+        if outweighs(box, extracted):
             return box, f"the extractor found {extracted.size / box.size:.0%} of the container's text"
         return extracted, f"the container holds {share:.0%} of the extractor's text; the extractor comes first"
-    if share < FAIR_SHARE:
+    if outweighs(extracted, box):
         return extracted, f"the container holds only {share:.0%} of the extractor's text"
     return box, f"the container holds {share:.0%} of the extractor's text"
+
+
+def outweighs(one: Candidate, other: Candidate) -> bool:
+    """Whether ``one`` found so much more text than ``other`` that ``other`` cannot be the story."""
+    return other.size < FAIR_SHARE * one.size and one.size - other.size >= LEAST_MARGIN
 
 
 def _json_ld_body(structured: dict) -> Candidate:
