@@ -141,6 +141,8 @@ def test_parse_published(raw, expected):
         ("Von Anna Berger und Jonas Weiß am 12.03.2021", ["Anna Berger", "Jonas Weiß"]),
         ("Max Muster, 12.03.2021 14:05", ["Max Muster"]),
         ("https://www.facebook.com/someone", []),
+        ("sarah-indra", []),
+        ("Jean-Luc Picard", ["Jean-Luc Picard"]),
         ("Michael L. Anderson, PhD; Carlos Dobkin, PhD", ["Michael L. Anderson", "Carlos Dobkin"]),
         ("Zeige alle Beiträge von Petra Ruland", ["Petra Ruland"]),
         ("Autor: Jonas Weiß", ["Jonas Weiß"]),

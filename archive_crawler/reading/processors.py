@@ -181,6 +181,8 @@ ROLE = re.compile(rf"^(?:{AGENCY}\s+)?(?:{ROLE_QUALIFIER}\s+){{0,3}}{ROLE_WORD}$
 TRAILING_ROLE = re.compile(rf"(?<=\S)\s+(?:{AGENCY}\s+)?(?:{ROLE_QUALIFIER}\s+){{0,3}}{ROLE_WORD}$",
                            re.IGNORECASE)
 NO_NAME = re.compile(r"https?:|www\.|@|\.(?:com|de|org|net|at|ch)\b|^(?:by|von|and|und|und\s+von|phd|md|mba)\.?$"
+                     # a user name written as a slug or handle: "sarah-indra", "christian.stadtfeld"
+                     r"|^(?-i:[a-z0-9]+(?:[._-][a-z0-9]+)+)$"
                      # labels of forms and buttons a byline finder may take for a name
                      r"|^(?:name|datum|date|follow|folgen|search|suche|admin|administrator|human|guest|gast)$"
                      r"|\d{1,2}[./]\d{1,2}[./]\d{2,4}|\d{4}-\d{2}-\d{2}|\d{1,2}:\d{2}", re.IGNORECASE)
