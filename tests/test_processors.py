@@ -4,6 +4,7 @@ from archive_crawler.reading.processors import (
     clean_text,
     comparison_key,
     count_words,
+    drop_site_name,
     find_date,
     names_from_author_slug,
     parse_dateline,
@@ -129,10 +130,44 @@ def test_parse_published(raw, expected):
         ("A, B and C", ["A", "B", "C"]),
         ("Alexander Sandro", ["Alexander Sandro"]),
         ("", []),
+        # job titles and agency taglines are no names; a byline that is only a role is kept as printed
+        ("TOM KRISHER, AP Auto Writer", ["TOM KRISHER"]),
+        ("By TOM KRISHER AP Auto Writer", ["TOM KRISHER"]),
+        ("Lucy Okafor Senior Staff Writer", ["Lucy Okafor"]),
+        ("Staff Reporter", ["Staff Reporter"]),
+        ("By Staff Reporter and Mara Quist", ["Mara Quist"]),
+        # "By", "and", dates, addresses and degrees are never names
+        ("By", []),
+        ("Von Anna Berger und Jonas Weiß am 12.03.2021", ["Anna Berger", "Jonas Weiß"]),
+        ("Max Muster, 12.03.2021 14:05", ["Max Muster"]),
+        ("https://www.facebook.com/someone", []),
+        ("sarah-indra", []),
+        ("Jean-Luc Picard", ["Jean-Luc Picard"]),
+        ("Michael L. Anderson, PhD; Carlos Dobkin, PhD", ["Michael L. Anderson", "Carlos Dobkin"]),
+        ("Zeige alle Beiträge von Petra Ruland", ["Petra Ruland"]),
+        ("Autor: Jonas Weiß", ["Jonas Weiß"]),
+        ("Par Claire Dubois", ["Claire Dubois"]),
+        ("supplementing medical decisions with AI and better diagnoses for patients in the region", []),
     ],
 )
 def test_split_byline(raw, expected):
     assert split_byline(raw) == expected
+
+
+@pytest.mark.parametrize(
+    ("name", "site_names", "url", "kept"),
+    [
+        ("The Valley Echo", ["The Valley Echo"], "https://echo.test/a", False),
+        ("jungefreiheit.de", [], "https://jungefreiheit.de/a", False),
+        ("Motorsport-Total.com", [], "https://www.motorsport-total.com/a", False),
+        ("Mara Quist", ["The Valley Echo"], "https://echo.test/a", True),
+    ],
+)
+def test_drop_site_name(name, site_names, url, kept):
+    from scrapy.http import HtmlResponse
+
+    context = {"site_names": site_names, "response": HtmlResponse(url=url, body=b"")}
+    assert (drop_site_name(name, context) == name) is kept
 
 
 @pytest.mark.parametrize(

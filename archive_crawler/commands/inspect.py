@@ -139,8 +139,22 @@ def inspect_page(reader: PageReader, response) -> str:
         return f"no article: {rejection.reason}"
     record = json.dumps(item, ensure_ascii=False, indent=2)
     width = max(map(len, item))
-    lines = [record, "", "rules that filled each field:"]
+    lines = [record, "", "candidates of each field, in the profile's order of trust (* won):"]
+    for name, found in reader.candidates(repair_charset(response), ArticleContext()):
+        winner = rules.get(name, "")
+        for rule, value in found:
+            mark = "*" if winner == rule or winner.startswith(f"{rule} (") else " "
+            lines.append(f"  {mark} {name:<{width}}  {rule}: {shorten(value)}")
+    lines += ["", "rules that filled each field:"]
     for name, value in item.items():
         rule = rules.get(name) or ("(empty)" if value in (None, [], "") else "(always computed)")
         lines.append(f"  {name:<{width}}  {rule}")
     return "\n".join(lines)
+
+
+def shorten(value, width: int = 70) -> str:
+    """A candidate's value on one line: "(nothing)" when it gave none."""
+    if value in (None, "", [], {}):
+        return "(nothing)"
+    text = " ".join(str(value).split())
+    return text if len(text) <= width else text[: width - 1] + "\u2026"

@@ -46,13 +46,24 @@ def repair_charset(response):
     return response.replace(cls=HtmlResponse, encoding="utf-8")
 
 
+# How a page that ends without </html> may still end whole: </body>, or the scripts, styles and
+# comments that some sites write after it.
+WHOLE_ENDING = re.compile(rb"(?:</html\s*>|</body\s*>)|(?:</script\s*>|</style\s*>|</noscript\s*>|-->)\s*\Z",
+                          re.IGNORECASE)
+
+
+def looks_cut_off(body: bytes) -> bool:
+    """A page whose last bytes close neither the document nor a trailing script, style or comment."""
+    return not WHOLE_ENDING.search(body[-4096:])
+
+
 def check_article_page(response, profile: Profile) -> None:
     """Raise the :class:`PageRejected` that says why a page linked as an article gives no story (cheap checks)."""
     if not is_html(response):
         raise NotHtml
     if not response.body.strip():
         raise EmptyPage
-    if not re.search(rb"</html\s*>", response.body[-4096:], re.IGNORECASE):
+    if looks_cut_off(response.body):
         raise TruncatedPage
     checks = profile.checks
     if f"/{checks.attachment_segment}/" in response.url or any(

@@ -6,12 +6,12 @@ rules themselves live in :mod:`archive_crawler.reading.processors`.
 
 from __future__ import annotations
 
-import copy
 import json
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
+from lxml import etree
 from parsel import Selector
 
 from archive_crawler.reading.processors import (
@@ -40,6 +40,15 @@ def first_match(selector: Selector, queries: Iterable[str]) -> Selector | None:
         if found:
             return found[0]
     return None
+
+
+def first_nonempty(selector: Selector, queries: Iterable[str]):
+    """Everything the first query that finds anything finds (an empty list when none does)."""
+    for query in queries:
+        found = select(selector, query)
+        if found:
+            return found
+    return []
 
 
 def first_text(selector: Selector, queries: Iterable[str]) -> str | None:
@@ -71,12 +80,41 @@ def text_of(selector: Selector) -> str:
     return selector.xpath("string()").get() or ""
 
 
-def _skipped(element: Any, rules: TextRules) -> bool:
+# Elements whose text no reader sees: always left out, whatever they hold.
+NEVER_TEXT = frozenset({"script", "style", "noscript", "template", "svg", "select", "button", "input", "textarea"})
+# A block marked as no story (by its tag or class) that holds this share of its parent's text is the
+# page's wrapper ("<form>" around a whole page, a blog theme's "widget Blog"), not a widget: kept.
+WRAPPER_SHARE = 0.8
+WRAPPER_LEAST = 200  # characters; a smaller block is never taken for a wrapper
+
+
+def _marked(element: Any, rules: TextRules) -> bool:
     tag = element.tag if isinstance(element.tag, str) else ""
     if not tag or tag.lower() in rules.body_skip_tags:
         return True
     marks = f"{element.get('class', '')} {element.get('id', '')}"
     return bool(marks.strip()) and bool(rules.skip_marks.search(marks))
+
+
+def _skipped(element: Any, rules: TextRules) -> bool:
+    """A block the profile says is no story, unless it wraps most of its parent's text."""
+    if not _marked(element, rules):
+        return False
+    tag = element.tag.lower() if isinstance(element.tag, str) else ""
+    if not tag or tag in NEVER_TEXT:
+        return True
+    parent = element.getparent()
+    if parent is None:
+        return True
+    own = _text_length(element)
+    return own < WRAPPER_LEAST or own < WRAPPER_SHARE * _text_length(parent)
+
+
+_NORMALIZED_TEXT = etree.XPath("normalize-space(string())")
+
+
+def _text_length(element: Any) -> int:
+    return len(_NORMALIZED_TEXT(element))
 
 
 def _emit(element: Any, out: list[str], rules: TextRules) -> None:
@@ -104,39 +142,18 @@ def text_blocks(container: Selector, rules: TextRules) -> list[str]:
     return [text for chunk in "".join(out).split(BREAK) if (text := clean_text(chunk))]
 
 
-KEPT_CONTAINERS = frozenset({"html", "body", "main", "article"})
+def main_text_blocks(page: Selector) -> list[str]:
+    """The paragraphs a main-text extractor finds in a whole page, handed over as it was parsed.
 
-
-def main_text_blocks(page: Selector, rules: TextRules) -> list[str]:
-    """The paragraphs a main-text extractor finds in a whole page (for pages with no known text container).
-
-    Blocks the profile says are no story (share buttons, promos, ...) are taken out first. The
-    extractor is imported here, on first need, so the crawl's start-up does not pay for it.
+    The extractor drops menus, widgets and comments by its own rules (the profile's marks of
+    what is no story are written for text containers, and would cut wrappers holding the story).
+    It is imported here, on first need, so the crawl's start-up does not pay for it.
     """
     import trafilatura
-    from lxml import etree
 
-    tree = copy.deepcopy(page.root)
-    doomed = [element for element in tree.iter()
-              if isinstance(element.tag, str) and element.tag.lower() not in KEPT_CONTAINERS
-              and element.getparent() is not None and _skipped(element, rules)]
-    for element in doomed:
-        if element.getparent() is not None:
-            _drop_keeping_tail(element)
-    text = trafilatura.extract(etree.tostring(tree, encoding="unicode"), include_comments=False,
-                               include_tables=False, include_images=False, include_formatting=False,
-                               deduplicate=False)
+    text = trafilatura.extract(page.root, include_comments=False, include_tables=True, include_images=False,
+                               include_formatting=False, deduplicate=False)
     return [line for raw in (text or "").split("\n") if (line := clean_text(raw))]
-
-
-def _drop_keeping_tail(element) -> None:
-    """Remove an element from the tree, keeping the text that follows it."""
-    parent, previous = element.getparent(), element.getprevious()
-    if element.tail and previous is not None:
-        previous.tail = (previous.tail or "") + element.tail
-    elif element.tail:
-        parent.text = (parent.text or "") + element.tail
-    parent.remove(element)
 
 
 @dataclass
@@ -272,15 +289,19 @@ def _walk_json(data: Any) -> Iterator[dict[str, Any]]:
             yield from _walk_json(value)
 
 
-def json_ld_names(value: Any) -> list[str]:
-    """Names from a JSON-LD author value: a string, a Person, or a list of either."""
+def json_ld_names(value: Any, people: bool = True) -> list[str]:
+    """Names from a JSON-LD author value: a string, a Person, or a list of either; with ``people``
+    false, the organisations' names instead (a desk or a publisher named as the author)."""
     if isinstance(value, str):
-        return [value]
+        return [value] if people else []
     if isinstance(value, dict):
         name = value.get("name")
-        return [name] if isinstance(name, str) else []
+        kinds = value.get("@type", "")
+        organisation = any(isinstance(kind, str) and kind.endswith(("Organization", "NewsMediaOrganization"))
+                           for kind in (kinds if isinstance(kinds, list) else [kinds]))
+        return [name] if isinstance(name, str) and organisation != people else []
     if isinstance(value, list):
-        return [name for item in value for name in json_ld_names(item)]
+        return [name for item in value for name in json_ld_names(item, people)]
     return []
 
 

@@ -9,6 +9,7 @@ from archive_crawler.items import ArticleItem
 from archive_crawler.reading.processors import (
     absolute_url,
     clean_text,
+    drop_site_name,
     normalize_language,
     parse_published,
     split_byline,
@@ -30,7 +31,7 @@ class ArticleLoader(ItemLoader):
 
     title_in = MapCompose(clean_text, strip_site_suffix)
     published_in = MapCompose(clean_text, parse_published)
-    authors_in = MapCompose(clean_text, split_byline)
+    authors_in = MapCompose(clean_text, split_byline, drop_site_name)
     authors_out = unique
     tags_in = MapCompose(clean_text)
     tags_out = unique

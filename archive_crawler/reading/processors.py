@@ -10,6 +10,7 @@ import html
 import re
 from dataclasses import dataclass
 from datetime import datetime
+from urllib.parse import urlsplit
 
 ZERO_WIDTH = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"), None)
 WIDE_SPACES = re.compile(r"[\s\u00a0\u202f\u2007\u2009\u200a\u3000]+")
@@ -153,18 +154,46 @@ def find_date(text: str | None) -> str | None:
     return match.group(0) if match else None
 
 
-BYLINE_PREFIX = re.compile(r"^\s*(?:(?:posted|written|words|story|reporting|text)\s+)?by\s*:?\s+", re.IGNORECASE)
+# What opens a byline before the names, in the languages of the pages read: "By", "Posted by",
+# "Von", "Ein Beitrag von", "Alle Beiträge von", "Autor:", "Par", "Por".
+BYLINE_PREFIX = re.compile(
+    r"^\s*(?:(?:(?:posted|written|words|story|reporting|text|photos?|reported)\s+by|by|from"
+    r"|(?:ein\s+)?(?:beitrag|artikel|text)\s+von|(?:zeige\s+)?alle\s+(?:beitr(?:ä|ae)ge|artikel)\s+von"
+    r"|geschrieben\s+von|verfasst\s+von|von|par|por|posts\s+by|auteur|autor(?:in)?)\s*:?\s+"
+    r"|(?:autor(?:in)?|author|auteur|autora?|text|texte|redaktion|verfasser(?:in)?)\s*:\s*)",
+    re.IGNORECASE)
 # Where a byline stops naming writers: another credit, an agency, a date.
 BYLINE_END = re.compile(
-    rf"\s+[|\u00b7\u2022]\s+.*$|\s+[\u2013\u2014]\s+.*$|\s+on\s+(?:\w+day,?\s+)?(?:{_MONTH}|\d).*$", re.IGNORECASE)
-BYLINE_SEPARATOR = re.compile(r"\s*[,;]\s*(?:and\s+)?|\s+(?:and|&)\s+", re.IGNORECASE)
-# Words that name a job, not a person: "By Lucy Okafor, Staff Writer".
-ROLE = re.compile(r"^(?:(?:senior|chief|special|foreign|political|staff|our)\s+)*"
-                  r"(?:writer|reporter|correspondent|editor|contributor|staff)s?$", re.IGNORECASE)
+    rf"\s+[|\u00b7\u2022]\s+.*$|\s+[\u2013\u2014]\s+.*$|\s+on\s+(?:\w+day,?\s+)?(?:{_MONTH}|\d).*$"
+    r"|\s+(?:am|on|le|el)\s+\d{1,2}\..*$|\s*,?\s+(?:updated|aktualisiert|published|veröffentlicht)\b.*$",
+    re.IGNORECASE)
+BYLINE_SEPARATOR = re.compile(r"\s*[,;]\s*(?:and\s+|und\s+)?|\s+(?:and|und|&)\s+", re.IGNORECASE)
+# Words that name a job or a desk, not a person: "By Lucy Okafor, Staff Writer", "AP Auto Writer".
+ROLE_WORD = (r"(?:writer|reporter|correspondent|editor|contributor|staff|columnist|journalist|producer"
+             r"|redakteur(?:in)?|korrespondent(?:in)?|reporter(?:in)?|mitarbeiter(?:in)?|chefredakteur(?:in)?"
+             r"|photographer|fotograf(?:in)?)s?")
+ROLE_QUALIFIER = (r"(?:senior|chief|special|foreign|political|staff|our|auto|business|sports?|science|health|tech"
+                  r"|technology|economics|medical|investigative|contributing|managing|deputy|associate|legal"
+                  r"|national|local|travel|food|white\s+house|freie?r?|leitende?r?|stellvertretende?r?)")
+AGENCY = r"(?:AP|AFP|Reuters|Associated\s+Press|dpa|Bloomberg|UPI|APA|KNA|epd|SID)"
+ROLE = re.compile(rf"^(?:{AGENCY}\s+)?(?:{ROLE_QUALIFIER}\s+){{0,3}}{ROLE_WORD}$", re.IGNORECASE)
+# A job title printed after a name without a comma: "TOM KRISHER AP Auto Writer".
+TRAILING_ROLE = re.compile(rf"(?<=\S)\s+(?:{AGENCY}\s+)?(?:{ROLE_QUALIFIER}\s+){{0,3}}{ROLE_WORD}$",
+                           re.IGNORECASE)
+NO_NAME = re.compile(r"https?:|www\.|@|\.(?:com|de|org|net|at|ch)\b|^(?:by|von|and|und|und\s+von|phd|md|mba)\.?$"
+                     # a user name written as a slug or handle: "sarah-indra", "christian.stadtfeld"
+                     r"|^(?-i:[a-z0-9]+(?:[._-][a-z0-9]+)+)$"
+                     # labels of forms and buttons a byline finder may take for a name
+                     r"|^(?:name|datum|date|follow|folgen|search|suche|admin|administrator|human|guest|gast)$"
+                     r"|\d{1,2}[./]\d{1,2}[./]\d{2,4}|\d{4}-\d{2}-\d{2}|\d{1,2}:\d{2}", re.IGNORECASE)
+MOST_NAME_WORDS = 6
 
 
 def split_byline(value: str | None) -> list[str]:
     """Split a byline into display names: "A and B" becomes ["A", "B"].
+
+    Roles, dates, addresses and sentences are no names; a byline that is only a role or a desk
+    is kept as printed.
 
     >>> split_byline("Posted by Callum Ruiz on Tuesday, 4 May 2021 at 08:15")
     ['Callum Ruiz']
@@ -172,11 +201,42 @@ def split_byline(value: str | None) -> list[str]:
     ['Lucy Okafor']
     >>> split_byline("Words by Felix Tanaka \u00b7 Photography by Ines Calloway")
     ['Felix Tanaka']
+    >>> split_byline("Staff Reporter")
+    ['Staff Reporter']
     """
     if not value:
         return []
-    text = BYLINE_END.sub("", BYLINE_PREFIX.sub("", value))
-    return [name for part in BYLINE_SEPARATOR.split(text) if (name := part.strip()) and not ROLE.match(name)]
+    text = BYLINE_END.sub("", BYLINE_PREFIX.sub("", value)).strip(" :,;-")
+    parts = [name for part in BYLINE_SEPARATOR.split(text)
+             if (name := BYLINE_PREFIX.sub("", part).strip(" :,;.-\"'\u201c\u201d\u201e"))]
+    if len(parts) == 1 and ROLE.match(parts[0]):
+        return parts
+    names = [TRAILING_ROLE.sub("", part) if len(TRAILING_ROLE.sub("", part).split()) >= 2 else part
+             for part in parts if not ROLE.match(part)]
+    return [name for name in names if not NO_NAME.search(name) and not _sentence(name)]
+
+
+def _sentence(text: str) -> bool:
+    """Words of a sentence, not a name: too many, or mostly in lower case ("with better diagnoses")."""
+    words = text.split()
+    return len(words) > MOST_NAME_WORDS or (len(words) >= 3 and 2 * sum(word[0].islower() for word in words)
+                                            > len(words))
+
+
+def drop_site_name(name: str | None, loader_context: dict | None = None) -> str | None:
+    """None for a byline that only names the site or its host (a publisher, not a writer).
+
+    >>> drop_site_name("Valley Echo", {"site_names": ["Valley Echo"]}) is None
+    True
+    """
+    if not name:
+        return None
+    context = loader_context or {}
+    key = comparison_key(name)
+    response = context.get("response")
+    host = (urlsplit(response.url).hostname or "") if response is not None else ""
+    names = [*context.get("site_names", ()), host.removeprefix("www."), host.removeprefix("www.").rsplit(".", 1)[0]]
+    return None if any(key == comparison_key(site) for site in names if site) else name
 
 
 def names_from_author_slug(slug: str | None) -> list[str]:

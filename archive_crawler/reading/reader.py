@@ -8,96 +8,42 @@ workers run it for the spider, live or replaying, and for the re-parse tool.
 from __future__ import annotations
 
 import re
-from typing import TypeVar
+from functools import partial
 from urllib.parse import urlsplit
 
 from archive_crawler.items import ArticleItem
 from archive_crawler.messages import ArticleContext, ListingEntry, ListingPage, NextPage
 from archive_crawler.navigation.urls import SiteScope, canonical_url, shortlink_id, strip_query
+from archive_crawler.reading.body import choose_body
 from archive_crawler.reading.extract import (
     body_paragraphs,
     find_caption,
-    first_hit,
     first_match,
+    first_nonempty,
     first_text,
-    json_ld_article,
-    json_ld_names,
-    json_ld_text,
-    main_text_blocks,
     select,
     text_blocks,
     text_of,
 )
+from archive_crawler.reading.fields import CATEGORIES, CATEGORY, FIELDS, TITLE, Field, Found, PageFacts
 from archive_crawler.reading.loaders import ArticleLoader
 from archive_crawler.reading.processors import (
     clean_text,
     comparison_key,
     count_words,
     find_date,
-    names_from_author_slug,
     normalize_language,
     parse_dateline,
     parse_story_id,
 )
-from archive_crawler.sites.profile import Profile
+from archive_crawler.sites.profile import Profile, UrlRules
 from archive_crawler.sources.middlewares import archive_url, fetched_at
 
 WIDGET_COUNT = re.compile(r"\s*\(\d+\)\s*$")  # "Opinion (830)" in a category widget
 INITIAL = re.compile(r"^[A-Z]\.\s*\S")  # "O. Al-Shammari"
 AUTHOR_TITLE_PREFIX = re.compile(r"^\s*Posts by\s+", re.IGNORECASE)  # WordPress's author link title
-# Meta tags that publishers and SEO plugins use for the publication time and the authors.
-PUBLISHED_META = ("article:published_time", "datePublished", "date", "DC.date.issued", "dcterms.date", "dcterms.issued",
-                  "DC.date", "parsely-pub-date", "sailthru.date", "pubdate", "publish-date", "og:published_time")
-AUTHOR_META = ("author", "article:author", "dcterms.creator", "DC.creator", "parsely-author", "sailthru.author")
+LONGEST_BYLINE = 150  # characters
 POST_ID_CLASS = re.compile(r"(?:^|\s)postid-(\d+)(?:\s|$)")  # WordPress's body class of a single post
-Value = TypeVar("Value")  # what a meta tag gives: one value, or all of them
-
-
-def page_meta(response) -> dict[str, list[str]]:
-    """Every <meta> value by property/name/itemprop, and <link> hrefs by rel, in one pass."""
-    found: dict[str, list[str]] = {}
-    for element in response.selector.root.iter("meta", "link"):
-        attributes = element.attrib
-        if element.tag == "meta":
-            value = attributes.get("content")
-            key = attributes.get("property") or attributes.get("name") or attributes.get("itemprop")
-        else:
-            value = attributes.get("href")
-            rel = attributes.get("rel")
-            key = f"link:{rel.strip().lower()}" if rel else None
-        if key and value is not None:
-            found.setdefault(key.strip(), []).append(value)
-    return found
-
-
-def first_values(meta: dict[str, list[str]], *keys: str) -> tuple[str | None, list[str]]:
-    """(the key, its non-empty values) of the first key with any."""
-    for key in keys:
-        values = [value for value in meta.get(key, ()) if value and value.strip()]
-        if values:
-            return key, values
-    return None, []
-
-
-def headline_in_title(response, meta: dict[str, list[str]], queries) -> str | None:
-    """The first headline-like element whose words the page's <title> (or og:title) holds."""
-    _, title = first_value(meta, "og:title", "twitter:title")
-    whole = comparison_key(first_text(response, ["title"]) or "") + " " + comparison_key(title or "")
-    for query in queries:
-        for element in select(response, query):
-            text = clean_text(text_of(element))
-            if text and len(text.split()) >= 2 and comparison_key(text) in whole:
-                return text
-    return None
-
-
-def first_value(meta: dict[str, list[str]], *keys: str) -> tuple[str | None, str | None]:
-    """(the key, its value) of the first key with a non-empty value."""
-    for key in keys:
-        for value in meta.get(key, ()):
-            if value and value.strip():
-                return key, value
-    return None, None
 
 
 def slugify(name: str) -> str:
@@ -109,7 +55,7 @@ class PageReader:
 
     def __init__(self, profile: Profile, base_url: str, categories: dict[str, str] | None = None):
         self.profile = profile
-        self.urls = profile.urls
+        self.urls: UrlRules = profile.urls
         self.selectors = profile.selectors
         self.base_url = base_url.rstrip("/")
         self.on_site = SiteScope(self.base_url, profile.urls.mirror_hosts).on_site
@@ -180,7 +126,7 @@ class PageReader:
     # -- articles -----------------------------------------------------------------------
 
     def article_content(self, response):
-        """(article root, its text container or None) of an article page."""
+        """(article root, the first text container a profile selector finds, or None) of an article page."""
         root = first_match(response, self.selectors.article_root) or response
         return root, first_match(root, self.selectors.article_content)
 
@@ -188,83 +134,34 @@ class PageReader:
                 rules: dict[str, str] | None = None) -> ArticleItem:
         """The record of an article page; the listings' context fills what the page lacks.
 
-        With ``rules``, it is filled with the rule that gave each field (for inspection).
+        Each field comes from the first rule of its row in :data:`FIELDS` that gives a value; the
+        body is chosen by :func:`choose_body`. With ``rules``, it is filled with the rule that gave
+        each field and why the body's won (for inspection).
         """
         if root is None:
             root, content = self.article_content(response)
-        profile, selectors, text = self.profile, self.selectors, self.profile.text
-        if content is None and profile.crawl.main_text:
-            blocks = main_text_blocks(response.selector, text)
-        else:
-            blocks = text_blocks(content if content is not None else root, text)
-        structured = json_ld_article(response)
-        meta = page_meta(response)
-        url = response.url
-
-        site_names = [name for name in meta.get("og:site_name", []) + meta.get("application-name", []) if name.strip()]
+        profile, text = self.profile, self.profile.text
+        facts = PageFacts(self, response, root, context)
+        site_names = [name for key in ("og:site_name", "application-name")
+                      for name in facts.meta.get(key, []) if name.strip()]
         loader = ArticleLoader(selector=response.selector, response=response, title_suffixes=text.title_suffixes,
                                site_names=site_names)
-        structured_first = profile.crawl.structured_first
-        # Candidates are tried in order of trust and each is computed only when those before it
-        # gave nothing (a lambda): a page with a headline element never pays for the fallbacks.
-        headline = lambda: ("json-ld headline", json_ld_text(structured.get("headline")))  # noqa: E731
-        markup_title = lambda: hit("selectors.title", first_hit(root, selectors.title))  # noqa: E731
-        title_in_tag = lambda: ("selectors.headline found in <title>",  # noqa: E731
-                                headline_in_title(response, meta, selectors.headline))
-        page_titles = [lambda: meta_hit(first_value(meta, "og:title", "twitter:title")),
-                       lambda: ("<title>", first_text(response, ["title"]))]
-        loader.add_fallbacks("title", *([headline, markup_title, title_in_tag, *page_titles] if structured_first
-                                        else [markup_title, *page_titles, headline, title_in_tag]),
-                             ("listing title", context.title))
-        title = loader.get_output_value("title")
-        if blocks and content is None and comparison_key(blocks[0]) == comparison_key(title):
+        choice = choose_body(profile, response, root, facts.structured, with_containers=content is not None)
+        for field in FIELDS:
+            self.fill(loader, field, facts)
+            if field is TITLE:
+                title = loader.get_output_value("title")
+            elif field is CATEGORY:
+                facts.category = loader.get_output_value("category")
+        blocks = choice.blocks
+        if blocks and choice.from_extractor and comparison_key(blocks[0]) == comparison_key(title):
             blocks = blocks[1:]  # the extractor's text opens with the headline
         caption = find_caption(root, blocks, title, profile)
         paragraphs = body_paragraphs(blocks, caption, text)
         body = "\n\n".join(paragraphs)
         dateline, source = parse_dateline(paragraphs[0] if paragraphs else None, text.dateline_rules)
-
         loader.add_value("media_id", self.story_id(blocks, root))
-        _, canonical = first_value(meta, "link:canonical", "og:url")
-        # A canonical on another site (syndicated copies) is not this page's address; one on the real
-        # site of a mirror is moved onto the mirror, as its links are.
-        if canonical:
-            canonical = response.urljoin(canonical)
-            if urlsplit(canonical).netloc.lower() != urlsplit(url).netloc.lower():
-                canonical = self.on_site(canonical)
-        loader.add_value("url", canonical_url(canonical, url, keep_query=self.urls.keep_query))
-        markup_date = lambda: hit("selectors.published", first_hit(root, selectors.published))  # noqa: E731
-        json_date = lambda: ("json-ld datePublished", json_ld_text(structured.get("datePublished")))  # noqa: E731
-        loader.add_fallbacks(
-            "published", meta_hit(first_value(meta, *PUBLISHED_META)),
-            *([json_date, markup_date] if structured_first else [markup_date, json_date]),
-            lambda: hit("selectors.post_meta_date", first_hit(root, selectors.post_meta_date)),
-            lambda: ("date in selectors.post_meta", date_in(root, selectors.post_meta)),
-            ("listing date", context.published),
-        )
-        byline = lambda: self.byline(root)  # noqa: E731
-        named = [lambda: meta_hit(first_values(meta, *AUTHOR_META)),
-                 lambda: ("json-ld author", json_ld_names(structured.get("author")))]
-        loader.add_fallbacks(
-            "authors", *([named[1], named[0], byline] if structured_first else [byline, *named]),
-            ("listing byline", context.authors),
-            lambda: ("author in urls.article_parts", names_from_author_slug(self.urls.article_part(url, "author"))),
-        )
-        loader.add_fallbacks(
-            "category",
-            lambda: ("selectors.category_links",
-                     self.link_category(first_nonempty(root, selectors.category_links), url)),
-            lambda: ("meta article:section", self.named_category(meta.get("article:section", []), url)),
-            lambda: ("json-ld articleSection", self.named_category(structured.get("articleSection"), url)),
-            lambda: ("listing category", self.listing_category(context, url)),
-            lambda: ("category in urls.article_parts",
-                     self.categories.get(self.urls.article_part(url, "category") or "")),
-        )
-        self.add_categories(loader, root, meta, structured, context, url)
-        loader.add_fallbacks(
-            "tags", lambda: ("selectors.tags", [name for link in first_nonempty(root, selectors.tags)
-                                                if (name := clean_text(text_of(link)))]),
-            ("meta article:tag", meta.get("article:tag", [])))
+        loader.add_value("url", self.record_url(response, facts))
         loader.add_value("image_caption", caption.text)
         loader.add_value("image_credit", caption.credit)
         loader.add_value("dateline", dateline)
@@ -274,45 +171,60 @@ class PageReader:
         loader.add_value("crawled_at", fetched_at(response))
         loader.add_value("site", profile.name)
         loader.add_value("archive_url", archive_url(response))
-        loader.add_value("post_id", post_id(response, meta))
-        loader.add_fallbacks(
-            "modified", meta_hit(first_value(meta, "article:modified_time", "og:updated_time", "dateModified")),
-            lambda: ("json-ld dateModified", json_ld_text(structured.get("dateModified"))),
-            lambda: hit("selectors.modified", first_hit(root, selectors.modified)),
-        )
-        loader.add_fallbacks(
-            "image_url", meta_hit(first_value(meta, "og:image", "twitter:image")),
-            lambda: ("json-ld image", json_ld_image(structured.get("image"))),
-            lambda: hit("selectors.image", first_hit(root, selectors.image)),
-        )
-        loader.add_fallbacks(
-            "language", ("<html lang>", response.selector.root.get("lang")),
-            meta_hit(first_value(meta, "og:locale")),
-            lambda: ("json-ld inLanguage", json_ld_text(structured.get("inLanguage"))),
-        )
+        loader.add_value("post_id", post_id(response, facts.meta))
         if rules is not None:
             rules.update(loader.rules)
+            rules["body"] = f"{choice.rule} ({choice.why})"
         return loader.load_item()
 
-    def add_categories(self, loader, root, meta, structured, context: ArticleContext, url: str) -> None:
-        """Every category the page lists, in its order; else the one the listings give."""
-        listed = structured.get("articleSection")
-        links = lambda: [name for link in first_nonempty(root, self.selectors.category_links)  # noqa: E731
-                         if (name := clean_text(text_of(link)))]
-        found = [lambda: ("selectors.category_links", links()),
-                 ("meta article:section", meta.get("article:section", [])),
-                 ("json-ld articleSection", listed if isinstance(listed, list) else [listed] if listed else [])]
-        if self.profile.crawl.structured_first:
-            found.reverse()
-        category = loader.get_output_value("category")
-        loader.add_fallbacks("categories", *found, ("category", [category] if category else []))
+    def fill(self, loader: ArticleLoader, field: Field, facts: PageFacts) -> None:
+        """Fill a field from the first of its rules, in the profile's order of trust, that gives a kept value."""
+        crawl = self.profile.crawl
+        loader.add_fallbacks(field.name, *(partial(rule.apply, facts)
+                                           for rule in field.ordered(crawl.structured_first, crawl.main_text)))
+
+    def candidates(self, response, context: ArticleContext) -> list[tuple[str, list[tuple[str, object]]]]:
+        """Every field's rules in the profile's order of trust with what each finds (for inspection)."""
+        root, _ = self.article_content(response)
+        facts = PageFacts(self, response, root, context)
+        crawl = self.profile.crawl
+        found: list[tuple[str, list[tuple[str, object]]]] = []
+        for field in FIELDS:
+            if field is CATEGORIES:
+                facts.category = next((str(value) for _, value in found[-1][1] if value), None)
+            found.append((field.name, [rule.apply(facts) for rule in field.ordered(crawl.structured_first,
+                                                                                    crawl.main_text)]))
+        choice = choose_body(self.profile, response, root, facts.structured)
+        found.append(("body", [(rule, f"{size} characters") for rule, size in choice.compared]))
+        return found
+
+    def record_url(self, response, facts: PageFacts) -> str | None:
+        """The page's canonical address; one on another site (a syndicated copy) is not this page's, and
+        one on the real site of a mirror is moved onto the mirror, as its links are."""
+        canonical = facts.meta_value("link:canonical", "og:url").value
+        if canonical:
+            canonical = response.urljoin(canonical)
+            if urlsplit(canonical).netloc.lower() != urlsplit(response.url).netloc.lower():
+                canonical = self.on_site(canonical)
+        return canonical_url(canonical, response.url, keep_query=self.urls.keep_query)
+
+    def headline_in_title(self, facts: PageFacts) -> Found:
+        """The first headline-like element whose words the page's <title> (or og:title) holds."""
+        title = facts.meta_value("og:title", "twitter:title").value
+        whole = comparison_key(first_text(facts.response, ["title"]) or "") + " " + comparison_key(title or "")
+        for query in self.selectors.headline:
+            for element in select(facts.response, query):
+                text = clean_text(text_of(element))
+                if text and len(text.split()) >= 2 and comparison_key(text) in whole:
+                    return Found(query, text)
+        return Found(None, None)
 
     def byline(self, root) -> tuple[str | None, list[str]]:
-        """(rule, the byline's parts: one per author element); an author link abbreviated to
-        initials gives way to its full title."""
+        """(the selector, the byline's parts: one per author element); an author link abbreviated to
+        initials gives way to its full title. A line longer than a byline is a sentence of the text."""
         for query in self.selectors.byline:
             lines = list(dict.fromkeys(first_line(element, self.profile.text) for element in select(root, query)))
-            texts = [text for text in lines if text]
+            texts = [text for text in lines if text and len(text) <= LONGEST_BYLINE]
             if texts:
                 break
         else:
@@ -320,8 +232,8 @@ class PageReader:
         link = first_match(root, self.selectors.author_link)
         title = clean_text(AUTHOR_TITLE_PREFIX.sub("", link.attrib.get("title", ""))) if link is not None else None
         if len(texts) == 1 and title and INITIAL.match(texts[0]) and title.split()[-1] == texts[0].split()[-1]:
-            return "title of selectors.author_link", [title]
-        return f"selectors.byline: {query}", texts
+            return f"{query}, title of selectors.author_link", [title]
+        return query, texts
 
     def story_id(self, blocks: list[str], root) -> int | None:
         pattern = self.profile.text.story_id
@@ -376,15 +288,6 @@ def post_id(response, meta: dict[str, list[str]]) -> int | None:
     return int(match.group(1)) if match else None
 
 
-def json_ld_image(value) -> str | None:
-    """The address of a JSON-LD image: a URL, an ImageObject, or the first of a list."""
-    if isinstance(value, list):
-        value = value[0] if value else None
-    if isinstance(value, dict):
-        value = value.get("url") or value.get("contentUrl")
-    return value if isinstance(value, str) else None
-
-
 def first_line(element, rules) -> str | None:
     """The first line of an element's text as a reader sees it (a <br> or a block ends a line)."""
     if isinstance(element.root, str):
@@ -393,31 +296,3 @@ def first_line(element, rules) -> str | None:
         return clean_text(element.root.text)
     lines = text_blocks(element, rules)
     return lines[0] if lines else None
-
-
-def date_in(root, queries) -> str | None:
-    """The first date written in the text of the elements the queries find."""
-    for query in queries:
-        for element in select(root, query):
-            if found := find_date(text_of(element)):
-                return found
-    return None
-
-
-def first_nonempty(selector, queries):
-    """Everything the first query that finds anything finds (an empty list when none does)."""
-    for query in queries:
-        found = select(selector, query)
-        if found:
-            return found
-    return []
-
-
-def hit(name: str, found: tuple[str | None, str | None]) -> tuple[str, str | None]:
-    query, value = found
-    return f"{name}: {query}", value
-
-
-def meta_hit(found: tuple[str | None, Value]) -> tuple[str, Value]:
-    key, value = found
-    return f"meta {key}", value

@@ -240,6 +240,7 @@ class CrawlRules:
     story_key: str = _key("text", "the record field that identifies a story: media_id or post_id")
     main_text: bool = _key("bool", "read the body with a main-text extractor where no text container is found")
     structured_first: bool = _key("bool", "JSON-LD and meta before the visible markup for title, date, authors")
+    extractor_first: bool = _key("bool", "the extractor's text before a text container, unless it found much less")
 
     def __post_init__(self):
         unknown = [door for door in self.doors if door not in DOORS]

@@ -1,0 +1,266 @@
+"""Where each field of a record comes from: one table of candidates per field, in order of trust.
+
+Every rule names the kind of evidence it reads (structured data, meta tags, the profile's markup,
+the listing that linked the page, the URL, or an extractor's guess). The table gives each field's
+rules once, in the order a page's own statements are trusted: JSON-LD and meta tags first, then
+the markup, then what the listing said, then guesses. A profile whose selectors are written for
+its site (``structured_first = false``) tries its markup rules before the JSON-LD, for the fields
+marked so. Extractor rules run only for profiles that read with the extractor
+(``crawl.main_text``). The reader fills each field from the first rule that gives a value the
+loader keeps; ``scrapy inspect`` shows every candidate and the one that won.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import cached_property
+from typing import TYPE_CHECKING, Any
+
+from archive_crawler.reading.extract import (
+    first_hit,
+    first_nonempty,
+    first_text,
+    json_ld_article,
+    json_ld_names,
+    json_ld_text,
+    select,
+)
+from archive_crawler.reading.processors import clean_text, find_date, names_from_author_slug
+
+if TYPE_CHECKING:
+    from archive_crawler.messages import ArticleContext
+    from archive_crawler.reading.reader import PageReader
+
+STRUCTURED, META, MARKUP, LISTING, URL, EXTRACTOR = "json-ld", "meta", "markup", "listing", "url", "extractor"
+
+# Meta tags that publishers and SEO plugins use for the publication time and the authors.
+PUBLISHED_META = ("article:published_time", "datePublished", "date", "DC.date.issued", "dcterms.date", "dcterms.issued",
+                  "DC.date", "parsely-pub-date", "sailthru.date", "pubdate", "publish-date", "og:published_time")
+AUTHOR_META = ("author", "article:author", "dcterms.creator", "DC.creator", "parsely-author", "sailthru.author")
+MODIFIED_META = ("article:modified_time", "og:updated_time", "dateModified")
+
+
+@dataclass(frozen=True)
+class Found:
+    """A rule's value and the detail that found it (the selector, the meta key)."""
+
+    detail: str | None
+    value: Any
+
+
+@dataclass(frozen=True)
+class Rule:
+    """One way to fill a field: its name as shown, the kind of evidence, and how it reads a page."""
+
+    name: str
+    kind: str
+    read: Callable[[PageFacts], Any]  # a value, or Found(detail, value)
+
+    def apply(self, facts: PageFacts) -> tuple[str, Any]:
+        """(the rule's full name, its value) on a page: "meta og:title", "selectors.title: h1"."""
+        value = self.read(facts)
+        if isinstance(value, Found):
+            if not value.detail:
+                return self.name, value.value
+            return f"{self.name}{' ' if self.kind == META else ': '}{value.detail}", value.value
+        return self.name, value
+
+
+@dataclass(frozen=True)
+class Field:
+    """A record field's rules in order of trust; ``profile_ordered``: a markup-first profile's
+    selectors come before the JSON-LD."""
+
+    name: str
+    rules: tuple[Rule, ...]
+    profile_ordered: bool = False
+
+    def ordered(self, structured_first: bool, with_extractor: bool) -> list[Rule]:
+        rules = [rule for rule in self.rules if with_extractor or rule.kind != EXTRACTOR]
+        if structured_first or not self.profile_ordered:
+            return rules
+        markup = [rule for rule in rules if rule.kind == MARKUP]
+        rest = [rule for rule in rules if rule.kind != MARKUP]
+        first_structured = next((index for index, rule in enumerate(rest) if rule.kind == STRUCTURED), len(rest))
+        return rest[:first_structured] + markup + rest[first_structured:]
+
+
+class PageFacts:
+    """What the rules read on one page, each computed once, on first need."""
+
+    def __init__(self, reader: PageReader, response, root, context: ArticleContext):
+        self.reader = reader
+        self.response = response
+        self.root = root
+        self.context = context
+        self.url: str = response.url
+        self.category: str | None = None  # the category field's value, once filled (the last resort of categories)
+
+    @cached_property
+    def meta(self) -> dict[str, list[str]]:
+        """Every <meta> value by property/name/itemprop, and <link> hrefs by rel, in one pass."""
+        found: dict[str, list[str]] = {}
+        for element in self.response.selector.root.iter("meta", "link"):
+            attributes = element.attrib
+            if element.tag == "meta":
+                value = attributes.get("content")
+                key = attributes.get("property") or attributes.get("name") or attributes.get("itemprop")
+            else:
+                value = attributes.get("href")
+                rel = attributes.get("rel")
+                key = f"link:{rel.strip().lower()}" if rel else None
+            if key and value is not None:
+                found.setdefault(key.strip(), []).append(value)
+        return found
+
+    @cached_property
+    def structured(self) -> dict[str, Any]:
+        return json_ld_article(self.response)
+
+    @property
+    def selectors(self):
+        return self.reader.selectors
+
+    def meta_value(self, *keys: str) -> Found:
+        """The first key with a non-empty value, and that value."""
+        for key in keys:
+            for value in self.meta.get(key, ()):
+                if value and value.strip():
+                    return Found(key, value)
+        return Found(None, None)
+
+    def meta_values(self, *keys: str) -> Found:
+        """The first key with any non-empty value, and all its values."""
+        for key in keys:
+            values = [value for value in self.meta.get(key, ()) if value and value.strip()]
+            if values:
+                return Found(key, values)
+        return Found(None, [])
+
+    def markup(self, queries) -> Found:
+        query, value = first_hit(self.root, queries)
+        return Found(query, value)
+
+    @cached_property
+    def extractor_tree(self):
+        """The page's tree as the metadata guessers read it."""
+        return self.response.selector.root
+
+
+def _date_in(facts: PageFacts) -> str | None:
+    for query in facts.selectors.post_meta:
+        for element in select(facts.root, query):
+            if found := find_date(element.xpath("string()").get() or ""):
+                return found
+    return None
+
+
+def _links(facts: PageFacts, queries) -> list[str]:
+    return [name for link in first_nonempty(facts.root, queries)
+            if (name := clean_text(link.xpath("string()").get() or ""))]
+
+
+def _guessed_date(facts: PageFacts) -> str | None:
+    """The publication date a date finder reads in the page's markup and text (htmldate)."""
+    from archive_crawler.reading.guesses import guess_date
+
+    return guess_date(facts.extractor_tree, facts.url)
+
+
+def _guessed_authors(facts: PageFacts) -> str | None:
+    from archive_crawler.reading.guesses import guess_authors
+
+    return guess_authors(facts.extractor_tree)
+
+
+def _listed_sections(facts: PageFacts) -> list:
+    listed = facts.structured.get("articleSection")
+    return listed if isinstance(listed, list) else [listed] if listed else []
+
+
+TITLE = Field("title", (
+    Rule("json-ld headline", STRUCTURED, lambda facts: json_ld_text(facts.structured.get("headline"))),
+    Rule("selectors.title", MARKUP, lambda facts: facts.markup(facts.selectors.title)),
+    Rule("selectors.headline found in <title>", MARKUP, lambda facts: facts.reader.headline_in_title(facts)),
+    Rule("meta", META, lambda facts: facts.meta_value("og:title", "twitter:title")),
+    Rule("<title>", META, lambda facts: first_text(facts.response, ["title"])),
+    Rule("listing title", LISTING, lambda facts: facts.context.title),
+), profile_ordered=True)
+
+PUBLISHED = Field("published", (
+    Rule("meta", META, lambda facts: facts.meta_value(*PUBLISHED_META)),
+    Rule("json-ld datePublished", STRUCTURED, lambda facts: json_ld_text(facts.structured.get("datePublished"))),
+    Rule("selectors.published", MARKUP, lambda facts: facts.markup(facts.selectors.published)),
+    Rule("selectors.post_meta_date", MARKUP, lambda facts: facts.markup(facts.selectors.post_meta_date)),
+    Rule("date in selectors.post_meta", MARKUP, _date_in),
+    Rule("listing date", LISTING, lambda facts: facts.context.published),
+    Rule("date finder", EXTRACTOR, _guessed_date),
+), profile_ordered=True)
+
+AUTHORS = Field("authors", (
+    Rule("json-ld author", STRUCTURED, lambda facts: json_ld_names(facts.structured.get("author"))),
+    Rule("meta", META, lambda facts: facts.meta_values(*AUTHOR_META)),
+    Rule("selectors.byline", MARKUP, lambda facts: Found(*facts.reader.byline(facts.root))),
+    Rule("listing byline", LISTING, lambda facts: facts.context.authors),
+    Rule("author in urls.article_parts", URL,
+         lambda facts: names_from_author_slug(facts.reader.urls.article_part(facts.url, "author"))),
+    Rule("byline finder", EXTRACTOR, _guessed_authors),
+    Rule("json-ld author organisation", STRUCTURED,
+         lambda facts: json_ld_names(facts.structured.get("author"), people=False)),
+), profile_ordered=True)
+
+CATEGORY = Field("category", (
+    Rule("selectors.category_links", MARKUP, lambda facts: facts.reader.link_category(
+        first_nonempty(facts.root, facts.selectors.category_links), facts.url)),
+    Rule("meta article:section", META,
+         lambda facts: facts.reader.named_category(facts.meta.get("article:section", []), facts.url)),
+    Rule("json-ld articleSection", STRUCTURED,
+         lambda facts: facts.reader.named_category(facts.structured.get("articleSection"), facts.url)),
+    Rule("listing category", LISTING, lambda facts: facts.reader.listing_category(facts.context, facts.url)),
+    Rule("category in urls.article_parts", URL,
+         lambda facts: facts.reader.categories.get(facts.reader.urls.article_part(facts.url, "category") or "")),
+))
+
+CATEGORIES = Field("categories", (
+    Rule("json-ld articleSection", STRUCTURED, _listed_sections),
+    Rule("meta article:section", META, lambda facts: facts.meta.get("article:section", [])),
+    Rule("selectors.category_links", MARKUP, lambda facts: _links(facts, facts.selectors.category_links)),
+    Rule("category", LISTING, lambda facts: [facts.category] if facts.category else []),
+), profile_ordered=True)
+
+TAGS = Field("tags", (
+    Rule("selectors.tags", MARKUP, lambda facts: _links(facts, facts.selectors.tags)),
+    Rule("meta article:tag", META, lambda facts: facts.meta.get("article:tag", [])),
+))
+
+MODIFIED = Field("modified", (
+    Rule("meta", META, lambda facts: facts.meta_value(*MODIFIED_META)),
+    Rule("json-ld dateModified", STRUCTURED, lambda facts: json_ld_text(facts.structured.get("dateModified"))),
+    Rule("selectors.modified", MARKUP, lambda facts: facts.markup(facts.selectors.modified)),
+))
+
+IMAGE_URL = Field("image_url", (
+    Rule("meta", META, lambda facts: facts.meta_value("og:image", "twitter:image")),
+    Rule("json-ld image", STRUCTURED, lambda facts: json_ld_image(facts.structured.get("image"))),
+    Rule("selectors.image", MARKUP, lambda facts: facts.markup(facts.selectors.image)),
+))
+
+LANGUAGE = Field("language", (
+    Rule("<html lang>", MARKUP, lambda facts: facts.response.selector.root.get("lang")),
+    Rule("meta", META, lambda facts: facts.meta_value("og:locale")),
+    Rule("json-ld inLanguage", STRUCTURED, lambda facts: json_ld_text(facts.structured.get("inLanguage"))),
+))
+
+# Title first: the body drops a headline that opens the text. Category before categories,
+# whose last resort it is.
+FIELDS: tuple[Field, ...] = (TITLE, PUBLISHED, AUTHORS, CATEGORY, CATEGORIES, TAGS, MODIFIED, IMAGE_URL, LANGUAGE)
+
+
+def json_ld_image(value) -> str | None:
+    """The address of a JSON-LD image: a URL, an ImageObject, or the first of a list."""
+    if isinstance(value, list):
+        value = value[0] if value else None
+    if isinstance(value, dict):
+        value = value.get("url") or value.get("contentUrl")
+    return value if isinstance(value, str) else None

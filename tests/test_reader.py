@@ -1,0 +1,205 @@
+"""The article reader: one table of trust per field, the body chosen by evidence, records for any page."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+from scrapy.http import HtmlResponse
+
+from archive_crawler.messages import ArticleContext, PageRejected, TruncatedPage
+from archive_crawler.reading.checks import check_article_page, looks_cut_off
+from archive_crawler.reading.fields import EXTRACTOR, FIELDS, MARKUP, STRUCTURED
+from archive_crawler.reading.reader import PageReader
+from archive_crawler.reading.workers import read_article
+from archive_crawler.sites.profile import load_profile
+from tests.crawl import PROJECT_ROOT, environment
+
+STORY = [
+    "The harbour authority reopened the northern quay on Monday after three weeks of repairs to the storm wall.",
+    "Fishing crews had moored at the ferry pier since the storm, paying a daily fee the council has now refunded.",
+    "Engineers found the old wall cracked along forty metres and rebuilt it on deeper piles, the port said.",
+    "The council will review the harbour's flood plan in the spring, when the last of the repair bills are in.",
+    "Traders on the quay said the closure had cost them most of the winter season and asked for a rent holiday.",
+    "A second phase of work on the southern breakwater is due to start in June and last until the autumn.",
+]
+SIDEBAR = "".join(f"<li><a href='/other-{n}'>Another story about the town number {n} and its people</a></li>"
+                  for n in range(30))
+
+
+def html(body: str, head: str = "", body_class: str = "") -> str:
+    return (f"<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'><title>Harbour Reopens | The Ledger</title>"
+            f"{head}</head><body class='{body_class}'>{body}</body></html>")
+
+
+def read(site: str, page: str, url: str = "https://ledger.test/news/harbour-reopens"):
+    rules: dict[str, str] = {}
+    response = HtmlResponse(url=url, body=page.encode("utf-8"), encoding="utf-8")
+    reader = PageReader(load_profile(site), "https://ledger.test")
+    return read_article(reader, response, ArticleContext(), rules=rules).item, rules
+
+
+def paragraphs(texts) -> str:
+    return "".join(f"<p>{text}</p>" for text in texts)
+
+
+# -- the table of trust -------------------------------------------------------------------
+
+def test_every_field_lists_each_rule_once_in_one_order():
+    for field in FIELDS:
+        names = [rule.name for rule in field.rules]
+        assert len(names) == len(set(names)), field.name
+        kinds = [rule.kind for rule in field.rules]
+        # guesses come after what the page states about itself
+        if EXTRACTOR in kinds:
+            assert all(kind != MARKUP for kind in kinds[kinds.index(EXTRACTOR):]), field.name
+
+
+def test_a_markup_first_profile_tries_its_selectors_before_the_json_ld():
+    title = next(field for field in FIELDS if field.name == "title")
+    structured_first = [rule.kind for rule in title.ordered(structured_first=True, with_extractor=False)]
+    markup_first = [rule.kind for rule in title.ordered(structured_first=False, with_extractor=False)]
+    assert structured_first.index(STRUCTURED) < structured_first.index(MARKUP)
+    assert markup_first.index(MARKUP) < markup_first.index(STRUCTURED)
+    assert sorted(structured_first) == sorted(markup_first)
+
+
+def test_the_profile_decides_between_json_ld_and_the_headline_markup():
+    head = ('<script type="application/ld+json">{"@type": "NewsArticle", "headline": "Quay reopens after repairs",'
+            ' "datePublished": "2021-03-04T08:00:00+01:00"}</script>')
+    page = html(f"<article><h1 class='entry-title'>Harbour Reopens</h1><div class='entry-content'>"
+                f"{paragraphs(STORY)}</div></article>", head)
+    generic, generic_rules = read("generic", page)
+    aawsat, aawsat_rules = read("aawsat", page, "https://eng-archive.aawsat.com/a-writer/news/harbour-reopens")
+    assert generic["title"] == "Quay reopens after repairs" and generic_rules["title"] == "json-ld headline"
+    assert aawsat["title"] == "Harbour Reopens" and aawsat_rules["title"] == "selectors.title: h1.entry-title"
+    assert generic["published"] == aawsat["published"] == "2021-03-04T08:00:00+01:00"
+
+
+def test_a_date_finder_reads_a_date_only_the_text_gives_on_a_generic_page():
+    page = html(f"<article><h1>Harbour Reopens</h1><p class='info'>Veröffentlicht am 04.03.2021</p>"
+                f"{paragraphs(STORY)}</article>")
+    item, rules = read("generic", page)
+    assert item["published"] == "2021-03-04" and rules["published"] == "date finder"
+
+
+@pytest.mark.parametrize(("byline", "authors"), [
+    ("By TOM KRISHER, AP Auto Writer", ["TOM KRISHER"]),
+    ("Von Anna Berger und Jonas Weiß", ["Anna Berger", "Jonas Weiß"]),
+    ("Staff Reporter", ["Staff Reporter"]),
+])
+def test_bylines_give_people_or_a_desk_as_printed(byline, authors):
+    page = html(f"<article><h1>Harbour Reopens</h1><p class='byline'>{byline}</p>{paragraphs(STORY)}</article>")
+    item, _ = read("generic", page)
+    assert item["authors"] == authors
+
+
+def test_an_author_that_only_names_the_site_gives_way_to_the_byline():
+    head = '<meta name="author" content="The Ledger"><meta property="og:site_name" content="The Ledger">'
+    page = html(f"<article><h1>Harbour Reopens</h1><p class='byline'>By Mara Quist</p>{paragraphs(STORY)}</article>",
+                head)
+    item, rules = read("generic", page)
+    assert item["authors"] == ["Mara Quist"] and rules["authors"].startswith("selectors.byline")
+
+
+# -- the body, by evidence --------------------------------------------------------------------
+
+def test_a_container_holding_a_small_block_does_not_win_over_the_extractor():
+    page = html(f"<nav><ul>{SIDEBAR}</ul></nav><article><h1>Harbour Reopens</h1>"
+                f"<div itemprop='articleBody'><p>{STORY[0]}</p></div>{paragraphs(STORY[1:])}</article>")
+    item, rules = read("generic", page)
+    assert all(text in item["body"] for text in STORY)
+    assert "Another story about the town" not in item["body"]
+    assert rules["body"].startswith("extractor (")
+
+
+def test_a_whole_container_wins_for_a_profile_that_trusts_its_containers():
+    page = html(f"<aside class='sidebar'><ul>{SIDEBAR}</ul></aside><article><h1 class='entry-title'>Harbour Reopens"
+                f"</h1><div class='entry-content'>{paragraphs(STORY)}<div class='sharedaddy'>Share this:</div></div>"
+                "</article>")
+    item, rules = read("wordpress", page)
+    assert item["body"] == "\n\n".join(STORY)
+    assert rules["body"].startswith("selectors.article_content: div.entry-content (the container holds")
+
+
+def test_the_extractor_checks_a_container_holding_a_small_share_of_the_page():
+    teaser = "Harbour works finish early."
+    page = html(f"<div id='left-area'><article class='et_pb_post'><h1 class='entry-title'>Harbour Reopens</h1>"
+                f"<div class='entry-content'><p>{teaser}</p></div><div class='story'>{paragraphs(STORY)}</div>"
+                "</article></div>")
+    item, rules = read("aawsat", page, "https://eng-archive.aawsat.com/a-writer/news/harbour-reopens")
+    assert all(text in item["body"] for text in STORY)
+    assert "holds only" in rules["body"] and rules["body"].startswith("extractor")
+
+
+def test_a_site_profile_container_holding_the_story_needs_no_extractor():
+    page = html(f"<div id='left-area'><article class='et_pb_post'><h1 class='entry-title'>Harbour Reopens</h1>"
+                f"<div class='entry-content'>{paragraphs(STORY)}</div></article></div><div id='sidebar'>"
+                f"<ul>{SIDEBAR[:600]}</ul></div>")
+    item, rules = read("aawsat", page, "https://eng-archive.aawsat.com/a-writer/news/harbour-reopens")
+    assert item["body"] == "\n\n".join(STORY)
+    assert rules["body"] == "selectors.article_content: div.entry-content (the extractor was not needed)"
+
+
+def test_a_wrapper_marked_like_a_widget_still_gives_its_text():
+    page = html(f"<div class='main section'><div class='widget Blog'><h3 class='post-title'>Harbour Reopens</h3>"
+                f"<div class='post-body entry-content'>{paragraphs(STORY)}</div></div></div>"
+                f"<div class='sidebar'><div class='widget'>Archive: 2021 (12)</div></div>")
+    item, _ = read("wordpress", page)
+    assert item["body"] == "\n\n".join(STORY)
+
+
+# -- a record for every page of a list -----------------------------------------------------------
+
+def test_a_forum_page_without_article_markup_gives_a_record():
+    posts = "".join(f"<tr><td class='author'>user{n}</td><td class='post'>{text}</td></tr>"
+                    for n, text in enumerate(STORY))
+    item, _rules = read("generic", html(f"<table class='forum'>{posts}</table>"))
+    assert sum(text in item["body"] for text in STORY) >= 4 and item["title"]
+
+
+def test_a_listing_page_gives_a_record_for_the_generic_profile_only():
+    entries = "".join(f"<article class='post'><h2 class='entry-title'><a href='/s{n}'>Story {n}</a></h2>"
+                      f"<p>{text}</p></article>" for n, text in enumerate(STORY))
+    page = html(entries, body_class="archive category")
+    item, _ = read("generic", page)
+    assert STORY[0] in item["body"]
+    with pytest.raises(PageRejected) as rejected:
+        read("wordpress", page)
+    assert rejected.value.reason == "listing_page"
+
+
+@pytest.mark.parametrize(("ending", "cut"), [
+    (b"<p>The harbour reopened</p></body></html>", False),
+    (b"<p>The harbour reopened</p></body>\n", False),
+    (b"<p>The harbour reopened</p>\n<script src='/a.js'></script>\n", False),
+    (b"<p>The harbour reopened</p>\n<!-- cached at 2023-11-06 -->", False),
+    (b"<p>The harbour reop", True),
+    (b"<div class='entry-content'><p>The harbour reopened</p>", True),
+])
+def test_a_page_is_cut_off_only_when_it_ends_inside_its_content(ending, cut):
+    body = b"<html><head><title>t</title></head><body>" + b"<p>x</p>" * 50 + ending
+    assert looks_cut_off(body) is cut
+    response = HtmlResponse(url="https://ledger.test/a", body=body, encoding="utf-8")
+    if cut:
+        with pytest.raises(TruncatedPage):
+            check_article_page(response, load_profile("generic"))
+    else:
+        check_article_page(response, load_profile("generic"))
+
+
+def test_inspect_shows_every_body_candidate_and_the_winner(tmp_path):
+    page = tmp_path / "page.html"
+    page.write_text(html(f"<article><h1>Harbour Reopens</h1><div itemprop='articleBody'><p>{STORY[0]}</p></div>"
+                         f"{paragraphs(STORY[1:])}</article>"), encoding="utf-8")
+    completed = subprocess.run(
+        [sys.executable, "-m", "scrapy", "inspect", "https://ledger.test/news/harbour-reopens", "-a", "site=generic",
+         "--file", str(page)], cwd=PROJECT_ROOT, capture_output=True, text=True, timeout=60, env=environment())
+    assert completed.returncode == 0, completed.stderr[-2000:]
+    candidates = [[*line.strip().removeprefix("* ").split(None, 1), line.strip().startswith("*")]
+                  for line in completed.stdout.splitlines() if line.endswith(" characters")]
+    assert [(rule.split(":")[0], won) for field, rule, won in candidates if field == "body"] == [
+        ("selectors.article_content", False), ("extractor", True)]
+    filled = completed.stdout.split("rules that filled each field:")[1]
+    assert "body           extractor (the container holds" in filled
