@@ -127,3 +127,19 @@ def test_written_as_tells_id_url_and_new_apart(tmp_path):
     assert state.written_as(Story("aawsat", None, "site.test/a/three", "x")) is None
     assert state.written_as(Story("wordpress", "1", "site.test/a/one", "x")) is None
     state.close()
+
+
+def test_link_statuses_of_a_listing_page_in_one_look_up(tmp_path, monkeypatch):
+    monkeypatch.setattr(state_module, "LOOKUP_BATCH", 3)  # several statements, one answer
+    state = ArchiveState(tmp_path / "state.sqlite3", batched=True)
+    for number in range(5):
+        state.add_link(f"k{number}", f"http://site.test/a/{number}", {})
+    state.mark_link("k1", "done", ("1", "site.test/a/1"))
+    state.mark_link("k3", "gone")
+    counts = count_statements(state)
+    statuses = state.link_statuses([f"k{number}" for number in range(7)])
+    assert statuses == {"k0": "pending", "k1": "done", "k2": "pending", "k3": "gone", "k4": "pending"}
+    assert statuses == {key: state.link_status(key) for key in statuses}
+    assert counts["statements"] == 3 + 5  # 7 keys by 3: three statements; then the five single look-ups
+    assert state.link_statuses([]) == {}
+    state.close()

@@ -94,6 +94,7 @@ FIRST_SITE = "aawsat"  # the one site states held before stories were scoped per
 # A batched state commits after this many changes, or once its open transaction is this old.
 COMMIT_EVERY = 500
 COMMIT_SECONDS = 1.0
+LOOKUP_BATCH = 500  # keys asked in one statement at most
 
 
 @dataclass(frozen=True)
@@ -306,6 +307,16 @@ class ArchiveState:
     def link_status(self, link_key: str) -> str | None:
         row = self._one("SELECT status FROM links WHERE link_key = ?", link_key)
         return row[0] if row else None
+
+    def link_statuses(self, link_keys: list[str]) -> dict[str, str]:
+        """The status of each known link among ``link_keys`` (a listing page's), in one statement per
+        500 keys; links never met are absent."""
+        statuses: dict[str, str] = {}
+        for start in range(0, len(link_keys), LOOKUP_BATCH):
+            keys = link_keys[start:start + LOOKUP_BATCH]
+            statuses.update(self.connection.execute(
+                f"SELECT link_key, status FROM links WHERE link_key IN ({', '.join('?' * len(keys))})", keys))
+        return statuses
 
     def add_link(self, link_key: str, url: str, listing: dict) -> None:
         """Note a link met in a listing as pending, unless it is known already."""
