@@ -60,6 +60,7 @@ class ListingPage:
     next_pages: list[NextPage]
     charset_repaired: bool = False
     url: str = ""  # where it was read (after redirects)
+    counts: dict[str, int] = field(default_factory=dict)  # slug -> posts its category widget says it holds
 
 
 @dataclass(frozen=True)
@@ -70,6 +71,7 @@ class HomePage:
     feeds: list[str] = field(default_factory=list)  # the feeds it links to
     language: str | None = None
     charset_repaired: bool = False
+    listing: ListingPage | None = None  # the home page read as the listing of the newest posts
 
 
 @dataclass(frozen=True)

@@ -31,6 +31,9 @@ SITES = {
                                  permalinks="/%category%/%postname%/"), "listings"),
     "listings-plain-permalinks": (WpConfig(posts=60, theme="classic", rest="missing-404", sitemaps="none",
                                            permalinks="plain"), "listings"),
+    "listings-modules": (WpConfig(posts=120, theme="modules", rest="closed-403", sitemaps="none"), "listings"),
+    "listings-modules-plain": (WpConfig(posts=60, theme="modules", rest="missing-404", sitemaps="none",
+                                        permalinks="plain", category_counts=True), "listings"),
     "rest-lying-total": (WpConfig(posts=150, theme="magazine", rest="lying-total", sitemaps="both"), "rest"),
     "rest-stops-early": (WpConfig(posts=150, theme="classic", rest="stops-early", sitemaps="none"), "rest"),
 }

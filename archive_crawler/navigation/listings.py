@@ -11,8 +11,9 @@ import logging
 from typing import TYPE_CHECKING
 
 from archive_crawler.messages import ListingPage, NextPage
-from archive_crawler.navigation.fetch import LISTING_PRIORITY, Fetch, PageKind
+from archive_crawler.navigation.fetch import HOME_LISTING, LISTING_PRIORITY, Fetch, PageKind
 from archive_crawler.navigation.urls import url_key
+from archive_crawler.reading.posts import page_position
 from archive_crawler.reading.processors import parse_published
 from archive_crawler.vocabulary import DoorName
 
@@ -31,9 +32,15 @@ class PaginationGuard:
         self.trail: dict[str, set[str]] = {}  # slug -> listing pages read
         self.empty: dict[str, int] = {}  # slug -> empty listing pages in a row
 
+    def number(self, url: str) -> int | None:
+        """A listing page's number: the profile's, or one written as ``?query-0-page=N`` (block themes)."""
+        _, number = page_position(url)
+        return number if number > 1 else self.urls.listing_page_number(url)
+
     def page_key(self, url: str) -> str:
-        """A listing page's identity: its path and its number (pages may differ only in ``?page=N``)."""
-        return f"{url_key(url)} {self.urls.listing_page_number(url)}"
+        """A listing page's identity: which listing, and its number (pages may differ only in ``?page=N``)."""
+        listing, _ = page_position(url)
+        return f"{url_key(url)} {listing} {self.number(url)}"
 
     def visit(self, slug: str, url: str, entries: int) -> None:
         self.trail.setdefault(slug, set()).add(self.page_key(url))
@@ -56,7 +63,7 @@ class PaginationGuard:
         """Why following ``next_url`` from listing page ``page`` would be a trap, or None."""
         if self.page_key(next_url) in self.trail.get(slug, ()):
             return "loop"
-        number = self.urls.listing_page_number(next_url)
+        number = self.number(next_url)
         if number is not None and number <= page:
             return "backwards"
         if self.empty.get(slug, 0) >= 2:
@@ -77,6 +84,9 @@ class Listings:
         self.urls = nav.urls
         self.guard = PaginationGuard(nav.urls, max_pages)
         self.categories: dict[str, str] = {}
+        self.counts: dict[str, int] = {}  # slug -> posts the site's category widgets say it holds
+        self.recognised: dict[str, set[str]] = {}  # slug -> link keys of the posts its listing pages showed
+        self.trusted: set[str] = set()  # categories left early because an earlier run read the rest
 
     def open(self) -> list[Fetch]:
         return []
@@ -85,6 +95,12 @@ class Listings:
         """The listings a home page's menus name; the profile's known ones when it names none."""
         if menu:
             return self.categories_found(menu)
+        home = self.nav.home_listing
+        if home is not None and any(entry.url for entry in home.entries) and not self.nav.profile.categories:
+            # No category named anywhere (a block theme shows none): the home page lists every post, newest first.
+            logger.info("No category links on %s/: walking the listing of its newest posts", self.nav.base_url)
+            return self.read(Fetch(f"{self.nav.base_url}/", PageKind.LISTING, HOME_LISTING, 1,
+                                   priority=LISTING_PRIORITY), home)
         if home_read:
             logger.warning("No category links in the menu of %s/; using the known categories", self.nav.base_url)
             self.nav.stats.inc_value("archive/menu/fallback")
@@ -111,6 +127,7 @@ class Listings:
         if nav.ledger is not None:
             nav.ledger.listing_page_read(slug)
         fetches = self.categories_found(page.categories)
+        self.counted(page.counts)
         self.guard.visit(slug, url, len(page.entries))
         if not page.entries:
             nav.stats.inc_value("archive/listing/empty")
@@ -125,6 +142,7 @@ class Listings:
                     logger.warning("A listing entry on %s links to no article", url)
                 continue
             nav.stats.inc_value("archive/listing/posts")
+            self.recognised.setdefault(slug, set()).add(url_key(entry.url))
             nav.linked(entry.url, slug)
             status = nav.ledger.link_status(url_key(entry.url)) if nav.ledger is not None else None
             statuses.append(status)
@@ -135,7 +153,26 @@ class Listings:
             follow = nav.new_article(entry.url, entry.context, status)
             if follow is not None:
                 fetches.append(follow)
-        return fetches + self.next_page(fetch, url, page, statuses, dates)
+        fetches += self.next_page(fetch, url, page, statuses, dates)
+        self.tally()
+        return fetches
+
+    def counted(self, counts: dict[str, int]) -> None:
+        """Category counts a page's widgets print, the first met for each category."""
+        for slug, count in counts.items():
+            self.counts.setdefault(slug, count)
+        self.tally()
+
+    def tally(self) -> None:
+        """The door's report: the posts the categories walked are said to hold (``announced``), and
+        as many of them as their listings showed (``listed``)."""
+        report = self.nav.report.get(DoorName.LISTINGS)
+        counted = [slug for slug in self.categories if slug in self.counts]
+        if report is None or not counted:
+            return
+        report["announced"] = sum(self.counts[slug] for slug in counted)
+        report["listed"] = sum(self.counts[slug] if slug in self.trusted
+                               else min(self.counts[slug], len(self.recognised.get(slug, ()))) for slug in counted)
 
     def next_page(self, fetch: Fetch, url: str, page: ListingPage, statuses, dates) -> list[Fetch]:
         nav, slug = self.nav, fetch.category
@@ -149,8 +186,10 @@ class Listings:
                 nav.ledger.category_walked(slug, self.categories.get(slug))
         elif dates and all(nav.window.older_than_since(day) for day in dates):
             logger.info("Stopped paging %s at page %d: listings older than %s", slug, fetch.page, nav.window.since)
+            self.trusted.add(slug)
         elif nav.ledger is not None and nav.ledger.may_stop_paging(slug, statuses):
             nav.stats.inc_value("archive/incremental/stopped_paging")
+            self.trusted.add(slug)
             logger.info("Stopped paging %s at page %d: nothing new past it", slug, fetch.page)
         else:
             return [Fetch(next_url, PageKind.LISTING, slug, fetch.page + 1, priority=LISTING_PRIORITY)]

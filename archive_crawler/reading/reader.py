@@ -29,6 +29,7 @@ from archive_crawler.reading.extract import (
     text_of,
 )
 from archive_crawler.reading.loaders import ArticleLoader
+from archive_crawler.reading.posts import category_counts, find_posts, numbered_next
 from archive_crawler.reading.processors import (
     clean_text,
     comparison_key,
@@ -145,8 +146,13 @@ class PageReader:
 
     def listing_page(self, response, slug: str) -> ListingPage:
         """The entries of a listing page, the links that may lead on, and the categories its menus name."""
-        return ListingPage(categories=self.read_menu(response), entries=self.listing_entries(response, slug),
-                           next_pages=self.next_pages(response))
+        menu = self.read_menu(response)
+        return ListingPage(categories=menu, entries=self.listing_entries(response, slug),
+                           next_pages=self.next_pages(response), counts=self.category_counts(response, menu))
+
+    def category_counts(self, response, menu: dict[str, tuple[str, str]]) -> dict[str, int]:
+        """The posts each category of ``menu`` is said to hold (a category widget's "World (12)")."""
+        return category_counts(response, menu, lambda url: self.urls.category_slug(self.on_site(url) or ""))
 
     def listing_entries(self, response, slug: str) -> list[ListingEntry]:
         entries = first_nonempty(response, self.selectors.listing_entry)
@@ -164,11 +170,34 @@ class PageReader:
                 listing_categories=(slug,),
             )
             result.append(ListingEntry(target, href, context))
-        return result
+        if any(entry.url for entry in result):
+            return result
+        return self.found_posts(response, slug)
+
+    def found_posts(self, response, slug: str) -> list[ListingEntry]:
+        """The posts of a listing page the profile's selectors find none on: the links to the site's
+        posts, in the blocks of the page's main area (see :mod:`.posts`)."""
+        def article_link(url: str) -> str | None:
+            on_site = self.on_site(url)
+            return self.urls.article_link(on_site) if on_site else None
+
+        entries = []
+        for post in find_posts(response, article_link):
+            context = ArticleContext(
+                title=post.title, authors=", ".join(self.byline(post.block)[1]) or None,
+                published=post.published or first_text(post.block, self.selectors.post_meta_date),
+                category=self.link_category(first_nonempty(post.block, self.selectors.category_links), post.url),
+                listing_categories=(slug,))
+            entries.append(ListingEntry(post.url, post.href, context))
+        return entries
 
     def next_pages(self, response) -> list[NextPage]:
         """Every on-site candidate for the next listing page, most telling first."""
         candidates: dict[str, bool] = {}
+        links = [url for href in response.xpath("//a/@href").getall()
+                 if (url := self.on_site(response.urljoin(href.strip())))]
+        for url in numbered_next(response.url, links):  # the same listing's next page by number
+            candidates.setdefault(url, True)
         for queries, says_so in ((self.selectors.next_page, True), (self.selectors.next_page_by_place, False)):
             for query in queries:
                 for value in select(response, query).getall():
