@@ -117,6 +117,7 @@ class Listings:
             if self.nav.ledger is not None:
                 self.nav.ledger.category_seen(slug, name)
             fetches.append(Fetch(url, PageKind.LISTING, slug, 1, priority=LISTING_PRIORITY))
+        self.tally()
         return fetches
 
     def read(self, fetch: Fetch, page: ListingPage) -> list[Fetch]:

@@ -202,16 +202,16 @@ def entry_date(block) -> str | None:
     return None
 
 
-def category_counts(response, menu: dict[str, tuple[str, str]], category_slug) -> dict[str, int]:
+def category_counts(response, slugs, category_slug) -> dict[str, int]:
     """The posts each category is said to hold, where a category widget prints counts
-    (``World (12)``): slug -> count, for the slugs of ``menu``."""
+    (``World (12)``): slug -> count, for the categories of ``slugs``."""
     counts: dict[str, int] = {}
     for link in response.selector.root.iter("a"):
         href = (link.get("href") or "").strip()
         if not href:
             continue
         slug = category_slug(response.urljoin(href))
-        if slug not in menu or slug in counts:
+        if slug not in slugs or slug in counts:
             continue
         text = f"{link.xpath('string()')} {link.tail or ''}"
         if match := re.search(r"\((\d[\d,.\s]*)\)\s*$", text.strip()):

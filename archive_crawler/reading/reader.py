@@ -148,11 +148,12 @@ class PageReader:
         """The entries of a listing page, the links that may lead on, and the categories its menus name."""
         menu = self.read_menu(response)
         return ListingPage(categories=menu, entries=self.listing_entries(response, slug),
-                           next_pages=self.next_pages(response), counts=self.category_counts(response, menu))
+                           next_pages=self.next_pages(response),
+                           counts=self.category_counts(response, {*menu, *self.categories}))
 
-    def category_counts(self, response, menu: dict[str, tuple[str, str]]) -> dict[str, int]:
-        """The posts each category of ``menu`` is said to hold (a category widget's "World (12)")."""
-        return category_counts(response, menu, lambda url: self.urls.category_slug(self.on_site(url) or ""))
+    def category_counts(self, response, slugs) -> dict[str, int]:
+        """The posts each category of ``slugs`` is said to hold (a category widget's "World (12)")."""
+        return category_counts(response, slugs, lambda url: self.urls.category_slug(self.on_site(url) or ""))
 
     def listing_entries(self, response, slug: str) -> list[ListingEntry]:
         entries = first_nonempty(response, self.selectors.listing_entry)

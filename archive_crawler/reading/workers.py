@@ -84,8 +84,10 @@ def page_of(reader: PageReader, fetch: Fetch, response, language: str | None = N
     if not is_html(response):
         raise NotHtml(response.headers.get(b"Content-Type", b"").decode("latin-1"))
     if kind is PageKind.HOME:
-        return HomePage(reader.read_menu(response, home=True), reader.feed_links(response), reader.language(response),
-                        listing=listing_from_response(reader, response, HOME_LISTING))
+        menu = reader.read_menu(response, home=True)
+        listing = listing_from_response(reader, response, HOME_LISTING)
+        return HomePage(menu, reader.feed_links(response), reader.language(response),
+                        listing=replace(listing, counts=reader.category_counts(response, menu)))
     assert fetch.category is not None  # a listing's fetch names its category
     return listing_from_response(reader, response, fetch.category)
 
