@@ -41,6 +41,7 @@ class ListingEntry:
     url: str | None  # the article URL to request; None when the link is no article
     href: str | None  # the link as found
     context: ArticleContext = field(default_factory=ArticleContext)
+    block: str | None = None  # where a post found by its link sits in the page (None: the profile's selectors found it)
 
 
 @dataclass(frozen=True)

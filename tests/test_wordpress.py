@@ -76,6 +76,17 @@ def test_fields_exactly_right(harvest):
     assert wrong == []
 
 
+def test_listing_entries_are_the_listings_posts_and_nothing_else(harvest):
+    """Every post of every category listing is recognised on it once; the modules theme's picks,
+    the same on every listing page, are none of a listing's posts."""
+    name, site, run, _, door = harvest
+    if door != "listings" or not name.startswith("listings-modules"):
+        pytest.skip("the profile's selectors read these listings")
+    listed = sum(term in post.categories for post in site.posts for term in site.categories)
+    assert run.stats.get("archive/listing/posts") == listed
+    assert run.stats.get("archive/listing/not_listed", 0) >= 4 * len(site.categories)
+
+
 def test_the_cheapest_open_door_is_used_and_reported(harvest):
     name, site, run, requests, door = harvest
     summary = json.loads((run.output.parent / "archive.summary.json").read_text())

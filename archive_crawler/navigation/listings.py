@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 
 from archive_crawler.messages import ListingPage, NextPage
 from archive_crawler.navigation.fetch import HOME_LISTING, LISTING_PRIORITY, Fetch, PageKind
+from archive_crawler.navigation.knowledge import SiteKnowledge
 from archive_crawler.navigation.urls import url_key
 from archive_crawler.reading.posts import page_position
 from archive_crawler.reading.processors import parse_published
@@ -87,20 +88,32 @@ class Listings:
         self.counts: dict[str, int] = {}  # slug -> posts the site's category widgets say it holds
         self.recognised: dict[str, set[str]] = {}  # slug -> link keys of the posts its listing pages showed
         self.trusted: set[str] = set()  # categories left early because an earlier run read the rest
+        # What is learnt of the site's listings: an earlier run's, else the first pass's (the home page's
+        # listing and the first page of every category named when the walk starts), read before any
+        # post on them is taken.
+        ledger = nav.ledger
+        self.knowledge = SiteKnowledge.load(ledger.knowledge(nav.profile.name, nav.base_url)) \
+            if ledger is not None else None
+        self.first_pass: dict[str, Fetch] = {}  # listing page key -> its fetch, in the walk's order
+        self.held: dict[str, ListingPage | None] = {}  # first pass pages come in (None: failed, or taken at once)
 
     def open(self) -> list[Fetch]:
         return []
 
     def walk(self, menu: dict[str, tuple[str, str]], home_read: bool = True) -> list[Fetch]:
         """The listings a home page's menus name; the profile's known ones when it names none."""
+        return self.first_pass_of(self.walk_from(menu, home_read))
+
+    def walk_from(self, menu: dict[str, tuple[str, str]], home_read: bool) -> list[Fetch]:
         if menu:
             return self.categories_found(menu)
         home = self.nav.home_listing
         if home is not None and any(entry.url for entry in home.entries) and not self.nav.profile.categories:
             # No category named anywhere (a block theme shows none): the home page lists every post, newest first.
             logger.info("No category links on %s/: walking the listing of its newest posts", self.nav.base_url)
-            return self.read(Fetch(f"{self.nav.base_url}/", PageKind.LISTING, HOME_LISTING, 1,
-                                   priority=LISTING_PRIORITY), home)
+            home_fetch = Fetch(f"{self.nav.base_url}/", PageKind.LISTING, HOME_LISTING, 1, priority=LISTING_PRIORITY)
+            self.first_pass_of([home_fetch])
+            return self.read(home_fetch, home)
         if home_read:
             logger.warning("No category links in the menu of %s/; using the known categories", self.nav.base_url)
             self.nav.stats.inc_value("archive/menu/fallback")
@@ -120,7 +133,46 @@ class Listings:
         self.tally()
         return fetches
 
+    def first_pass_of(self, fetches: list[Fetch]) -> list[Fetch]:
+        """The listing fetches of the walk's start make its first pass, when nothing is known yet."""
+        if self.knowledge is None:
+            for fetch in fetches:
+                if fetch.kind is PageKind.LISTING:
+                    self.first_pass.setdefault(pass_key(fetch), fetch)
+        return fetches
+
     def read(self, fetch: Fetch, page: ListingPage) -> list[Fetch]:
+        """A listing page read: one whose posts were found by their links is held while the first
+        pass goes on; any other is taken at once (see ``take``)."""
+        key = pass_key(fetch)
+        if self.knowledge is None and key in self.first_pass:
+            if any(entry.block for entry in page.entries):
+                self.held[key] = page
+                return self.release()
+            self.held[key] = None  # the profile's selectors found its posts: nothing to learn, nothing to wait for
+            return self.take(fetch, page) + self.release()
+        return self.take(fetch, page)
+
+    def release(self, anyway: bool = False) -> list[Fetch]:
+        """Once every first pass page came in (or ``anyway``: the walk has nothing else left), learn
+        from them, freeze what was learnt, and take them in the walk's order."""
+        if self.knowledge is not None or not self.first_pass or (
+                not anyway and len(self.held) < len(self.first_pass)):
+            return []
+        pages = [(fetch, page) for key, fetch in self.first_pass.items() if (page := self.held.get(key)) is not None]
+        self.knowledge = SiteKnowledge.learn([page for _, page in pages])
+        nav = self.nav
+        if pages:
+            logger.info("Learnt from %d listing pages of %s: %s", len(pages), nav.base_url, self.knowledge.dump())
+        if nav.ledger is not None and not nav.window.limited and self.knowledge.shapes:
+            nav.ledger.remember_knowledge(nav.profile.name, nav.base_url, self.knowledge.dump())
+        fetches = []
+        for fetch, page in pages:
+            if page is not None:
+                fetches += self.take(fetch, page)
+        return fetches
+
+    def take(self, fetch: Fetch, page: ListingPage) -> list[Fetch]:
         """Articles to fetch from a listing page, then its next page when paging should go on."""
         nav, slug, url = self.nav, fetch.category, page.url or fetch.url
         assert slug is not None  # a listing's fetch names its category
@@ -134,7 +186,15 @@ class Listings:
             nav.stats.inc_value("archive/listing/empty")
             logger.info("Listing page %s holds no entries", url)
         statuses, dates = [], []
+        knowledge, taken = self.knowledge or SiteKnowledge(), set()
         for entry in page.entries:
+            if not knowledge.accepts(entry):
+                nav.stats.inc_value("archive/listing/not_listed")  # a place every page shows, or no post's link
+                continue
+            if entry.block is not None and entry.url is not None:
+                if entry.url in taken:  # shown in two blocks of the page
+                    continue
+                taken.add(entry.url)
             if entry.url is None:
                 if entry.href:
                     nav.stats.inc_value("archive/listing/link_skipped")
@@ -197,4 +257,11 @@ class Listings:
         return []
 
     def failed(self, fetch: Fetch, reason: str) -> list[Fetch]:
+        if self.knowledge is None and pass_key(fetch) in self.first_pass:
+            self.held[pass_key(fetch)] = None
+            return self.release()
         return []
+
+
+def pass_key(fetch: Fetch) -> str:
+    return f"{fetch.category} {fetch.url}"

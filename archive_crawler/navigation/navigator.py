@@ -122,11 +122,14 @@ class Navigator:
             self.settle(fetch, LinkStatus.GONE if reason in GONE_REASONS else LinkStatus.FAILED)
             return []
         if fetch.kind is PageKind.LISTING:
-            return []
+            return self.listings.failed(fetch, reason)
         return self.door_step(self.door_of(fetch), self.door_of(fetch).failed(fetch, reason))
 
     def idle(self) -> list[Fetch]:
         """What to read once every page asked for was read; [] when the walk is over."""
+        held = self.listings.release(anyway=True)  # a first pass page that never came in
+        if held:
+            return held
         return self.captured.idle() if self.captured is not None and not self.seeds else []
 
     def records(self, fetch: Fetch, page) -> list[dict]:

@@ -112,11 +112,12 @@ class FoundPost:
     block: Selector
     title: str | None
     published: str | None
+    signature: str  # where the block sits in the page (see ``block_signature``)
 
 
 def find_posts(response, article_link: Callable[[str], str | None]) -> list[FoundPost]:
-    """The posts a listing page shows, in its order (``article_link``: the address to request for an
-    on-site link, None for a link that is no post)."""
+    """The posts a listing page shows, in its order, once per block showing them (``article_link``:
+    the address to request for an on-site link, None for a link that is no post)."""
     root = response.selector.root
     chrome_free: dict = {}  # element -> whether neither it nor any ancestor is chrome
 
@@ -138,8 +139,25 @@ def find_posts(response, article_link: Callable[[str], str | None]) -> list[Foun
     shapes = {permalink_shape(url) for element, _, url in links if marks_post(element)} - {None}
     posts = [(element, href, url) for element, href, url in links if permalink_shape(url) in shapes]
     return [FoundPost(url, href, Selector(root=block, type="html"), entry_title(block, url, article_link, response),
-                      entry_date(block))
+                      entry_date(block), block_signature(block))
             for block, href, url in blocks_of(posts)]
+
+
+def block_signature(element) -> str:
+    """Where an element sits in its page, the same on every page of a site that draws it there: the
+    tags and class words from the root down (words naming one post or term left out).
+
+    >>> from lxml import html
+    >>> page = html.fromstring('<html><body><div class="stream x-9"><div class="post-12 card"><a>t</a>')
+    >>> block_signature(page.find(".//a").getparent())
+    'html>body>div.stream>div.card'
+    """
+    steps = []
+    for node in (element, *element.iterancestors()):
+        words = sorted(word for word in (node.get("class") or "").lower().split()
+                       if not TERM_CLASS.match(word) and not any(character.isdigit() for character in word))
+        steps.append(".".join((str(node.tag), *words)))
+    return ">".join(reversed(steps))
 
 
 def marks_post(link) -> bool:
@@ -158,24 +176,23 @@ def marks_post(link) -> bool:
 
 
 def blocks_of(posts: list[tuple]) -> list[tuple]:
-    """(block, href, address) per post, in the page's order: the largest element around the post's
-    first marked link (see ``marks_post``) that holds no other post's marked link. A post only ever
-    linked bare (a list of most-read or related links, a link in an excerpt) is no entry of the listing."""
+    """(block, href, address) per block showing a post, in the page's order: the largest element
+    around a marked link to the post (see ``marks_post``) that holds no other post's marked link. A
+    post may be shown in two blocks (a box of picks and the listing); one only ever linked bare (a
+    list of most-read or related links, a link in an excerpt) is no entry of the listing."""
     marked = [(element, href, url) for element, href, url in posts if marks_post(element)]
     shown: dict = {}  # element -> the posts whose marked links it holds (a link in an excerpt breaks no block)
     for element, _, url in marked:
         for ancestor in (element, *element.iterancestors()):
             shown.setdefault(ancestor, set()).add(url)
-    found: dict[str, tuple] = {}
+    found: dict = {}  # block -> (block, href, address)
     for element, href, url in marked:
-        if url in found:
-            continue
         block = element
         for ancestor in element.iterancestors():
             if shown[ancestor] != {url} or ancestor.tag in ("main", "body") or ancestor.get("role") == "main":
                 break  # (a listing of one post: its block is no larger than the main area's child)
             block = ancestor
-        found[url] = (block, href, url)
+        found.setdefault(block, (block, href, url))
     return list(found.values())
 
 

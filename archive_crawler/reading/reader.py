@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from typing import TypeVar
-from urllib.parse import urlsplit
+from urllib.parse import parse_qsl, urlencode, urlsplit
 
 from archive_crawler.items import ArticleItem
 from archive_crawler.messages import ArticleContext, ListingEntry, ListingPage, NextPage
@@ -131,7 +131,7 @@ class PageReader:
                     continue
                 name = WIDGET_COUNT.sub("", clean_text(text_of(link)) or "")
                 found[slug] = (name or self.profile.categories.get(slug) or slug.replace("-", " ").title(),
-                               strip_query(url))
+                               listing_address(url, self.urls.listing_query))
         return found
 
     @staticmethod
@@ -189,7 +189,7 @@ class PageReader:
                 published=post.published or first_text(post.block, self.selectors.post_meta_date),
                 category=self.link_category(first_nonempty(post.block, self.selectors.category_links), post.url),
                 listing_categories=(slug,))
-            entries.append(ListingEntry(post.url, post.href, context))
+            entries.append(ListingEntry(post.url, post.href, context, block=post.signature))
         return entries
 
     def next_pages(self, response) -> list[NextPage]:
@@ -393,6 +393,18 @@ class PageReader:
             return self.categories[wanted]
         order = {slug: index for index, slug in enumerate(self.categories)}
         return self.categories[min(slugs, key=order.__getitem__)]
+
+
+def listing_address(url: str, listing_query) -> str:
+    """A category listing's address: no query, but the parameter naming the category at the root
+    (``/?cat=3``).
+
+    >>> listing_address("http://x.test/?cat=3&orderby=date", {"cat"}), listing_address("http://x.test/c/?a=1", {"cat"})
+    ('http://x.test/?cat=3', 'http://x.test/c/')
+    """
+    parts = urlsplit(url)
+    kept = [(name, value) for name, value in parse_qsl(parts.query) if name in listing_query]
+    return strip_query(url) + (f"?{urlencode(kept)}" if kept and parts.path in ("", "/") else "")
 
 
 def post_id(response, meta: dict[str, list[str]]) -> int | None:

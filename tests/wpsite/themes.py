@@ -6,8 +6,9 @@ magazine - a news theme with Yoast SEO: no hentry classes, dates only in meta an
 legacy   - an old Kubrick-style theme: hAtom date in an <abbr>, "A and B" as one author link,
            the featured image inside div.entry, "« Older Entries" navigation.
 modules  - a news theme whose listings draw posts as <div> modules of its own (no <article>, no
-           post or entry classes, no rel=bookmark), beside a rail of most-read links, and whose link
-           to older posts reads "← Previous"; its posts are drawn as the classic theme's.
+           post or entry classes, no rel=bookmark) under a box of editors' picks (the same on every
+           listing page, with headings), beside a rail of most-read links, and whose link to older
+           posts reads "← Previous"; its posts are drawn as the classic theme's.
 """
 from __future__ import annotations
 
@@ -406,7 +407,10 @@ class Modules(Classic):
         '</div></div>\n<div class="bottom">&copy; {site}. All rights reserved.</div>')
 
     def listing(self, site, title, url, posts, number, pages):
+        picks = "".join(f'<div class="pick"><h4 class="pick-head"><a href="{site.permalink(p)}">{esc(p.title)}</a>'
+                        f'</h4></div>' for p in site.live_posts()[3:7])
         main = (f'<div class="stream-head"><h1 class="stream-title">{esc(title)}</h1></div>\n'
+                f'<div class="picks"><h2 class="picks-title">Editors&#8217; picks</h2>{picks}</div>\n'
                 + "\n".join(self.entry(site, p) for p in posts) + "\n" + self.pagination(site, url, number, pages))
         return self.document(site, title=self.title_tag(site, esc(title)), main=main, body_class="archive")
 
