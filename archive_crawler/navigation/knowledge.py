@@ -43,12 +43,16 @@ class SiteKnowledge:
                 appearances[place] += 1
         chrome = frozenset(place for place, lists in shown.items()
                            if appearances[place] >= SHARED_PAGES and len(lists) == 1)
-        shapes = Counter(permalink_shape(entry.url) for page in pages for entry in page.entries
-                         if entry.url and entry.block not in chrome)
+        shapes: Counter[str | None] = Counter()
+        repeated: set[str | None] = set()  # shapes of two posts or more on one page
+        for page in pages:
+            on_page = Counter(permalink_shape(entry.url) for entry in page.entries
+                              if entry.url and entry.block not in chrome)
+            shapes.update(on_page)
+            repeated |= {shape for shape, count in on_page.items() if count > 1}
         common = shapes.most_common(1)[0][0] if shapes else None
-        # A shape met once (a heading's link to something else) is no permalink's, unless it is all there is.
-        return cls(frozenset(shape for shape, count in shapes.items() if shape and (count > 1 or shape == common)),
-                   chrome)
+        # A shape met once a page (a heading's link to an archive) is no permalink's, unless it is all there is.
+        return cls(frozenset(shape for shape in shapes if shape and (shape in repeated or shape == common)), chrome)
 
     def accepts(self, entry: ListingEntry) -> bool:
         """Whether a post found by its link is one of the listing's: not in a place every page shows,
