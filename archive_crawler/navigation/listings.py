@@ -23,6 +23,8 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger(__name__)
 
+HOME_NAME = "Newest posts (the home page)"  # the home page's listing, as reports name it
+
 
 class PaginationGuard:
     """Spots next-page chains that go round in circles or never end, per category."""
@@ -113,6 +115,8 @@ class Listings:
             logger.info("No category links on %s/: walking the listing of its newest posts", self.nav.base_url)
             home_fetch = Fetch(f"{self.nav.base_url}/", PageKind.LISTING, HOME_LISTING, 1, priority=LISTING_PRIORITY)
             self.first_pass_of([home_fetch])
+            if self.nav.ledger is not None:
+                self.nav.ledger.category_seen(HOME_LISTING, HOME_NAME)
             return self.read(home_fetch, home)
         if home_read:
             logger.warning("No category links in the menu of %s/; using the known categories", self.nav.base_url)
@@ -244,7 +248,7 @@ class Listings:
             logger.warning("Stopped paging %s at %s: pagination %s", slug, url, trap.replace("_", " "))
         elif not next_url:
             if nav.ledger is not None:
-                nav.ledger.category_walked(slug, self.categories.get(slug))
+                nav.ledger.category_walked(slug, self.categories.get(slug, HOME_NAME if slug == HOME_LISTING else None))
         elif dates and all(nav.window.older_than_since(day) for day in dates):
             logger.info("Stopped paging %s at page %d: listings older than %s", slug, fetch.page, nav.window.since)
             self.trusted.add(slug)
