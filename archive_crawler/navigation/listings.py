@@ -170,11 +170,7 @@ class Listings:
             logger.info("Learnt from %d listing pages of %s: %s", len(pages), nav.base_url, self.knowledge.dump())
         if nav.ledger is not None and not nav.window.limited and self.knowledge.shapes:
             nav.ledger.remember_knowledge(nav.profile.name, nav.base_url, self.knowledge.dump())
-        fetches = []
-        for fetch, page in pages:
-            if page is not None:
-                fetches += self.take(fetch, page)
-        return fetches
+        return [follow for fetch, page in pages for follow in self.take(fetch, page)]
 
     def take(self, fetch: Fetch, page: ListingPage) -> list[Fetch]:
         """Articles to fetch from a listing page, then its next page when paging should go on."""
@@ -268,4 +264,5 @@ class Listings:
 
 
 def pass_key(fetch: Fetch) -> str:
+    """A first pass page's key: its listing and its address."""
     return f"{fetch.category} {fetch.url}"
