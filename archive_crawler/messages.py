@@ -41,6 +41,7 @@ class ListingEntry:
     url: str | None  # the article URL to request; None when the link is no article
     href: str | None  # the link as found
     context: ArticleContext = field(default_factory=ArticleContext)
+    block: str | None = None  # where a post found by its link sits in the page (None: the profile's selectors found it)
 
 
 @dataclass(frozen=True)
@@ -60,6 +61,7 @@ class ListingPage:
     next_pages: list[NextPage]
     charset_repaired: bool = False
     url: str = ""  # where it was read (after redirects)
+    counts: dict[str, int] = field(default_factory=dict)  # slug -> posts its category widget says it holds
 
 
 @dataclass(frozen=True)
@@ -70,6 +72,7 @@ class HomePage:
     feeds: list[str] = field(default_factory=list)  # the feeds it links to
     language: str | None = None
     charset_repaired: bool = False
+    listing: ListingPage | None = None  # the home page read as the listing of the newest posts
 
 
 @dataclass(frozen=True)

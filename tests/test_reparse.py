@@ -24,6 +24,9 @@ HARVESTS = {
                           permalinks="/%postname%/"), "wordpress"),
     "listings": (WpConfig(posts=40, theme="legacy", rest="html", sitemaps="none",
                           permalinks="/%category%/%postname%/"), "wordpress"),
+    # Posts found by their links, not by selectors: what is learnt of the listings is learnt again alike.
+    "listings-modules": (WpConfig(posts=40, theme="modules", rest="closed-403", sitemaps="none",
+                                  category_counts=True), "wordpress"),
     "feeds": (WpConfig(posts=40, theme="classic", rest="closed-401", sitemaps="none"), "generic"),
 }
 
@@ -38,6 +41,7 @@ def assert_same_lines(reparsed, replayed) -> None:
 @pytest.mark.parametrize("door", list(HARVESTS))
 def test_a_reparse_writes_the_replays_lines_whatever_the_door(door, tmp_path):
     config, profile = HARVESTS[door]
+    door = door.partition("-")[0]
     site = build_wp_site(config)
     with WpServer(site) as server:
         live = run_crawl(server.base_url, tmp_path, spider_args={"site": profile})

@@ -31,6 +31,9 @@ SITES = {
                                  permalinks="/%category%/%postname%/"), "listings"),
     "listings-plain-permalinks": (WpConfig(posts=60, theme="classic", rest="missing-404", sitemaps="none",
                                            permalinks="plain"), "listings"),
+    "listings-modules": (WpConfig(posts=120, theme="modules", rest="closed-403", sitemaps="none"), "listings"),
+    "listings-modules-plain": (WpConfig(posts=60, theme="modules", rest="missing-404", sitemaps="none",
+                                        permalinks="plain", category_counts=True), "listings"),
     "rest-lying-total": (WpConfig(posts=150, theme="magazine", rest="lying-total", sitemaps="both"), "rest"),
     "rest-stops-early": (WpConfig(posts=150, theme="classic", rest="stops-early", sitemaps="none"), "rest"),
 }
@@ -71,6 +74,17 @@ def test_fields_exactly_right(harvest):
     wrong = [(field, story["url"], story[field], record[field]) for story, record in pairs(site, run.records())
              if record is not None for field in fields if record[field] != story[field]]
     assert wrong == []
+
+
+def test_listing_entries_are_the_listings_posts_and_nothing_else(harvest):
+    """Every post of every category listing is recognised on it once; the modules theme's picks,
+    the same on every listing page, are none of a listing's posts."""
+    name, site, run, _, door = harvest
+    if door != "listings" or not name.startswith("listings-modules"):
+        pytest.skip("the profile's selectors read these listings")
+    listed = sum(term in post.categories for post in site.posts for term in site.categories)
+    assert run.stats.get("archive/listing/posts") == listed
+    assert run.stats.get("archive/listing/not_listed", 0) >= 4 * len(site.categories)
 
 
 def test_the_cheapest_open_door_is_used_and_reported(harvest):
@@ -133,3 +147,27 @@ def test_a_later_run_fetches_only_what_is_new_through_the_same_door(config, tmp_
     if summary["door_used"] != "listings":  # a listing shows no edit
         assert summary["edited_since_written"] == 1
         assert summary["edited_urls"] == [site.permalink(edited)]
+
+
+def test_a_listings_walk_that_stops_while_the_categories_announce_more_says_so(tmp_path):
+    """Category widgets print how many posts each category holds: a walk that reads a category's
+    first page only falls short of them, and the summary says so; a whole walk does not, though
+    a post filed in two categories is counted in both."""
+    site = build_wp_site(WpConfig(posts=60, theme="modules", rest="closed-403", sitemaps="none",
+                                  category_counts=True, second_category_share=0.5))
+    live = site.live_posts()
+    announced = sum(sum(term in post.categories for post in live) for term in site.categories)
+    assert announced > len(live)  # posts in two categories
+    with WpServer(site) as server:
+        whole = run_crawl(server.base_url, tmp_path / "whole", spider_args={"site": "wordpress"})
+        short = run_crawl(server.base_url, tmp_path / "short", spider_args={"site": "wordpress"},
+                          settings={"ARCHIVE_MAX_LISTING_PAGES": "1"})
+    summaries = [json.loads((run.output.parent / "archive.summary.json").read_text()) for run in (whole, short)]
+    assert [summary["doors"]["listings"]["announced"] for summary in summaries] == [announced, announced]
+    assert summaries[0]["shortfall"] is None
+    assert len(whole.records()) == len(site.expected_records())
+    shortfall = summaries[1]["shortfall"]
+    assert shortfall["door"] == "listings" and shortfall["announced"] == announced
+    assert shortfall["missing"] > 0 and summaries[1]["archive_complete"] is False
+    assert f"listings: open, {announced} posts announced" in short.log
+    assert f"posts the listings announced ({shortfall['missing']} missing)" in short.log

@@ -10,6 +10,7 @@ from archive_crawler.navigation.urls import url_key
 
 # Articles go before the next listing page, so pending requests stay few on any archive size.
 LISTING_PRIORITY = -10
+HOME_LISTING = "(home)"  # the slug of the home page's listing of the newest posts, walked like a category's
 
 
 class PageKind(Enum):

@@ -136,6 +136,12 @@ class LinkLedger:
     def remember_door(self, site: str, base_url: str, memory: str) -> None:
         self.state.put(f"door {site} {base_url}", memory)
 
+    def knowledge(self, site: str, base_url: str) -> str | None:
+        return self.state.get(f"knowledge {site} {base_url}")
+
+    def remember_knowledge(self, site: str, base_url: str, knowledge: str) -> None:
+        self.state.put(f"knowledge {site} {base_url}", knowledge)
+
     def page_written(self, url: str, story: tuple[str | None, str]) -> None:
         self.state.page_written(url_key(url), url, story)
 

@@ -17,7 +17,7 @@ from __future__ import annotations
 import logging
 from dataclasses import replace
 
-from archive_crawler.messages import ArticleContext, HomePage, ParsedArticle
+from archive_crawler.messages import ArticleContext, HomePage, ListingPage, ParsedArticle
 from archive_crawler.navigation.captures import CapturedSite
 from archive_crawler.navigation.doors import Door, DoorMemory, ListedDoor, RestDoor
 from archive_crawler.navigation.fetch import Fetch, PageKind
@@ -49,6 +49,7 @@ class Navigator:
         self.language: str | None = None  # the home page's
         self.menu: dict[str, tuple[str, str]] = {}  # the home page's categories
         self.home_ok = True  # whether the home page was read
+        self.home_listing: ListingPage | None = None  # the home page as the listing of the newest posts
         self.requested: set[str] = set()  # link keys of the articles asked for in this run
         self.linked_from: dict[str, tuple[str, ...]] = {}  # link key -> slugs of the listings naming it, until read
         # What the doors found: addresses sitemaps and feeds list, and what each door announced.
@@ -121,11 +122,14 @@ class Navigator:
             self.settle(fetch, LinkStatus.GONE if reason in GONE_REASONS else LinkStatus.FAILED)
             return []
         if fetch.kind is PageKind.LISTING:
-            return []
+            return self.listings.failed(fetch, reason)
         return self.door_step(self.door_of(fetch), self.door_of(fetch).failed(fetch, reason))
 
     def idle(self) -> list[Fetch]:
         """What to read once every page asked for was read; [] when the walk is over."""
+        held = self.listings.release(anyway=True)  # a first pass page that never came in
+        if held:
+            return held
         return self.captured.idle() if self.captured is not None and not self.seeds else []
 
     def records(self, fetch: Fetch, page) -> list[dict]:
@@ -193,6 +197,9 @@ class Navigator:
         if page is not None:
             self.language = page.language
             self.feed_links = list(page.feeds)
+            self.home_listing = page.listing
+            if page.listing is not None:
+                self.listings.counted(page.listing.counts)
         return self.open_next() + self.unfinished()
 
     def door_of(self, fetch: Fetch) -> Door:

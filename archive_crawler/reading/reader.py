@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from functools import partial
-from urllib.parse import urlsplit
+from urllib.parse import parse_qsl, urlencode, urlsplit
 
 from archive_crawler.items import ArticleItem
 from archive_crawler.messages import ArticleContext, ListingEntry, ListingPage, NextPage
@@ -27,6 +27,7 @@ from archive_crawler.reading.extract import (
 )
 from archive_crawler.reading.fields import CATEGORIES, CATEGORY, FIELDS, TITLE, Field, Found, PageFacts
 from archive_crawler.reading.loaders import ArticleLoader
+from archive_crawler.reading.posts import category_counts, find_posts, numbered_next
 from archive_crawler.reading.processors import (
     clean_text,
     comparison_key,
@@ -76,7 +77,7 @@ class PageReader:
                     continue
                 name = WIDGET_COUNT.sub("", clean_text(text_of(link)) or "")
                 found[slug] = (name or self.profile.categories.get(slug) or slug.replace("-", " ").title(),
-                               strip_query(url))
+                               listing_address(url, self.urls.listing_query))
         return found
 
     @staticmethod
@@ -91,8 +92,14 @@ class PageReader:
 
     def listing_page(self, response, slug: str) -> ListingPage:
         """The entries of a listing page, the links that may lead on, and the categories its menus name."""
-        return ListingPage(categories=self.read_menu(response), entries=self.listing_entries(response, slug),
-                           next_pages=self.next_pages(response))
+        menu = self.read_menu(response)
+        return ListingPage(categories=menu, entries=self.listing_entries(response, slug),
+                           next_pages=self.next_pages(response),
+                           counts=self.category_counts(response, {*menu, *self.categories}))
+
+    def category_counts(self, response, slugs) -> dict[str, int]:
+        """The posts each category of ``slugs`` is said to hold (a category widget's "World (12)")."""
+        return category_counts(response, slugs, lambda url: self.urls.category_slug(self.on_site(url) or ""))
 
     def listing_entries(self, response, slug: str) -> list[ListingEntry]:
         entries = first_nonempty(response, self.selectors.listing_entry)
@@ -110,11 +117,34 @@ class PageReader:
                 listing_categories=(slug,),
             )
             result.append(ListingEntry(target, href, context))
-        return result
+        if any(entry.url for entry in result):
+            return result
+        return self.found_posts(response, slug)
+
+    def found_posts(self, response, slug: str) -> list[ListingEntry]:
+        """The posts of a listing page the profile's selectors find none on: the links to the site's
+        posts, in the blocks of the page's main area (see :mod:`.posts`)."""
+        def article_link(url: str) -> str | None:
+            on_site = self.on_site(url)
+            return self.urls.article_link(on_site) if on_site else None
+
+        entries = []
+        for post in find_posts(response, article_link):
+            context = ArticleContext(
+                title=post.title, authors=", ".join(self.byline(post.block)[1]) or None,
+                published=post.published or first_text(post.block, self.selectors.post_meta_date),
+                category=self.link_category(first_nonempty(post.block, self.selectors.category_links), post.url),
+                listing_categories=(slug,))
+            entries.append(ListingEntry(post.url, post.href, context, block=post.signature))
+        return entries
 
     def next_pages(self, response) -> list[NextPage]:
         """Every on-site candidate for the next listing page, most telling first."""
         candidates: dict[str, bool] = {}
+        links = [url for href in response.xpath("//a/@href").getall()
+                 if (url := self.on_site(response.urljoin(href.strip())))]
+        for url in numbered_next(response.url, links):  # the same listing's next page by number
+            candidates.setdefault(url, True)
         for queries, says_so in ((self.selectors.next_page, True), (self.selectors.next_page_by_place, False)):
             for query in queries:
                 for value in select(response, query).getall():
@@ -275,6 +305,18 @@ class PageReader:
             return self.categories[wanted]
         order = {slug: index for index, slug in enumerate(self.categories)}
         return self.categories[min(slugs, key=order.__getitem__)]
+
+
+def listing_address(url: str, listing_query) -> str:
+    """A category listing's address: no query, but the parameter naming the category at the root
+    (``/?cat=3``).
+
+    >>> listing_address("http://x.test/?cat=3&orderby=date", {"cat"}), listing_address("http://x.test/c/?a=1", {"cat"})
+    ('http://x.test/?cat=3', 'http://x.test/c/')
+    """
+    parts = urlsplit(url)
+    kept = [(name, value) for name, value in parse_qsl(parts.query) if name in listing_query]
+    return strip_query(url) + (f"?{urlencode(kept)}" if kept and parts.path in ("", "/") else "")
 
 
 def post_id(response, meta: dict[str, list[str]]) -> int | None:

@@ -98,6 +98,16 @@ def embedded_terms(post: dict, taxonomy: str, ids: list) -> list[str]:
     return [by_id[term_id] for term_id in ids if by_id.get(term_id)]
 
 
+def user_names(name: str) -> list[str]:
+    """The names of a WordPress user: "A and B" is two people; a user named only by a role ("Staff
+    Reporter") is the author as the site prints it.
+
+    >>> user_names("Staff Reporter"), user_names("Ann Lee and Bo Chan")
+    (['Staff Reporter'], ['Ann Lee', 'Bo Chan'])
+    """
+    return split_byline(name) or ([name] if name else [])
+
+
 def post_item(post: dict, profile: Profile, crawled_at: str, language: str | None) -> ArticleItem:
     text = profile.text
     embedded = post.get("_embedded") or {}
@@ -106,7 +116,7 @@ def post_item(post: dict, profile: Profile, crawled_at: str, language: str | Non
     body = "\n\n".join(paragraphs)
     dateline, source = parse_dateline(paragraphs[0] if paragraphs else None, text.dateline_rules)
     authors = [name for author in embedded.get("author") or [] if isinstance(author, dict)
-               for name in split_byline(rendered(author.get("name")))]
+               for name in user_names(rendered(author.get("name")))]
     categories = embedded_terms(post, "category", post.get("categories") or [])
     media = next(iter(embedded.get("wp:featuredmedia") or []), None)
     media = media if isinstance(media, dict) and media.get("source_url") else None

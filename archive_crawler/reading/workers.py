@@ -22,7 +22,7 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import asdict, dataclass, replace
 
 from archive_crawler.messages import ArticleContext, HomePage, ListingPage, NotHtml, ParsedArticle
-from archive_crawler.navigation.fetch import Fetch, PageKind
+from archive_crawler.navigation.fetch import HOME_LISTING, Fetch, PageKind
 from archive_crawler.reading.checks import check_article_page, is_html, no_content_rejection, repair_charset
 from archive_crawler.reading.reader import PageReader
 from archive_crawler.reading.rest import RestPage, read_rest_page
@@ -84,7 +84,10 @@ def page_of(reader: PageReader, fetch: Fetch, response, language: str | None = N
     if not is_html(response):
         raise NotHtml(response.headers.get(b"Content-Type", b"").decode("latin-1"))
     if kind is PageKind.HOME:
-        return HomePage(reader.read_menu(response, home=True), reader.feed_links(response), reader.language(response))
+        menu = reader.read_menu(response, home=True)
+        listing = listing_from_response(reader, response, HOME_LISTING)
+        return HomePage(menu, reader.feed_links(response), reader.language(response),
+                        listing=replace(listing, counts=reader.category_counts(response, menu)))
     assert fetch.category is not None  # a listing's fetch names its category
     return listing_from_response(reader, response, fetch.category)
 

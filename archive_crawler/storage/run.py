@@ -149,7 +149,10 @@ class ArchiveRun:
             return None
         door, most = max(announced.items(), key=lambda item: item[1])
         try:
-            known = storage.state.story_count()
+            # Category counts (the listings door) count a post once per category: weighed against the
+            # posts each category's listings showed.
+            listed = reports[door].get("listed")
+            known = listed if isinstance(listed, int) else storage.state.story_count()
         except Exception:  # the state may be what failed
             return None
         if known >= SHORTFALL_SHARE * most:

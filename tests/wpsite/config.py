@@ -6,7 +6,7 @@ from datetime import timedelta
 
 DATE_PERMALINKS = "/%year%/%monthnum%/%day%/%postname%/"
 PERMALINKS = (DATE_PERMALINKS, "/%postname%/", "/%category%/%postname%/", "plain")
-THEMES = ("classic", "magazine", "legacy")
+THEMES = ("classic", "magazine", "legacy", "modules")
 # REST API doors: open, closed in one of the ways plugins close it, or open but untruthful.
 REST_MODES = ("open", "closed-401", "closed-403", "missing-404", "html", "lying-total", "stops-early")
 SITEMAPS = ("core", "yoast", "both", "none")
@@ -35,6 +35,7 @@ class WpConfig:
     yoast_sitemap_size: int = 1000          # URLs per post-sitemapN.xml
     robots_sitemaps: bool = True            # name the sitemaps in robots.txt
     crawl_delay: float = 0.0                # Crawl-delay line in robots.txt when > 0
+    category_counts: bool = False           # the menu's category links followed by their post counts "(12)"
     rel_next: bool = True                   # magazine theme: <link rel="next"/"prev"> on listing pages
     jetpack: bool = True                    # share buttons and related posts appended to every post's content
     dead_posts: int = 1                     # posts deleted after sitemaps and cached listings were made

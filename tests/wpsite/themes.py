@@ -5,6 +5,10 @@ magazine - a news theme with Yoast SEO: no hentry classes, dates only in meta an
            block-editor figures, numbered pagination whose "next" link is an icon.
 legacy   - an old Kubrick-style theme: hAtom date in an <abbr>, "A and B" as one author link,
            the featured image inside div.entry, "« Older Entries" navigation.
+modules  - a news theme whose listings draw posts as <div> modules of its own (no <article>, no
+           post or entry classes, no rel=bookmark) under a box of editors' picks (the same on every
+           listing page, with headings), beside a rail of most-read links, and whose link to older
+           posts reads "← Previous"; its posts are drawn as the classic theme's.
 """
 from __future__ import annotations
 
@@ -145,9 +149,12 @@ class Theme:
         return self.title_format.format(title=title, site=esc(site.config.title))
 
     def frame(self, site: WpSite, main: str) -> str:
-        items = [(site.term_link(t), t.name) for t in site.categories]
-        items += [(site.page_link(p), p.title) for p in site.pages]
-        menu = "".join(f'<li class="menu-item"><a href="{url}">{esc(label)}</a></li>' for url, label in items)
+        live = site.live_posts()
+        items = [(site.term_link(t), t.name, f" ({sum(t in p.categories for p in live)})"
+                  if site.config.category_counts else "") for t in site.categories]
+        items += [(site.page_link(p), p.title, "") for p in site.pages]
+        menu = "".join(f'<li class="menu-item"><a href="{url}">{esc(label)}</a>{count}</li>'
+                       for url, label, count in items)
         return self.frame_template.format(home=site.home, site=esc(site.config.title), main=main, menu=menu,
                                           tagline=esc(site.config.tagline),
                                           recent=post_links(site, site.live_posts()[:5]))
@@ -390,7 +397,45 @@ class Legacy(Theme):
                 f'<div class="alignright">{newer}</div></div>')
 
 
-THEMES = {"classic": Classic(), "magazine": Magazine(), "legacy": Legacy()}
+class Modules(Classic):
+    title_format = "{title} | {site}"
+    frame_template = (
+        '<div class="brand-bar"><a class="brand" href="{home}/">{site}</a><span class="brand-line">{tagline}</span>'
+        '</div>\n<div class="section-strip"><ul class="strip">{menu}</ul></div>\n'
+        '<div class="layout"><div class="stream">\n{main}\n</div>'
+        '<div class="rail"><div class="rail-box"><h4 class="rail-title">Most read</h4><ol>{recent}</ol></div>'
+        '</div></div>\n<div class="bottom">&copy; {site}. All rights reserved.</div>')
+
+    def listing(self, site, title, url, posts, number, pages):
+        picks = "".join(f'<div class="pick"><h4 class="pick-head"><a href="{site.permalink(p)}">{esc(p.title)}</a>'
+                        f'</h4></div>' for p in site.live_posts()[3:7])
+        main = (f'<div class="stream-head"><h1 class="stream-title">{esc(title)}</h1></div>\n'
+                f'<div class="picks"><h2 class="picks-title">Editors&#8217; picks</h2>{picks}</div>\n'
+                + "\n".join(self.entry(site, p) for p in posts) + "\n" + self.pagination(site, url, number, pages))
+        return self.document(site, title=self.title_tag(site, esc(title)), main=main, body_class="archive")
+
+    def entry(self, site, post):
+        url = site.permalink(post)
+        media = (f'<div class="story-module__media"><a href="{url}"><img src="{site.media_url(post.featured)}" '
+                 f'alt=""></a></div>' if post.featured else "")
+        section = post.categories[0]
+        people = " and ".join(esc(u.name) for u in post.author.people)
+        return (f'<div class="story-module">{media}<div class="story-module__body">'
+                f'<a class="kicker" href="{site.term_link(section)}">{esc(section.name)}</a>'
+                f'<h3 class="story-module__headline"><a href="{url}">{esc(post.title)}</a></h3>'
+                f'<div class="story-module__meta"><time datetime="{post.date.isoformat()}">{long_date(post.date)}'
+                f'</time> &middot; {people}</div><p class="story-module__dek">{excerpt(post)}</p>'
+                f'<a class="story-module__more" href="{url}">Continue reading</a></div></div>')
+
+    def pagination(self, site, url, number, pages):
+        """Older posts on the left, as "← Previous"; newer ones on the right, as "Next →"."""
+        older = f'<a class="pager-link" href="{site.paged(url, number + 1)}">&larr; Previous</a>' \
+            if number < pages else ""
+        newer = f'<a class="pager-link" href="{site.paged(url, number - 1)}">Next &rarr;</a>' if number > 1 else ""
+        return f'<div class="pager">{older}{newer}</div>'
+
+
+THEMES = {"classic": Classic(), "magazine": Magazine(), "legacy": Legacy(), "modules": Modules()}
 
 
 def amp_page(site: WpSite, post: Post) -> str:
