@@ -249,3 +249,16 @@ def test_comparison_key_ignores_quotes_spacing_and_label():
 def test_count_words():
     assert count_words("one two\n\nthree") == 3
     assert count_words("") == 0
+
+
+def test_the_records_fields_declare_no_processors_so_the_loaders_are_the_only_ones():
+    from dataclasses import fields
+
+    from archive_crawler.items import ArticleItem
+    from archive_crawler.reading.loaders import ArticleLoader
+
+    assert [field.name for field in fields(ArticleItem) if field.metadata] == []
+    loader = ArticleLoader()
+    loader.add_value("title", "  Talks   resume ")
+    loader.add_value("tags", ["Oil", "Oil", "Gas"])
+    assert loader.load_item().title == "Talks resume" and loader.load_item().tags == ["Oil", "Gas"]

@@ -49,6 +49,11 @@ class ArticleLoader(ItemLoader):
         super().__init__(*args, **kwargs)
         self.rules: dict[str, str] = {}  # field -> the rule that filled it
 
+    def _get_item_field_attr(self, field_name: str, key, default=None):
+        """The record's fields declare no processors of their own (a plain dataclass): the loader's
+        are the only ones, so no item adapter is built per field read (itemloaders builds one each time)."""
+        return default
+
     def add_fallbacks(self, field_name: str, *candidates) -> None:
         """Fill a field from the first (rule, value) candidate that yields a value after cleaning.
 
