@@ -87,6 +87,10 @@ class LinkLedger:
     def unfinished_links(self) -> list[tuple[str, ArticleContext]]:
         return [(url, ArticleContext.from_json(listing)) for url, listing in self.state.unfinished_links(MAX_ATTEMPTS)]
 
+    def link_statuses(self, link_keys: list[str]) -> dict[str, str]:
+        """Where each of a page's links stood before it (links never met are absent), in one look-up."""
+        return self.state.link_statuses(link_keys)
+
     def link_status(self, link_key: str) -> str | None:
         """Where a link stood before this page: None (never met), pending, done, failed or gone."""
         return self.state.link_status(link_key)

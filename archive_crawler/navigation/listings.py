@@ -187,6 +187,8 @@ class Listings:
             logger.info("Listing page %s holds no entries", url)
         statuses, dates = [], []
         knowledge, taken = self.knowledge or SiteKnowledge(), set()
+        known = nav.ledger.link_statuses([url_key(entry.url) for entry in page.entries if entry.url]) \
+            if nav.ledger is not None else {}
         for entry in page.entries:
             if not knowledge.accepts(entry):
                 nav.stats.inc_value("archive/listing/not_listed")  # a place every page shows, or no post's link
@@ -205,7 +207,7 @@ class Listings:
             nav.stats.inc_value("archive/listing/posts")
             self.recognised.setdefault(slug, set()).add(url_key(entry.url))
             nav.linked(entry.url, slug)
-            status = nav.ledger.link_status(url_key(entry.url)) if nav.ledger is not None else None
+            status = known.get(url_key(entry.url))
             statuses.append(status)
             dates.append(parse_published(entry.context.published))
             if not nav.window.contains(dates[-1]):

@@ -272,11 +272,12 @@ class Navigator:
     def listed_articles(self, entries: dict[str, tuple[str, str | None]]) -> list[Fetch]:
         """Article fetches for addresses a sitemap or feed lists: the date window and the state decide."""
         fetches = []
+        known = self.ledger.link_statuses(list(entries)) if self.ledger is not None else {}
         for key, (url, lastmod) in entries.items():
             if self.window.older_than_since(lastmod[:10] if lastmod else None):
                 self.stats.inc_value("archive/window/skipped")  # modified before the window: published before too
                 continue
-            status = self.ledger.link_status(key) if self.ledger is not None else None
+            status = known.get(key)
             if status == LinkStatus.DONE and lastmod and self.ledger is not None and self.ledger.edited_since(
                     url, lastmod):
                 self.ledger.note_edited(url)
