@@ -31,6 +31,7 @@ from archive_crawler.reading.workers import ReadingJob, page_of
 from archive_crawler.sources.middlewares import read_at
 from archive_crawler.sources.offline import OfflineFetcher, ReadOnce, open_pages
 from archive_crawler.sources.wayback import CaptureIndex, Wayback
+from archive_crawler.stats import Stat
 from archive_crawler.storage.rejects import RejectsLog, sidecar_path
 from archive_crawler.storage.state import ArchiveState
 from archive_crawler.storage.store import OutputStore
@@ -182,7 +183,7 @@ class Reparse:
                         continue
                     asked.add(fetch.url)
                 if not pages.allowed(fetch.url):
-                    self.stats.inc_value("archive/skipped/robots_disallowed")
+                    self.stats.inc_value(Stat.SKIPPED_ROBOTS_DISALLOWED)
                     queue.extend(navigator.failed(fetch, "robots_disallowed"))
                     continue
                 fetch = navigator.to_read(fetch)
@@ -209,7 +210,7 @@ class Reparse:
             return navigator.failed(fetch, "replay_missing" if outcome.problem == "missing" else "replay_unreadable")
         self.pages_read += 1
         if outcome.charset_repaired:
-            self.stats.inc_value("archive/charset/repaired")
+            self.stats.inc_value(Stat.CHARSET_REPAIRED)
         if outcome.reason:
             self.rejects.reject(outcome.url, outcome.reason, outcome.status, fetch.label, detail=outcome.detail)
             return navigator.failed(fetch, outcome.reason)
@@ -247,12 +248,12 @@ class Reparse:
         for problem in self.problems[:50]:
             logger.warning("Not read from the store: %s", problem)
         rejects = {name.rsplit("/", 1)[1]: count for name, count in self.stats.items()
-                   if name.startswith("archive/rejected/")}
+                   if name.startswith(f"{Stat.REJECTED}/")}
         return {
             "output": str(output), "stories_written": written, "duplicates_dropped": duplicates,
             "pages_read": self.pages_read, "rejects": rejects, "missing": len(missing),
-            "unreadable": len(self.problems) - len(missing), "listing_pages": self.stats["archive/listing/pages"],
-            "door": self.stats.get("archive/doors/used"), "elapsed_seconds": round(time.monotonic() - started, 3),
+            "unreadable": len(self.problems) - len(missing), "listing_pages": self.stats[Stat.LISTING_PAGES],
+            "door": self.stats.get(Stat.DOORS_USED), "elapsed_seconds": round(time.monotonic() - started, 3),
             "workers": self.workers,
         }
 

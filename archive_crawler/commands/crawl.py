@@ -22,6 +22,7 @@ from scrapy.utils.misc import load_object
 
 from archive_crawler.options import RunOptions
 from archive_crawler.sources.reachability import SITE_UNREACHABLE, unreachable_message
+from archive_crawler.stats import Stat
 from archive_crawler.storage.run import CrawlAlreadyRunning, RunLock
 
 EXIT_FINISHED = 0  # the walk ended: rejected pages are normal, completeness is in the summary
@@ -51,7 +52,7 @@ def failure_message(reason: str | None, stats: dict) -> str | None:
     if reason == SITE_UNREACHABLE:
         return unreachable_message(stats)
     if reason == NOTHING_FOUND:
-        return stats.get("archive/nothing_found") or "Nothing found: no post was recognised on any page read"
+        return stats.get(Stat.NOTHING_FOUND) or "Nothing found: no post was recognised on any page read"
     if reason == "storage_error":
         return f"Cannot write {stats.get('archive/storage_error') or 'the output or the state'}"
     return None

@@ -12,6 +12,7 @@ from urllib.parse import urlsplit
 from archive_crawler.messages import ArticleContext
 from archive_crawler.navigation.fetch import LISTING_PRIORITY, Fetch, PageKind
 from archive_crawler.navigation.urls import url_key
+from archive_crawler.stats import Stat
 from archive_crawler.vocabulary import LinkStatus
 
 if TYPE_CHECKING:
@@ -63,7 +64,7 @@ class CapturedSite:
         if follows:
             logger.info("%d articles the archive holds were named by no captured category listing: "
                         "reading %d other captured listings first", unnamed, len(follows))
-            self.nav.stats.set_value("archive/wayback/other_listings", len(follows))
+            self.nav.stats.set_value(Stat.WAYBACK_OTHER_LISTINGS, len(follows))
         return follows
 
     def articles(self, unnamed: dict[str, str | None]) -> list[Fetch]:
@@ -75,5 +76,5 @@ class CapturedSite:
         if follows:
             logger.info("%d articles the archive holds were named by no captured listing: reading them",
                         len(follows))
-            self.nav.stats.set_value("archive/wayback/cdx_only_articles", len(follows))
+            self.nav.stats.set_value(Stat.WAYBACK_CDX_ONLY_ARTICLES, len(follows))
         return follows

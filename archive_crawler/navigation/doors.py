@@ -20,6 +20,7 @@ from archive_crawler.navigation.fetch import Fetch, PageKind
 from archive_crawler.navigation.urls import url_key
 from archive_crawler.reading.rest import RestPage
 from archive_crawler.reading.sitemaps import SitemapPage
+from archive_crawler.stats import Stat
 from archive_crawler.vocabulary import DoorName
 
 if TYPE_CHECKING:
@@ -158,7 +159,7 @@ class RestDoor:
             self.endpoint = fetch.url.split("?rest_route=")[0] + f"?rest_route={REST_POSTS}" \
                 if "rest_route=" in fetch.url else fetch.url.split("?")[0]
             self.report.update(status="open", announced=page.total)
-            self.nav.stats.set_value("archive/doors/rest_announced", page.total or 0)
+            self.nav.stats.set_value(Stat.DOORS_REST_ANNOUNCED, page.total or 0)
             logger.info("The REST API of %s is open: %s posts announced", self.nav.base_url, page.total)
             for number in range(2, (page.pages or 1) + 1):
                 self.in_flight += 1
@@ -172,7 +173,7 @@ class RestDoor:
                 stamp = item["modified"][:19]
                 self.watermark = max(self.watermark or stamp, stamp)
         self.report["delivered"] = self.report.get("delivered", 0) + len(page.items)
-        self.nav.stats.inc_value("archive/doors/rest_posts", len(page.items))
+        self.nav.stats.inc_value(Stat.DOORS_REST_POSTS, len(page.items))
         return fetches
 
     def failed(self, fetch: Fetch, reason: str) -> list[Fetch]:
@@ -228,7 +229,7 @@ class ListedDoor:
         self.in_flight -= 1
         nav = self.nav
         if page.problem:
-            nav.stats.inc_value("archive/doors/sitemap_unreadable")
+            nav.stats.inc_value(Stat.DOORS_SITEMAP_UNREADABLE)
             if fetch.probe:
                 return self.probe()
             logger.warning("Unreadable sitemap %s: %s", fetch.url, page.problem)
@@ -241,7 +242,7 @@ class ListedDoor:
             if child in self.seen or NOT_POST_SITEMAPS.search(child):
                 continue
             if len(self.seen) >= MAX_SITEMAPS:
-                nav.stats.inc_value("archive/doors/sitemaps_over_limit")
+                nav.stats.inc_value(Stat.DOORS_SITEMAPS_OVER_LIMIT)
                 logger.warning("More than %d sitemaps: not following %s", MAX_SITEMAPS, child)
                 continue
             self.seen.add(child)
@@ -251,7 +252,7 @@ class ListedDoor:
             on_site = nav.scope(address)
             target = nav.urls.article_link(on_site) if on_site else None
             if target is None:
-                nav.stats.inc_value("archive/doors/not_article")
+                nav.stats.inc_value(Stat.DOORS_NOT_ARTICLE)
                 continue
             nav.listed.setdefault(url_key(target), (target, lastmod))
         self.report["announced"] = len(nav.listed)

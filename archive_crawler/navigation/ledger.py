@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 
 from archive_crawler.messages import ArticleContext
 from archive_crawler.navigation.urls import url_key
+from archive_crawler.stats import Stat
 from archive_crawler.vocabulary import LinkStatus
 
 if TYPE_CHECKING:
@@ -100,7 +101,7 @@ class LinkLedger:
         if status is None:
             self.state.add_link(link_key, url, context.to_json())
         elif status == LinkStatus.DONE and not self.full:
-            self.stats.inc_value("archive/incremental/skipped_seen")
+            self.stats.inc_value(Stat.INCREMENTAL_SKIPPED_SEEN)
             return False
         return True
 

@@ -16,6 +16,7 @@ from archive_crawler.navigation.knowledge import SiteKnowledge
 from archive_crawler.navigation.urls import url_key
 from archive_crawler.reading.posts import page_position
 from archive_crawler.reading.processors import parse_published
+from archive_crawler.stats import Stat
 from archive_crawler.vocabulary import DoorName
 
 if TYPE_CHECKING:
@@ -120,7 +121,7 @@ class Listings:
             return self.read(home_fetch, home)
         if home_read:
             logger.warning("No category links in the menu of %s/; using the known categories", self.nav.base_url)
-            self.nav.stats.inc_value("archive/menu/fallback")
+            self.nav.stats.inc_value(Stat.MENU_FALLBACK)
         return self.categories_found({slug: (name, self.urls.listing_for(self.nav.base_url, slug))
                                       for slug, name in self.nav.profile.categories.items()})
 
@@ -176,14 +177,14 @@ class Listings:
         """Articles to fetch from a listing page, then its next page when paging should go on."""
         nav, slug, url = self.nav, fetch.category, page.url or fetch.url
         assert slug is not None  # a listing's fetch names its category
-        nav.stats.inc_value("archive/listing/pages")
+        nav.stats.inc_value(Stat.LISTING_PAGES)
         if nav.ledger is not None:
             nav.ledger.listing_page_read(slug)
         fetches = self.categories_found(page.categories)
         self.counted(page.counts)
         self.guard.visit(slug, url, len(page.entries))
         if not page.entries:
-            nav.stats.inc_value("archive/listing/empty")
+            nav.stats.inc_value(Stat.LISTING_EMPTY)
             logger.info("Listing page %s holds no entries", url)
         statuses, dates = [], []
         knowledge, taken = self.knowledge or SiteKnowledge(), set()
@@ -191,7 +192,7 @@ class Listings:
             if nav.ledger is not None else {}
         for entry in page.entries:
             if not knowledge.accepts(entry):
-                nav.stats.inc_value("archive/listing/not_listed")  # a place every page shows, or no post's link
+                nav.stats.inc_value(Stat.LISTING_NOT_LISTED)  # a place every page shows, or no post's link
                 continue
             if entry.block is not None and entry.url is not None:
                 if entry.url in taken:  # shown in two blocks of the page
@@ -199,19 +200,19 @@ class Listings:
                 taken.add(entry.url)
             if entry.url is None:
                 if entry.href:
-                    nav.stats.inc_value("archive/listing/link_skipped")
+                    nav.stats.inc_value(Stat.LISTING_LINK_SKIPPED)
                 else:
-                    nav.stats.inc_value("archive/listing/entry_without_link")
+                    nav.stats.inc_value(Stat.LISTING_ENTRY_WITHOUT_LINK)
                     logger.warning("A listing entry on %s links to no article", url)
                 continue
-            nav.stats.inc_value("archive/listing/posts")
+            nav.stats.inc_value(Stat.LISTING_POSTS)
             self.recognised.setdefault(slug, set()).add(url_key(entry.url))
             nav.linked(entry.url, slug)
             status = known.get(url_key(entry.url))
             statuses.append(status)
             dates.append(parse_published(entry.context.published))
             if not nav.window.contains(dates[-1]):
-                nav.stats.inc_value("archive/window/skipped")
+                nav.stats.inc_value(Stat.WINDOW_SKIPPED)
                 continue
             follow = nav.new_article(entry.url, entry.context, status)
             if follow is not None:
@@ -242,7 +243,7 @@ class Listings:
         assert slug is not None  # a listing's fetch names its category
         next_url, trap = self.guard.next_page(slug, fetch.page, page.next_pages)
         if trap:
-            nav.stats.inc_value(f"archive/listing/trap/{trap}")
+            nav.stats.inc_value(f"{Stat.LISTING_TRAP}/{trap}")
             logger.warning("Stopped paging %s at %s: pagination %s", slug, url, trap.replace("_", " "))
         elif not next_url:
             if nav.ledger is not None:
@@ -251,7 +252,7 @@ class Listings:
             logger.info("Stopped paging %s at page %d: listings older than %s", slug, fetch.page, nav.window.since)
             self.trusted.add(slug)
         elif nav.ledger is not None and nav.ledger.may_stop_paging(slug, statuses):
-            nav.stats.inc_value("archive/incremental/stopped_paging")
+            nav.stats.inc_value(Stat.INCREMENTAL_STOPPED_PAGING)
             self.trusted.add(slug)
             logger.info("Stopped paging %s at page %d: nothing new past it", slug, fetch.page)
         else:

@@ -26,6 +26,7 @@ from archive_crawler.navigation.listings import Listings
 from archive_crawler.navigation.urls import SiteScope, url_key
 from archive_crawler.reading.rest import RestPage
 from archive_crawler.sites.profile import Profile
+from archive_crawler.stats import Stat
 from archive_crawler.vocabulary import DoorName, LinkStatus
 
 logger = logging.getLogger(__name__)
@@ -135,14 +136,14 @@ class Navigator:
     def records(self, fetch: Fetch, page) -> list[dict]:
         """The records a page gave that the run keeps: an article's (inside the date window), a REST page's."""
         if isinstance(page, RestPage):
-            self.stats.inc_value("archive/article/parsed", len(page.items))
+            self.stats.inc_value(Stat.ARTICLE_PARSED, len(page.items))
             self.kept += len(page.items)
             return page.items
         if not isinstance(page, ParsedArticle):
             return []
-        self.stats.inc_value("archive/article/parsed")
+        self.stats.inc_value(Stat.ARTICLE_PARSED)
         if not self.window.contains(page.item.get("published")):
-            self.stats.inc_value("archive/window/skipped")
+            self.stats.inc_value(Stat.WINDOW_SKIPPED)
             return []
         self.kept += 1
         return [page.item]
@@ -158,8 +159,8 @@ class Navigator:
             else "listings"
         if not self.home_ok:
             doors = f"the home page failed; {doors}"
-        return (f"{doors}; {self.stats.get_value('archive/listing/pages', 0)} listing pages read, "
-                f"{self.stats.get_value('archive/listing/posts', 0)} posts recognised on them")
+        return (f"{doors}; {self.stats.get_value(Stat.LISTING_PAGES, 0)} listing pages read, "
+                f"{self.stats.get_value(Stat.LISTING_POSTS, 0)} posts recognised on them")
 
     def finished(self, reason: str) -> None:
         """A finished run remembers the door it went through, for the next one."""
@@ -235,7 +236,7 @@ class Navigator:
             if missing:
                 logger.warning("The REST API gave %d posts; the sitemaps list %d more: fetching their pages",
                                len(self.rest.posts), len(missing))
-                self.stats.inc_value("archive/doors/rest_missing", len(missing))
+                self.stats.inc_value(Stat.DOORS_REST_MISSING, len(missing))
                 rest["status"] = "open, short"
             fetches = self.listed_articles(missing)
             if self.rest.short and not missing and DoorName.LISTINGS in self.report and self.memory is None:
@@ -255,12 +256,12 @@ class Navigator:
         if self.used:
             logger.info("Harvesting %s through its %s (%s)", self.base_url, self.used.replace("rest", "REST API"),
                         "; ".join(f"{door}: {self.describe(door)}" for door in self.report))
-            self.stats.set_value("archive/doors/used", str(self.used))
-        self.stats.set_value("archive/doors/report", {str(door): report for door, report in self.report.items()})
+            self.stats.set_value(Stat.DOORS_USED, str(self.used))
+        self.stats.set_value(Stat.DOORS_REPORT, {str(door): report for door, report in self.report.items()})
         if self.used and self.used is not DoorName.LISTINGS:
             # Complete when the door gave all it announced, or the posts it did not give were fetched as pages.
             rest_short = self.rest is not None and self.rest.short
-            self.stats.set_value("archive/doors/complete", not rest_short or self.used is not DoorName.REST)
+            self.stats.set_value(Stat.DOORS_COMPLETE, not rest_short or self.used is not DoorName.REST)
         return fetches
 
     def describe(self, door: str) -> str:
@@ -275,7 +276,7 @@ class Navigator:
         known = self.ledger.link_statuses(list(entries)) if self.ledger is not None else {}
         for key, (url, lastmod) in entries.items():
             if self.window.older_than_since(lastmod[:10] if lastmod else None):
-                self.stats.inc_value("archive/window/skipped")  # modified before the window: published before too
+                self.stats.inc_value(Stat.WINDOW_SKIPPED)  # modified before the window: published before too
                 continue
             status = known.get(key)
             if status == LinkStatus.DONE and lastmod and self.ledger is not None and self.ledger.edited_since(

@@ -21,6 +21,7 @@ from scrapy.utils.project import data_path
 from archive_crawler import signals as archive_signals
 from archive_crawler.messages import ReplayNoNetwork, ReplayUnreadable
 from archive_crawler.sources.responses import build_response
+from archive_crawler.stats import Stat
 
 if TYPE_CHECKING:
     from scrapy.http import Response
@@ -131,7 +132,7 @@ class ArchiveCacheStorage:
 
 def report_missing(crawler, url: str, reason: str, message: str) -> None:
     """A page a replay cannot read: counted, logged, and named in the run's summary."""
-    crawler.stats.inc_value(f"archive/replay/{reason}")
+    crawler.stats.inc_value(f"{Stat.REPLAY}/{reason}")
     logger.warning(message, url)
     crawler.signals.send_catch_log(archive_signals.page_missing, url=url, reason=reason)
 
@@ -150,6 +151,6 @@ class NetworkGuardMiddleware:
 
     def process_request(self, request):
         if self.replay:
-            self.stats.inc_value("archive/replay/network_blocked")
+            self.stats.inc_value(Stat.REPLAY_NETWORK_BLOCKED)
             raise ReplayNoNetwork(f"Replay never fetches from the network: {request.url}")
-        self.stats.inc_value("archive/network/requests")
+        self.stats.inc_value(Stat.NETWORK_REQUESTS)

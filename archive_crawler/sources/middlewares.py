@@ -25,6 +25,7 @@ from archive_crawler.messages import OffsiteRedirect, RedirectLoop, RobotsDisall
 from archive_crawler.navigation.urls import SiteScope
 from archive_crawler.sites.profile import load_profile
 from archive_crawler.sources.reachability import connection_cause
+from archive_crawler.stats import Stat
 
 logger = logging.getLogger(__name__)
 
@@ -85,7 +86,7 @@ class RetryAfterMiddleware(RetryMiddleware):
         retried = super().process_response(request, response)
         if wait is not None and retried is not response:
             wait = min(wait, self.max_wait)
-            self.crawler.stats.inc_value("archive/retry_after/honoured")
+            self.crawler.stats.inc_value(Stat.RETRY_AFTER_HONOURED)
             logger.info("%s answered %d: waiting %.1f s (Retry-After) before retrying", request.url,
                         response.status, wait)
             await asyncio.sleep(wait)
@@ -232,7 +233,7 @@ class CrawlDelayMiddleware:
         if not delay:
             return
         delay = float(delay)
-        self.crawler.stats.set_value("archive/crawl_delay", delay)
+        self.crawler.stats.set_value(Stat.CRAWL_DELAY, delay)
         if self.command_line_delay is not None:
             logger.warning("robots.txt of %s asks for %.1f s between requests: DOWNLOAD_DELAY=%s given on the "
                            "command line overrides it", host, delay, f"{self.command_line_delay:g}")

@@ -26,6 +26,8 @@ from scrapy import signals
 from scrapy.exceptions import CloseSpider, NotConfigured
 from scrapy.utils.defer import deferred_from_coro
 
+from archive_crawler.stats import Stat
+
 logger = logging.getLogger(__name__)
 
 SITE_UNREACHABLE = "site_unreachable"
@@ -157,7 +159,7 @@ class SiteReachabilityMiddleware:
 
     def note(self, host: str, cause: str) -> None:
         self.stopping = True
-        self.crawler.stats.set_value("archive/unreachable", {"host": host, "cause": cause})
+        self.crawler.stats.set_value(Stat.UNREACHABLE, {"host": host, "cause": cause})
         tried = "; ".join(f"{urlsplit(url).path or '/'}: {text}" for url, text in self.failed.get(host, {}).items())
         logger.error("No answer from %s (%s): stopping the crawl (%s)", host, tried, SITE_UNREACHABLE)
 
@@ -165,8 +167,8 @@ class SiteReachabilityMiddleware:
 def unreachable_message(stats: dict) -> str:
     """The one line a user reads when the crawl stopped as ``site_unreachable``.
 
-    >>> unreachable_message({"archive/unreachable": {"host": "example.org", "cause": "connection refused"}})
+    >>> unreachable_message({Stat.UNREACHABLE: {"host": "example.org", "cause": "connection refused"}})
     'Cannot reach example.org: connection refused'
     """
-    where = stats.get("archive/unreachable") or {}
+    where = stats.get(Stat.UNREACHABLE) or {}
     return f"Cannot reach {where.get('host') or 'the site'}: {where.get('cause') or 'no answer'}"

@@ -32,6 +32,7 @@ from archive_crawler.sources.cache import report_missing
 from archive_crawler.sources.middlewares import FETCHED_AT_HEADER
 from archive_crawler.sources.responses import build_response
 from archive_crawler.sources.wacz import cdxj_line
+from archive_crawler.stats import Stat
 
 if TYPE_CHECKING:
     from warcio.warcwriter import WARCWriter
@@ -150,7 +151,7 @@ class WarcWriterMiddleware:
                                  title=f"archive-crawler harvest ({len(self.pages)} article pages)")
             logger.info("Wrote %s: %d WARC file(s), %d article pages", written, len(self.files.written),
                         len(self.pages))
-            self.stats.set_value("archive/wacz/pages", len(self.pages))
+            self.stats.set_value(Stat.WACZ_PAGES, len(self.pages))
             if not self.files.path.name.endswith(WARC_SUFFIXES) and self.files.path.name.endswith(".warcs"):
                 shutil.rmtree(self.files.path, ignore_errors=True)
         except OSError as error:
@@ -188,7 +189,7 @@ class WarcWriterMiddleware:
              StatusAndHeaders(f"{response.status} {reason}".strip(), response_headers, protocol=protocol),
              {"WARC-Date": date}),
         )
-        self.stats.inc_value("archive/warc/records_written", 2)
+        self.stats.inc_value(Stat.WARC_RECORDS_WRITTEN, 2)
         return response
 
 
@@ -364,9 +365,9 @@ class WarcReplayMiddleware:
             path = self.unpacked = unpack_warcs(path)
             self.crawler.signals.connect(self.remove_unpacked, signal=signals.engine_stopped)
         self.index = build_index(path)
-        self.stats.set_value("archive/replay/warc_files", self.index.files)
-        self.stats.set_value("archive/replay/warc_responses", len(self.index.records))
-        self.stats.set_value("archive/replay/warc_errors", len(self.index.errors))
+        self.stats.set_value(Stat.REPLAY_WARC_FILES, self.index.files)
+        self.stats.set_value(Stat.REPLAY_WARC_RESPONSES, len(self.index.records))
+        self.stats.set_value(Stat.REPLAY_WARC_ERRORS, len(self.index.errors))
         logger.info("Replaying from %d WARC file(s): %d captured URLs, %d problem(s)",
                     self.index.files, len(self.index.records), len(self.index.errors))
 
@@ -381,7 +382,7 @@ class WarcReplayMiddleware:
         try:
             return read_response(location, request.url, self.max_size)
         except PayloadTooLarge:
-            self.stats.inc_value("archive/replay/too_large")
+            self.stats.inc_value(Stat.REPLAY_TOO_LARGE)
             raise
         except Exception as error:
             report_missing(self.crawler, request.url, "unreadable",

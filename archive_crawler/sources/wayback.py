@@ -29,6 +29,7 @@ from archive_crawler.messages import NotCaptured
 from archive_crawler.sites.profile import load_profile
 from archive_crawler.sources.middlewares import ARCHIVE_URL_HEADER, FETCHED_AT_HEADER, READ_AT_HEADER
 from archive_crawler.sources.responses import build_response
+from archive_crawler.stats import Stat
 
 logger = logging.getLogger(__name__)
 
@@ -208,12 +209,12 @@ class Wayback:
         try:
             response = await self.download(f"{self.cdx_url}?{urlencode(query)}")
         except Exception as error:  # the archive's failures are counted and logged where they happen
-            self.stats.inc_value("archive/wayback/cdx_errors")
+            self.stats.inc_value(Stat.WAYBACK_CDX_ERRORS)
             logger.warning("The archive's CDX gave no answer to %s: %s", url, type(error).__name__)
             return None
         if response.status != 200:
             logger.warning("The archive's CDX answered %d to %s", response.status, response.url)
-            self.stats.inc_value("archive/wayback/cdx_errors")
+            self.stats.inc_value(Stat.WAYBACK_CDX_ERRORS)
             return None
         return response.body
 
@@ -251,10 +252,10 @@ class Wayback:
                 try:
                     captures, rows, next_resume = parse_cdx(await self.query(url, extra) or b"")
                 except ValueError as error:
-                    self.stats.inc_value("archive/wayback/cdx_malformed")
+                    self.stats.inc_value(Stat.WAYBACK_CDX_MALFORMED)
                     logger.warning("Malformed CDX answer for %s: %s", url, error)
                     break
-                self.stats.inc_value("archive/wayback/cdx_rows", rows)
+                self.stats.inc_value(Stat.WAYBACK_CDX_ROWS, rows)
                 honoured = prefix is None or any(  # an archive that ignores the prefix is not asked deeper
                     urlsplit(capture.url).path.lower().lstrip("/").startswith(prefix.rstrip("\0"))
                     for capture in captures)
@@ -262,20 +263,20 @@ class Wayback:
                     # Perhaps cut: the page itself, then every longer prefix.
                     base = prefix or ""
                     prefixes[:0] = ([f"{base}\0"] if base else []) + [base + char for char in URL_CHARACTERS]
-                    self.stats.inc_value("archive/wayback/cdx_splits")
+                    self.stats.inc_value(Stat.WAYBACK_CDX_SPLITS)
                     break
                 index.rows += rows
                 for capture in captures:
                     index.add(capture)
                 if not next_resume or next_resume in seen_keys or index.rows >= CDX_MAX_ROWS:
                     if next_resume in seen_keys:
-                        self.stats.inc_value("archive/wayback/cdx_loops")
+                        self.stats.inc_value(Stat.WAYBACK_CDX_LOOPS)
                         logger.warning("The CDX gave the same resume key twice: stopped reading %s", url)
                     break
                 seen_keys.add(next_resume)
                 resume = next_resume
         if index.rows >= CDX_MAX_ROWS or queries >= CDX_MAX_QUERIES:
-            self.stats.set_value("archive/wayback/cdx_bounded", True)
+            self.stats.set_value(Stat.WAYBACK_CDX_BOUNDED, True)
             logger.warning("Stopped reading the CDX after %d queries and %d rows: the rest is left", queries,
                            index.rows)
         logger.info("The archive holds %d pages of %s (%d captures)", len(index.by_key), host, index.rows)
@@ -293,7 +294,7 @@ class Wayback:
                 continue  # pywb's own "URL Not Found": not the site's answer
             response = self.as_original(request, capture, inner, index)
             if response.status == 200 and soft_error(response):
-                self.stats.inc_value("archive/wayback/soft_errors")
+                self.stats.inc_value(Stat.WAYBACK_SOFT_ERRORS)
                 fallback = fallback or response
                 continue
             if response.status < 400:
@@ -381,9 +382,9 @@ class WaybackMiddleware:
             await self.wayback.captures_of(archived, index)
             response = await self.wayback.best_response(request, index, archived)
             if response is None or response.status >= 400:  # the archive has nothing better than the site
-                self.stats.inc_value("archive/wayback/fallback_missed")
+                self.stats.inc_value(Stat.WAYBACK_FALLBACK_MISSED)
                 raise NotCaptured(f"No capture of {request.url} in {self.wayback.prefix}")
-            self.stats.inc_value("archive/wayback/fallbacks")
+            self.stats.inc_value(Stat.WAYBACK_FALLBACKS)
             logger.info("Gone from the site, taken from the archive: %s", request.url)
             request.meta["dont_retry"] = True
             return response
@@ -391,9 +392,9 @@ class WaybackMiddleware:
             return None
         response = await self.wayback.best_response(request, index)
         if response is None:
-            self.stats.inc_value("archive/wayback/not_captured")
+            self.stats.inc_value(Stat.WAYBACK_NOT_CAPTURED)
             raise NotCaptured(f"No capture of {request.url} in {self.wayback.prefix}")
-        self.stats.inc_value("archive/wayback/captures_used")
+        self.stats.inc_value(Stat.WAYBACK_CAPTURES_USED)
         request.meta["dont_retry"] = True  # a captured error stays what it was
         return response
 

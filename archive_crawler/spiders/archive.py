@@ -25,6 +25,7 @@ from archive_crawler.reading.workers import ParsePool, ReadingJob
 from archive_crawler.sources.failures import failure_reason
 from archive_crawler.sources.middlewares import read_at
 from archive_crawler.sources.wayback import WaybackMiddleware
+from archive_crawler.stats import Stat
 from archive_crawler.storage.archive import ArchiveStorage
 from archive_crawler.storage.pipelines import DuplicateStory
 
@@ -102,7 +103,7 @@ class ArchiveSpider(scrapy.Spider):
             follows = self.rejected(response, fetch, ParseError(f"{type(error).__name__}: {error}"))
         else:
             if getattr(page, "charset_repaired", False):
-                self.crawler.stats.inc_value("archive/charset/repaired")
+                self.crawler.stats.inc_value(Stat.CHARSET_REPAIRED)
                 logger.info("Read %s as UTF-8: its declared charset did not fit", response.url)
             for record in navigator.records(fetch, page):
                 item = ArticleItem(**record)
@@ -122,7 +123,7 @@ class ArchiveSpider(scrapy.Spider):
         fetch = failure.request.cb_kwargs["fetch"]
         reason, status = failure_reason(failure)
         if reason == "robots_disallowed":
-            self.crawler.stats.inc_value("archive/skipped/robots_disallowed")
+            self.crawler.stats.inc_value(Stat.SKIPPED_ROBOTS_DISALLOWED)
             logger.debug("robots.txt forbids %s", failure.request.url)
         elif fetch.door is None:
             self.storage.rejects.reject(failure.request.url, reason, status, fetch.label)
@@ -147,11 +148,11 @@ class ArchiveSpider(scrapy.Spider):
         if follows:
             raise DontCloseSpider
         stats = self.crawler.stats
-        if not self.navigator.kept and not stats.get_value("archive/written") and not self.storage.state.story_count():
-            missing = (stats.get_value("archive/replay/missing") or 0) + (
-                stats.get_value("archive/replay/unreadable") or 0)
+        if not self.navigator.kept and not stats.get_value(Stat.WRITTEN) and not self.storage.state.story_count():
+            missing = (stats.get_value(Stat.REPLAY_MISSING) or 0) + (
+                stats.get_value(Stat.REPLAY_UNREADABLE) or 0)
             store = "page cache" if self.options.source is Source.CACHE else "WARC files"
-            stats.set_value("archive/nothing_found", f"Nothing found at {self.options.base_url}: "
+            stats.set_value(Stat.NOTHING_FOUND, f"Nothing found at {self.options.base_url}: "
                             f"{self.navigator.tried()}" + (f"; {missing} pages missing from the {store}"
                                                             if missing and self.options.replay else ""))
             raise CloseSpider("nothing_found")

@@ -22,6 +22,7 @@ from scrapy.utils.asyncio import create_looping_call
 from scrapy.utils.defer import deferred_from_coro
 
 from archive_crawler.sites.profile import load_profile
+from archive_crawler.stats import Stat
 from archive_crawler.storage.rejects import RejectsLog, sidecar_path
 from archive_crawler.storage.state import COMMIT_SECONDS, ArchiveState
 from archive_crawler.storage.store import OutputStore
@@ -71,7 +72,7 @@ class ArchiveStorage:
                 self.committer.stop()
             logger.error("Cannot write %s: %s. Stopping the crawl; files written so far are intact.",
                          self.state_path, error)
-            self.stats.set_value("archive/storage_error", f"{self.state_path}: {error}")
+            self.stats.set_value(Stat.STORAGE_ERROR, f"{self.state_path}: {error}")
             deferred_from_coro(self.crawler.engine.close_spider_async(reason="storage_error"))
 
     @classmethod

@@ -17,6 +17,7 @@ from itemadapter import ItemAdapter
 from scrapy.exceptions import DropItem
 from scrapy.utils.defer import deferred_from_coro
 
+from archive_crawler.stats import Stat
 from archive_crawler.storage.archive import ArchiveStorage
 from archive_crawler.storage.store import note_edited
 
@@ -72,7 +73,7 @@ class ValidationPipeline:
         adapter = record_of(item)
         for field_name in self.required_fields:
             if not adapter.get(field_name):
-                self.stats.inc_value(f"archive/validation/dropped/missing_{field_name}")
+                self.stats.inc_value(f"{Stat.VALIDATION_DROPPED}/missing_{field_name}")
                 if adapter.get("url"):
                     self.rejects.reject(adapter["url"], f"no_{field_name}")
                 raise IncompleteRecord(f"incomplete, no {field_name}", url=adapter.get("url"),
@@ -104,7 +105,7 @@ class DedupePipeline:
         if reason:
             if store.edited_since_written(adapter):
                 note_edited(self.stats, adapter["url"])
-            self.stats.inc_value(f"archive/dedupe/dropped/{reason}")
+            self.stats.inc_value(f"{Stat.DEDUPE_DROPPED}/{reason}")
             raise DuplicateStory(f"duplicate, its {'URL' if reason == 'url' else reason} was written already",
                                  url=adapter["url"], story_id=adapter.get(self.storage.story_key), log_level="INFO")
         return item
@@ -158,7 +159,7 @@ class JsonLinesWriterPipeline:
         else:
             where, cause = self.storage.state_path, str(error)
         logger.error("Cannot write %s: %s. Stopping the crawl; files written so far are intact.", where, cause)
-        self.stats.set_value("archive/storage_error", f"{where}: {cause}")
+        self.stats.set_value(Stat.STORAGE_ERROR, f"{where}: {cause}")
         if self.crawler is not None and not self.stopping:
             self.stopping = True
             deferred_from_coro(self.crawler.engine.close_spider_async(reason="storage_error"))

@@ -25,6 +25,7 @@ from scrapy import signals
 from scrapy.exceptions import NotConfigured
 from scrapy.utils.asyncio import create_looping_call
 
+from archive_crawler.stats import Stat
 from archive_crawler.storage.run import total
 
 if TYPE_CHECKING:
@@ -38,20 +39,20 @@ ERASE_LINE = "\r\x1b[K"
 def announced_total(stats: dict) -> int | None:
     """The stories the site says it has, through the door in use; None when no door says.
 
-    >>> announced_total({"archive/doors/used": "sitemaps", "archive/doors/report": {"sitemaps": {"announced": 90}}})
+    >>> announced_total({Stat.DOORS_USED: "sitemaps", Stat.DOORS_REPORT: {"sitemaps": {"announced": 90}}})
     90
-    >>> announced_total({"archive/doors/rest_announced": 120}), announced_total({})
+    >>> announced_total({Stat.DOORS_REST_ANNOUNCED: 120}), announced_total({})
     (120, None)
     """
-    report = stats.get("archive/doors/report") or {}
-    announced = report.get(stats.get("archive/doors/used"), {}).get("announced")
-    return announced or stats.get("archive/doors/rest_announced") or None
+    report = stats.get(Stat.DOORS_REPORT) or {}
+    announced = report.get(stats.get(Stat.DOORS_USED), {}).get("announced")
+    return announced or stats.get(Stat.DOORS_REST_ANNOUNCED) or None
 
 
 def stories_handled(stats: dict) -> int:
     """Stories the crawl is done with, whatever became of them: read, known from an earlier run, or rejected."""
-    return total(stats, "archive/article/parsed") + total(stats, "archive/incremental/skipped_seen") + \
-        total(stats, "archive/rejected")
+    return total(stats, Stat.ARTICLE_PARSED) + total(stats, Stat.INCREMENTAL_SKIPPED_SEEN) + \
+        total(stats, Stat.REJECTED)
 
 
 def format_duration(seconds: float) -> str:
@@ -138,13 +139,13 @@ class ProgressLine:
     def text(self) -> str:
         stats = self.stats.get_stats()
         now = self.clock()
-        written, handled = total(stats, "archive/written"), stories_handled(stats)
+        written, handled = total(stats, Stat.WRITTEN), stories_handled(stats)
         self.samples.append((now, written, handled))
         while len(self.samples) > 2 and now - self.samples[1][0] >= RATE_WINDOW:
             self.samples.popleft()
         since, written_before, handled_before = self.samples[0]
         minutes = (now - since) / 60
-        parts = [f"{written} stories written", f"{total(stats, 'archive/network/requests')} pages fetched"]
+        parts = [f"{written} stories written", f"{total(stats, Stat.NETWORK_REQUESTS)} pages fetched"]
         if minutes > 0:
             parts.append(f"{(written - written_before) / minutes:.0f} stories/min")
         announced = announced_total(stats)

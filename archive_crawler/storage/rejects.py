@@ -13,6 +13,8 @@ import os
 from datetime import datetime, timezone
 from pathlib import Path
 
+from archive_crawler.stats import Stat
+
 logger = logging.getLogger(__name__)
 
 
@@ -31,7 +33,7 @@ class RejectsLog:
 
     def reject(self, url: str, reason: str, status: int | None = None, kind: str = "article",
                detail: str = "") -> None:
-        self.stats.inc_value(f"archive/rejected/{reason}")
+        self.stats.inc_value(f"{Stat.REJECTED}/{reason}")
         logger.warning("Rejected %s page %s: %s%s%s", kind, url, reason,
                        f" (HTTP {status})" if status else "", f": {detail}" if detail else "")
         line = {"url": url, "reason": reason, "status": status, "kind": kind,

@@ -16,6 +16,7 @@ from scrapy import signals
 from archive_crawler import signals as archive_signals
 from archive_crawler.navigation.ledger import MAX_ATTEMPTS
 from archive_crawler.options import RunOptions
+from archive_crawler.stats import Stat
 from archive_crawler.storage.archive import ArchiveStorage
 from archive_crawler.storage.rejects import sidecar_path
 from archive_crawler.storage.state import now
@@ -77,16 +78,16 @@ class RunLock:
 
 
 SUMMARY_FIGURES = (
-    ("new stories written", "archive/written"),
-    ("pages fetched", "archive/network/requests"),
+    ("new stories written", Stat.WRITTEN),
+    ("pages fetched", Stat.NETWORK_REQUESTS),
     ("pages kept in the cache", "httpcache/store"),
     ("pages retried", "retry/count"),
-    ("listing pages read", "archive/listing/pages"),
-    ("stories skipped as already seen", "archive/incremental/skipped_seen"),
-    ("duplicates dropped", "archive/dedupe/dropped"),
-    ("pages and records rejected", "archive/rejected"),
-    ("pages missing from the replay", "archive/replay/missing"),
-    ("unreadable cached pages", "archive/replay/unreadable"),
+    ("listing pages read", Stat.LISTING_PAGES),
+    ("stories skipped as already seen", Stat.INCREMENTAL_SKIPPED_SEEN),
+    ("duplicates dropped", Stat.DEDUPE_DROPPED),
+    ("pages and records rejected", Stat.REJECTED),
+    ("pages missing from the replay", Stat.REPLAY_MISSING),
+    ("unreadable cached pages", Stat.REPLAY_UNREADABLE),
 )
 
 
@@ -142,7 +143,7 @@ class ArchiveRun:
     def shortfall(self) -> dict | None:
         """What a door announced and the stories known after the run, when those are under
         ``SHORTFALL_SHARE`` of it (a walk that stopped while the site says it has more), else None."""
-        reports = self.crawler.stats.get_value("archive/doors/report") or {}
+        reports = self.crawler.stats.get_value(Stat.DOORS_REPORT) or {}
         announced = {door: report["announced"] for door, report in reports.items() if report.get("announced")}
         storage = self.crawler.get_extension(ArchiveStorage)
         if not announced or storage is None or not storage.opened or RunOptions.of(self.crawler).window.limited:
@@ -169,7 +170,7 @@ class ArchiveRun:
         storage = self.crawler.get_extension(ArchiveStorage)
         if storage is None or not storage.opened:
             return False
-        doors_complete = self.crawler.stats.get_value("archive/doors/complete")
+        doors_complete = self.crawler.stats.get_value(Stat.DOORS_COMPLETE)
         try:
             return storage.state.harvest_complete(MAX_ATTEMPTS, categories=doors_complete is None) and \
                 doors_complete is not False
@@ -185,21 +186,21 @@ class ArchiveRun:
             "finish_reason": reason,
             "archive_complete": self.archive_complete(reason, shortfall),
             "shortfall": shortfall,
-            "stories_written": total(stats, "archive/written"),
-            "duplicates_dropped": by_reason(stats, "archive/dedupe/dropped"),
-            "rejects": by_reason(stats, "archive/rejected"),
-            "pages_fetched": total(stats, "archive/network/requests"),
+            "stories_written": total(stats, Stat.WRITTEN),
+            "duplicates_dropped": by_reason(stats, Stat.DEDUPE_DROPPED),
+            "rejects": by_reason(stats, Stat.REJECTED),
+            "pages_fetched": total(stats, Stat.NETWORK_REQUESTS),
             "pages_cached": total(stats, "httpcache/store"),
             "pages_retried": total(stats, "retry/count"),
-            "listing_pages_read": total(stats, "archive/listing/pages"),
-            "skipped_as_seen": total(stats, "archive/incremental/skipped_seen"),
-            "replay_missing": total(stats, "archive/replay/missing") + total(stats, "archive/replay/unreadable"),
+            "listing_pages_read": total(stats, Stat.LISTING_PAGES),
+            "skipped_as_seen": total(stats, Stat.INCREMENTAL_SKIPPED_SEEN),
+            "replay_missing": total(stats, Stat.REPLAY_MISSING) + total(stats, Stat.REPLAY_UNREADABLE),
             "elapsed_seconds": round(elapsed, 3) if elapsed is not None else None,
             "output": str(self.crawler.settings["ARCHIVE_OUTPUT"]),
-            "door_used": stats.get("archive/doors/used"),
-            "doors": stats.get("archive/doors/report"),
-            "edited_since_written": total(stats, "archive/edited"),
-            "edited_urls": stats.get("archive/edited/urls", []),
+            "door_used": stats.get(Stat.DOORS_USED),
+            "doors": stats.get(Stat.DOORS_REPORT),
+            "edited_since_written": total(stats, Stat.EDITED),
+            "edited_urls": stats.get(Stat.EDITED_URLS, []),
         }
 
     def spider_closed(self, spider, reason) -> None:

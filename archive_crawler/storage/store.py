@@ -18,6 +18,7 @@ from collections.abc import Mapping
 from pathlib import Path
 
 from archive_crawler.navigation.urls import url_key
+from archive_crawler.stats import Stat
 from archive_crawler.storage.state import ArchiveState, Story
 
 logger = logging.getLogger(__name__)
@@ -55,7 +56,7 @@ class OutputStore:
         self.path.parent.mkdir(parents=True, exist_ok=True)
         repaired = repair_torn_tail(self.path)
         if repaired:
-            self._count("archive/output/torn_bytes_removed", repaired, set_value=True)
+            self._count(Stat.OUTPUT_TORN_BYTES_REMOVED, repaired, set_value=True)
             logger.warning("Removed a torn last line (%d bytes) from %s", repaired, self.path)
         self.fd = os.open(self.path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
         self.size = os.fstat(self.fd).st_size
@@ -91,18 +92,18 @@ class OutputStore:
                     record = json.loads(raw)
                     record["url"].strip()
                 except (ValueError, KeyError, TypeError, AttributeError):
-                    self._count("archive/output/unreadable_lines")
+                    self._count(Stat.OUTPUT_UNREADABLE_LINES)
                     logger.warning("Unreadable line in %s at byte %d", self.path, handle.tell() - len(raw))
                     continue
                 self.state.record(self.story(record))
                 recorded += 1
         self.state.record_output_size(size)
-        self._count("archive/output/reconciled", recorded, set_value=True)
+        self._count(Stat.OUTPUT_RECONCILED, recorded, set_value=True)
         logger.info("Recorded %d stories found in %s but not yet in the state", recorded, self.path)
         if shrunk:
             reopened = self.state.reopen_orphan_links()
             if reopened:
-                self._count("archive/output/links_reopened", reopened, set_value=True)
+                self._count(Stat.OUTPUT_LINKS_REOPENED, reopened, set_value=True)
                 logger.warning("%d stories the output lost will be fetched again", reopened)
 
     def duplicate_reason(self, record: Mapping) -> str | None:
@@ -136,7 +137,7 @@ class OutputStore:
         write_fully(self.fd, data)
         self.size += len(data)
         self.state.record(self.story(record), output_size=None if self.staged else self.size)
-        self._count("archive/written")
+        self._count(Stat.WRITTEN)
 
     def write_staged(self) -> tuple[int, int]:
         """Write the staged records in fetch order, each story once; (written, duplicates)."""
@@ -147,7 +148,7 @@ class OutputStore:
             reason = self.duplicate_reason(record)
             if reason:
                 duplicates += 1
-                self._count(f"archive/dedupe/dropped/{reason}")
+                self._count(f"{Stat.DEDUPE_DROPPED}/{reason}")
                 logger.info("Duplicate story (%s) at %s", reason, record["url"])
                 continue
             self.write(record, line)
@@ -164,10 +165,10 @@ class OutputStore:
 
 def note_edited(stats, url: str, named: int = 200) -> None:
     """A story written before and edited on the site since: counted and named in the summary, not written again."""
-    stats.inc_value("archive/edited")
-    urls = stats.get_value("archive/edited/urls") or []
+    stats.inc_value(Stat.EDITED)
+    urls = stats.get_value(Stat.EDITED_URLS) or []
     if len(urls) < named:
-        stats.set_value("archive/edited/urls", [*urls, url])
+        stats.set_value(Stat.EDITED_URLS, [*urls, url])
     logger.info("Edited since it was written (not written again): %s", url)
 
 
