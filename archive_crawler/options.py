@@ -108,10 +108,14 @@ class RunOptions:
     @classmethod
     def of(cls, crawler) -> RunOptions:
         """The options of a crawl: set by the spider, else (a component built on its own) from the settings."""
-        options = crawler.settings.get(SETTING)
+        return cls.of_settings(crawler.settings)
+
+    @classmethod
+    def of_settings(cls, settings) -> RunOptions:
+        options = settings.get(SETTING)
         if isinstance(options, RunOptions):
             return options
-        return cls.from_settings(crawler.settings)
+        return cls.from_settings(settings)
 
     @classmethod
     def from_settings(cls, settings) -> RunOptions:

@@ -20,6 +20,7 @@ from scrapy.utils.project import data_path
 
 from archive_crawler import signals as archive_signals
 from archive_crawler.messages import ReplayNoNetwork, ReplayUnreadable
+from archive_crawler.options import RunOptions
 from archive_crawler.sources.responses import build_response
 from archive_crawler.stats import Stat
 
@@ -73,7 +74,7 @@ class ArchiveCacheStorage:
 
     def __init__(self, settings):
         self.cachedir = Path(data_path(settings["HTTPCACHE_DIR"]))
-        self.replay = settings.getbool("ARCHIVE_REPLAY")
+        self.replay = RunOptions.of_settings(settings).replay
         self.folders: set[str] = set()
         self.fingerprinter: RequestFingerprinterProtocol | None = None
         self.root: Path | None = None
@@ -146,8 +147,7 @@ class NetworkGuardMiddleware:
 
     @classmethod
     def from_crawler(cls, crawler):
-        replay = crawler.settings.getbool("ARCHIVE_REPLAY") or bool(crawler.settings.get("ARCHIVE_REPLAY_WARC"))
-        return cls(crawler.stats, replay)
+        return cls(crawler.stats, RunOptions.of(crawler).replay)
 
     def process_request(self, request):
         if self.replay:

@@ -23,7 +23,7 @@ from twisted.internet.defer import Deferred
 
 from archive_crawler.messages import OffsiteRedirect, RedirectLoop, RobotsDisallowed
 from archive_crawler.navigation.urls import SiteScope
-from archive_crawler.sites.profile import load_profile
+from archive_crawler.options import RunOptions
 from archive_crawler.sources.reachability import connection_cause
 from archive_crawler.stats import Stat
 
@@ -123,11 +123,9 @@ class RedirectGuardMiddleware:
 
     @classmethod
     def from_crawler(cls, crawler):
-        settings = crawler.settings
-        base_url = settings.get("ARCHIVE_BASE_URL")
-        profile = load_profile(settings["ARCHIVE_SITE"])
-        hosts = settings.getlist("ARCHIVE_HOSTS")
-        return cls(SiteScope(base_url, profile.urls.mirror_hosts, hosts) if base_url else None)
+        options = RunOptions.of(crawler)
+        return cls(SiteScope(options.base_url, options.profile.urls.mirror_hosts, options.hosts)
+                   if options.base_url else None)
 
     def process_response(self, request, response):
         location = response.headers.get(b"Location")
@@ -216,8 +214,7 @@ class CrawlDelayMiddleware:
     @classmethod
     def from_crawler(cls, crawler):
         settings = crawler.settings
-        if not settings.getbool("ROBOTSTXT_OBEY") or settings.getbool("ARCHIVE_REPLAY") or \
-                settings.get("ARCHIVE_REPLAY_WARC"):
+        if not settings.getbool("ROBOTSTXT_OBEY") or RunOptions.of(crawler).replay:
             raise NotConfigured
         given = settings.getpriority("DOWNLOAD_DELAY") >= SETTINGS_PRIORITIES["cmdline"]
         middleware = cls(crawler, settings.getfloat("DOWNLOAD_DELAY") if given else None)

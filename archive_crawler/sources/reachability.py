@@ -26,6 +26,7 @@ from scrapy import signals
 from scrapy.exceptions import CloseSpider, NotConfigured
 from scrapy.utils.defer import deferred_from_coro
 
+from archive_crawler.options import RunOptions
 from archive_crawler.stats import Stat
 
 logger = logging.getLogger(__name__)
@@ -98,14 +99,12 @@ class SiteReachabilityMiddleware:
 
     @classmethod
     def from_crawler(cls, crawler):
-        settings = crawler.settings
-        if (not settings.getbool("ARCHIVE_STOP_UNREACHABLE", True) or settings.getbool("ARCHIVE_REPLAY")
-                or settings.get("ARCHIVE_REPLAY_WARC")):
+        options = RunOptions.of(crawler)
+        if not crawler.settings.getbool("ARCHIVE_STOP_UNREACHABLE", True) or options.replay:
             raise NotConfigured  # a replay never touches the network
-        base_url = settings.get("ARCHIVE_BASE_URL")
-        hosts = settings.getlist("ARCHIVE_HOSTS") or ([urlsplit(base_url).hostname] if base_url else [])
-        if settings.get("ARCHIVE_WAYBACK"):  # read from a web archive: it is the host that must answer
-            hosts = [urlsplit(settings["ARCHIVE_WAYBACK"]).hostname]
+        hosts = list(options.hosts)
+        if options.wayback:  # read from a web archive: it is the host that must answer
+            hosts = [host for host in (urlsplit(options.wayback).hostname,) if host]
         middleware = cls(crawler, hosts)
         crawler.signals.connect(middleware.spider_idle, signal=signals.spider_idle)
         return middleware

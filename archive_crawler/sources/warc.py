@@ -28,6 +28,7 @@ from w3lib.url import canonicalize_url
 
 from archive_crawler import __version__
 from archive_crawler.messages import PayloadTooLarge, ReplayMissing, ReplayUnreadable
+from archive_crawler.options import RunOptions
 from archive_crawler.sources.cache import report_missing
 from archive_crawler.sources.middlewares import FETCHED_AT_HEADER
 from archive_crawler.sources.responses import build_response
@@ -123,7 +124,7 @@ class WarcWriterMiddleware:
     def from_crawler(cls, crawler):
         settings = crawler.settings
         path, wacz = settings.get("ARCHIVE_WARC"), settings.get("ARCHIVE_WACZ")
-        if not (path or wacz) or settings.getbool("ARCHIVE_REPLAY") or settings.get("ARCHIVE_REPLAY_WARC"):
+        if not (path or wacz) or RunOptions.of(crawler).replay:
             raise NotConfigured  # no message: switched off is the usual case
         # A WACZ alone is made of rolling files in a folder next to it, removed once packaged.
         files = WarcFileSet(path or f"{wacz}.warcs", settings.getint("ARCHIVE_WARC_MAX_BYTES"))
@@ -350,7 +351,7 @@ class WarcReplayMiddleware:
 
     @classmethod
     def from_crawler(cls, crawler):
-        path = crawler.settings.get("ARCHIVE_REPLAY_WARC")
+        path = RunOptions.of(crawler).stored
         if not path:
             raise NotConfigured
         middleware = cls(path, crawler)

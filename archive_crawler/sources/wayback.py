@@ -26,7 +26,7 @@ from scrapy import Request
 from scrapy.exceptions import IgnoreRequest, NotConfigured
 
 from archive_crawler.messages import NotCaptured
-from archive_crawler.sites.profile import load_profile
+from archive_crawler.options import RunOptions
 from archive_crawler.sources.middlewares import ARCHIVE_URL_HEADER, FETCHED_AT_HEADER, READ_AT_HEADER
 from archive_crawler.sources.responses import build_response
 from archive_crawler.stats import Stat
@@ -346,16 +346,13 @@ class WaybackMiddleware:
 
     @classmethod
     def from_crawler(cls, crawler):
-        settings = crawler.settings
-        prefix = settings.get("ARCHIVE_WAYBACK") or settings.get("ARCHIVE_FALLBACK")
-        if not prefix:
+        settings, options = crawler.settings, RunOptions.of(crawler)
+        if options.archive_url is None:
             raise NotConfigured
-        wayback = Wayback(lambda request: crawler.engine.download_async(request), crawler.stats, prefix,
-                          settings.get("ARCHIVE_CDX_URL"), settings.get("ARCHIVE_CAPTURE", "latest"),
+        wayback = Wayback(lambda request: crawler.engine.download_async(request), crawler.stats, options.archive_url,
+                          settings.get("ARCHIVE_CDX_URL"), options.capture,
                           settings.getint("ARCHIVE_CDX_PAGE_ROWS", CDX_PAGE_ROWS))
-        profile = load_profile(settings["ARCHIVE_SITE"])
-        return cls(crawler, wayback, settings["ARCHIVE_BASE_URL"], bool(settings.get("ARCHIVE_WAYBACK")),
-                   profile.base_url)
+        return cls(crawler, wayback, options.base_url, options.wayback is not None, options.profile.base_url)
 
     def archived(self, url: str) -> str:
         """A URL as the archive knows it: a mirror's pages under the real site's address."""
@@ -405,7 +402,8 @@ class FallbackMiddleware:
 
     @classmethod
     def from_crawler(cls, crawler):
-        if not crawler.settings.get("ARCHIVE_FALLBACK") or crawler.settings.getbool("ARCHIVE_REPLAY"):
+        options = RunOptions.of(crawler)
+        if options.fallback is None or options.replay:
             raise NotConfigured
         return cls()
 

@@ -21,6 +21,7 @@ from scrapy import signals
 from scrapy.utils.asyncio import create_looping_call
 from scrapy.utils.defer import deferred_from_coro
 
+from archive_crawler.options import RunOptions
 from archive_crawler.sites.profile import load_profile
 from archive_crawler.stats import Stat
 from archive_crawler.storage.rejects import RejectsLog, sidecar_path
@@ -37,12 +38,13 @@ logger = logging.getLogger(__name__)
 class ArchiveStorage:
     def __init__(self, crawler):
         settings = crawler.settings
-        self.replay = settings.getbool("ARCHIVE_REPLAY")
+        options = RunOptions.of(crawler)
+        self.replay = options.replay
         self.output_path = Path(settings["ARCHIVE_OUTPUT"])
         self.state_path = Path(settings["ARCHIVE_STATE"])
         self.stats = crawler.stats
         self.crawler = crawler
-        self.site = settings["ARCHIVE_SITE"]
+        self.site = options.site
         self.story_key = load_profile(self.site).crawl.story_key
         self.rejects = RejectsLog(sidecar_path(self.output_path, ".rejects.jsonl"), crawler.stats)
         self._state: ArchiveState | None = None

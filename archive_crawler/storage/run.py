@@ -111,7 +111,7 @@ class ArchiveRun:
 
     def __init__(self, crawler):
         self.crawler = crawler
-        self.replay = crawler.settings.getbool("ARCHIVE_REPLAY")
+        self.replay = RunOptions.of(crawler).replay
         self.lock = RunLock(crawler.settings["ARCHIVE_STATE"])
         self.summary_path = sidecar_path(crawler.settings["ARCHIVE_OUTPUT"], ".summary.json")
         self.missing: list[str] = []  # pages a replay could not read, the first few named
