@@ -33,8 +33,6 @@ pytestmark = [pytest.mark.slow, pytest.mark.realwp]
 NAMES = [instance.name for instance in INSTANCES]
 INSTANCE = {instance.name: instance for instance in INSTANCES}
 NO_LISTED_POSTS = "the listings of a block theme (li.wp-block-post items) give no posts"
-BLOCK_THEME_TERMS = "a block theme's post-terms block marks category links rel=tag: categories are read as tags"
-BLOCK_THEME_AUTHOR = "a block theme's author (.wp-block-post-author__name) is not read"
 REST_ROLE_NAME = "an author whose display name is a role ('Staff Reporter') is dropped from the REST API's posts"
 REST_CAPTION = "the REST API's caption keeps WordPress's typographic quotes where the site prints them as typed"
 REST_SPRING_FORWARD = ("the REST API's date_gmt of a post whose UTC time reads as a skipped local time (2022-03-27 "
@@ -47,13 +45,6 @@ GAPS = {
     ("rest-21-plain", "image_caption"): REST_CAPTION,
     ("rest-23-pretty", "authors"): REST_ROLE_NAME,
     ("rest-23-pretty", "image_caption"): REST_CAPTION,
-    ("sitemaps-22-news", "title"): "twentytwentytwo prints the site's name in an h1 before the post's: it becomes the title",
-    **{("sitemaps-22-news", field): BLOCK_THEME_TERMS for field in ("category", "categories", "tags")},
-    **{("sitemaps-23-plain", field): BLOCK_THEME_TERMS for field in ("category", "categories", "tags")},
-    ("sitemaps-22-news", "authors"): BLOCK_THEME_AUTHOR,
-    ("sitemaps-23-plain", "authors"): BLOCK_THEME_AUTHOR,
-    ("listings-21-pretty", "authors"): ("twentytwentyone's author box ('View all of NAME's posts.') is recorded as the "
-                                        "author, and 'Staff Reporter' is dropped"),
     **{("listings-22-plain", field): NO_LISTED_POSTS for field in FIELDS},
 }
 MISSING_POSTS = {"listings-22-plain": NO_LISTED_POSTS}

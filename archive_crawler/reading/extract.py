@@ -7,6 +7,7 @@ rules themselves live in :mod:`archive_crawler.reading.processors`.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -117,6 +118,26 @@ def _text_length(element: Any) -> int:
     return len(_NORMALIZED_TEXT(element))
 
 
+# A heading that introduces links to other stories ("Related Posts:", "Read more", "You may also like"):
+# it and the list after it are no story, whatever their classes.
+OTHER_STORIES_HEADING = re.compile(
+    r"^\W*(?:related(?:\s+(?:posts|articles|stories|news|content|reading))?|read\s+(?:more|also|next)"
+    r"|more\s+(?:stories|news|articles|posts)(?:\s+from\s+.{1,40})?|you\s+(?:may|might)\s+also\s+(?:like|enjoy)"
+    r"|see\s+also|also\s+read)\W*$", re.IGNORECASE)
+HEADING_TAGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6", "p", "div", "strong", "b", "span"})
+LIST_TAGS = frozenset({"ul", "ol"})
+
+
+def _other_stories_heading(element: Any) -> bool:
+    """A short heading naming links to other stories, followed by a list of links."""
+    tag = element.tag.lower() if isinstance(element.tag, str) else ""
+    if tag not in HEADING_TAGS or _text_length(element) > 60:
+        return False
+    following = element.getnext()
+    return (following is not None and isinstance(following.tag, str) and following.tag.lower() in LIST_TAGS
+            and bool(following.xpath(".//a")) and bool(OTHER_STORIES_HEADING.match(_NORMALIZED_TEXT(element))))
+
+
 def _emit(element: Any, out: list[str], rules: TextRules) -> None:
     tag = element.tag.lower() if isinstance(element.tag, str) else ""
     if tag == "br":
@@ -126,8 +147,13 @@ def _emit(element: Any, out: list[str], rules: TextRules) -> None:
     if block:
         out.append(BREAK)
     out.append(element.text or "")
+    skip_list = False
     for child in element:
-        if not _skipped(child, rules):
+        if skip_list and isinstance(child.tag, str) and child.tag.lower() in LIST_TAGS:
+            skip_list = False
+        elif _other_stories_heading(child):
+            skip_list = True
+        elif not _skipped(child, rules):
             _emit(child, out, rules)
         out.append(child.tail or "")
     if block:

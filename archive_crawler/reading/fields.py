@@ -138,6 +138,25 @@ class PageFacts:
                 return Found(key, values)
         return Found(None, [])
 
+    @cached_property
+    def category_links(self) -> list:
+        """The page's visible category links: the profile's, and links marked only ``rel="tag"`` (as
+        block themes mark every term) whose address is a category archive."""
+        links = list(first_nonempty(self.root, self.selectors.category_links))
+        seen = {link.attrib.get("href") for link in links}
+        for link in first_nonempty(self.root, self.selectors.tags):
+            href = link.attrib.get("href")
+            if href and href not in seen and self.reader.is_category_archive(self.response.urljoin(href)):
+                links.append(link)
+                seen.add(href)
+        return links
+
+    @cached_property
+    def tag_links(self) -> list:
+        """The page's tag links, without those leading to a category archive."""
+        return [link for link in first_nonempty(self.root, self.selectors.tags)
+                if not self.reader.is_category_archive(self.response.urljoin(link.attrib.get("href") or ""))]
+
     def markup(self, queries) -> Found:
         query, value = first_hit(self.root, queries)
         return Found(query, value)
@@ -156,9 +175,8 @@ def _date_in(facts: PageFacts) -> str | None:
     return None
 
 
-def _links(facts: PageFacts, queries) -> list[str]:
-    return [name for link in first_nonempty(facts.root, queries)
-            if (name := clean_text(link.xpath("string()").get() or ""))]
+def _names(links) -> list[str]:
+    return [name for link in links if (name := clean_text(link.xpath("string()").get() or ""))]
 
 
 def _guessed_date(facts: PageFacts) -> str | None:
@@ -211,8 +229,8 @@ AUTHORS = Field("authors", (
 ), profile_ordered=True)
 
 CATEGORY = Field("category", (
-    Rule("selectors.category_links", MARKUP, lambda facts: facts.reader.link_category(
-        first_nonempty(facts.root, facts.selectors.category_links), facts.url)),
+    Rule("selectors.category_links", MARKUP, lambda facts: facts.reader.link_category(facts.category_links,
+                                                                                      facts.url)),
     Rule("meta article:section", META,
          lambda facts: facts.reader.named_category(facts.meta.get("article:section", []), facts.url)),
     Rule("json-ld articleSection", STRUCTURED,
@@ -222,15 +240,17 @@ CATEGORY = Field("category", (
          lambda facts: facts.reader.categories.get(facts.reader.urls.article_part(facts.url, "category") or "")),
 ))
 
+# Every category link the page shows counts: a meta tag or JSON-LD naming one section does not
+# override them, so the links come first.
 CATEGORIES = Field("categories", (
+    Rule("selectors.category_links", MARKUP, lambda facts: _names(facts.category_links)),
     Rule("json-ld articleSection", STRUCTURED, _listed_sections),
     Rule("meta article:section", META, lambda facts: facts.meta.get("article:section", [])),
-    Rule("selectors.category_links", MARKUP, lambda facts: _links(facts, facts.selectors.category_links)),
     Rule("category", LISTING, lambda facts: [facts.category] if facts.category else []),
-), profile_ordered=True)
+))
 
 TAGS = Field("tags", (
-    Rule("selectors.tags", MARKUP, lambda facts: _links(facts, facts.selectors.tags)),
+    Rule("selectors.tags", MARKUP, lambda facts: _names(facts.tag_links)),
     Rule("meta article:tag", META, lambda facts: facts.meta.get("article:tag", [])),
 ))
 
