@@ -12,6 +12,7 @@ from archive_crawler.messages import ArticleContext, PageRejected, TruncatedPage
 from archive_crawler.reading.checks import check_article_page, looks_cut_off
 from archive_crawler.reading.fields import EXTRACTOR, FIELDS, MARKUP, STRUCTURED
 from archive_crawler.reading.reader import PageReader
+from archive_crawler.reading.rest import post_item
 from archive_crawler.reading.workers import read_article
 from archive_crawler.sites.profile import load_profile
 from tests.crawl import PROJECT_ROOT, environment
@@ -88,6 +89,9 @@ def test_a_date_finder_reads_a_date_only_the_text_gives_on_a_generic_page():
     ("By TOM KRISHER, AP Auto Writer", ["TOM KRISHER"]),
     ("Von Anna Berger und Jonas Weiß", ["Anna Berger", "Jonas Weiß"]),
     ("Staff Reporter", ["Staff Reporter"]),
+    ("By Staff Reporter", ["Staff Reporter"]),
+    ("View all of Maeve O\u2019Neill's posts.", ["Maeve O'Neill"]),
+    ("View all posts by Hana Saleh", ["Hana Saleh"]),
 ])
 def test_bylines_give_people_or_a_desk_as_printed(byline, authors):
     page = html(f"<article><h1>Harbour Reopens</h1><p class='byline'>{byline}</p>{paragraphs(STORY)}</article>")
@@ -101,6 +105,70 @@ def test_an_author_that_only_names_the_site_gives_way_to_the_byline():
                 head)
     item, rules = read("generic", page)
     assert item["authors"] == ["Mara Quist"] and rules["authors"].startswith("selectors.byline")
+
+
+# -- WordPress's shared markup -----------------------------------------------------------------
+
+BLOCK_THEME_HEAD = ('<meta property="og:site_name" content="The Ledger">'
+                    '<meta property="article:section" content="Harbours">')
+BLOCK_THEME_HEADER = '<header><h1 class="site-title"><a href="https://ledger.test/" rel="home">The Ledger</a></h1></header>'
+
+
+def test_a_block_theme_page_gives_its_post_title_and_every_visible_category():
+    terms = ('<div class="taxonomy-category"><a href="https://ledger.test/news/category/harbours/" rel="tag">Harbours</a>'
+             '<a href="https://ledger.test/?cat=7" rel="tag">Weather</a></div>'
+             '<div class="taxonomy-post_tag"><a href="https://ledger.test/tag/storms/" rel="tag">storms</a></div>')
+    page = html(f"{BLOCK_THEME_HEADER}<main><h1>Harbour Reopens</h1>{terms}"
+                f"<div class='entry-content'>{paragraphs(STORY)}</div></main>", BLOCK_THEME_HEAD)
+    item, rules = read("wordpress", page)
+    assert item["title"] == "Harbour Reopens", rules["title"]
+    assert (item["category"], item["categories"], item["tags"]) == ("Harbours", ["Harbours", "Weather"], ["storms"])
+
+
+def test_a_heading_naming_the_site_is_no_title_even_when_the_title_element_names_both():
+    page = html(f"{BLOCK_THEME_HEADER.replace('<a ', '<span ').replace('</a>', '</span>')}"
+                f"<main><h2>Harbour Reopens</h2><div class='entry-content'>{paragraphs(STORY)}</div></main>",
+                '<meta property="og:site_name" content="The Ledger">')
+    item, _ = read("wordpress", page)
+    assert item["title"] == "Harbour Reopens"
+
+
+NO_STORY_BLOCKS = [
+    '<div id="jp-relatedposts" class="jp-relatedposts"><h3>Related</h3><p>Quay tolls to rise</p></div>',
+    '<h3>Related Posts:</h3><ul><li><a href="/quay-tolls">Quay tolls to rise in the spring</a></li></ul>',
+    '<div class="yarpp yarpp-related"><p>Ferry timetable changes</p></div>',
+    '<div class="author-box"><p>Author: Mara Quist</p><p>Mara Quist covers the port for the paper.</p></div>',
+    '<div class="saboxplugin-wrap"><p>Lena Fold</p><p>Lena writes about the coast.</p></div>',
+    '<blockquote class="twitter-tweet"><p>The quay is open again!</p>&mdash; Port (@port) '
+    '<a href="https://twitter.com/port/status/1">March 1, 2021</a></blockquote>',
+    '<blockquote class="instagram-media"><p>A post shared by the port</p></blockquote>',
+    '<div class="ad-slot"><span class="ad-label">- Advertisement -</span></div>',
+    '<p>- Advertisement -</p>',
+    '<div class="newsletter-signup"><p>Get the morning briefing in your inbox</p></div>',
+]
+
+
+@pytest.mark.parametrize("block", NO_STORY_BLOCKS)
+def test_blocks_that_are_no_story_leave_a_wordpress_body(block):
+    text = paragraphs(STORY[:3]) + block + paragraphs(STORY[3:])
+    item, _ = read("wordpress", html(f"<article><h1 class='entry-title'>Harbour Reopens</h1>"
+                                     f"<div class='entry-content'>{text}</div></article>"))
+    assert item["body"] == "\n\n".join(STORY)
+
+
+def test_a_list_after_an_ordinary_paragraph_stays_in_the_body():
+    text = paragraphs(STORY[:3]) + "<p>Related to the repairs, the port listed:</p><ul><li>a new wall</li></ul>"
+    item, _ = read("wordpress", html(f"<article><h1 class='entry-title'>Harbour Reopens</h1>"
+                                     f"<div class='entry-content'>{text}</div></article>"))
+    assert item["body"].endswith("Related to the repairs, the port listed:\n\na new wall")
+
+
+def test_blocks_that_are_no_story_leave_a_rest_api_post():
+    content = paragraphs(STORY[:3]) + "".join(NO_STORY_BLOCKS) + paragraphs(STORY[3:])
+    post = {"id": 7, "link": "https://ledger.test/harbour-reopens/", "title": {"rendered": "Harbour Reopens"},
+            "content": {"rendered": content}}
+    item = post_item(post, load_profile("wordpress"), "2021-03-01T00:00:00+00:00", "en")
+    assert item.body == "\n\n".join(STORY)
 
 
 # -- the body, by evidence --------------------------------------------------------------------
