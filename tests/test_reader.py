@@ -133,6 +133,34 @@ def test_a_heading_naming_the_site_is_no_title_even_when_the_title_element_names
     assert item["title"] == "Harbour Reopens"
 
 
+@pytest.mark.parametrize("featured", [
+    '<div class="featured-media"><img class="attachment-large wp-post-image" src="/quay.jpg" alt="">'
+    '<span class="image-caption">The rebuilt storm wall at dawn.</span></div>',
+    '<figure class="post-thumb"><img class="wp-post-image" src="/quay.jpg" alt="">'
+    '<div class="thumb-caption">The rebuilt storm wall at dawn.</div></figure>',
+    '<div class="hero"><img class="wp-post-image" src="/quay.jpg" alt=""></div>'
+    '<p class="hero-caption">The rebuilt storm wall at dawn.</p>',
+])
+def test_the_featured_image_caption_is_read_wherever_the_theme_puts_it(featured):
+    text = paragraphs(STORY[:2]) + ('<div class="wp-caption"><img src="/crane.jpg" alt="">'
+                                    '<p class="wp-caption-text">A crane in the text.</p></div>') + paragraphs(STORY[2:])
+    item, _ = read("wordpress", html(f"<article><h1 class='entry-title'>Harbour Reopens</h1>{featured}"
+                                     f"<div class='entry-content'>{text}</div></article>"))
+    assert item["image_caption"] == "The rebuilt storm wall at dawn."
+
+
+def test_an_author_only_an_author_box_names_joins_the_byline():
+    box = ('<div class="co-authors-box"><a href="https://ledger.test/author/mquist/">Mara Quist</a>'
+           '<a href="https://ledger.test/author/lfold/"><img src="/lena.jpg" alt=""></a>'
+           '<a href="https://ledger.test/?author=9">View all posts by Lena Fold</a></div>')
+    page = html(f"<article><h1 class='entry-title'>Harbour Reopens</h1><span class='byline'>By <span class='author vcard'>"
+                f"<a href='https://ledger.test/author/mquist/'>Mara Quist</a></span></span>"
+                f"<div class='entry-content'>{paragraphs(STORY)}</div>{box}</article>")
+    item, _ = read("wordpress", page)
+    assert item["authors"] == ["Mara Quist", "Lena Fold"]
+    assert "Lena" not in item["body"]
+
+
 NO_STORY_BLOCKS = [
     '<div id="jp-relatedposts" class="jp-relatedposts"><h3>Related</h3><p>Quay tolls to rise</p></div>',
     '<h3>Related Posts:</h3><ul><li><a href="/quay-tolls">Quay tolls to rise in the spring</a></li></ul>',

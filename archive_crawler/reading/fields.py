@@ -26,7 +26,13 @@ from archive_crawler.reading.extract import (
     json_ld_text,
     select,
 )
-from archive_crawler.reading.processors import clean_text, find_date, names_from_author_slug
+from archive_crawler.reading.processors import (
+    clean_text,
+    comparison_key,
+    find_date,
+    names_from_author_slug,
+    split_byline,
+)
 
 if TYPE_CHECKING:
     from archive_crawler.messages import ArticleContext
@@ -179,6 +185,21 @@ def _names(links) -> list[str]:
     return [name for link in links if (name := clean_text(link.xpath("string()").get() or ""))]
 
 
+def _byline_and_boxes(facts: PageFacts) -> Found:
+    """The byline's names, and after them any author an author box names that the byline leaves out."""
+    query, parts = facts.reader.byline(facts.root)
+    known = {comparison_key(name) for part in parts for name in split_byline(part)}
+    added = []
+    for name in (name for text in _names(first_nonempty(facts.root, facts.selectors.author_box))
+                 for name in split_byline(text)):
+        if comparison_key(name) not in known:
+            known.add(comparison_key(name))
+            added.append(name)
+    if not added:
+        return Found(query, parts)
+    return Found(f"{query}, selectors.author_box" if query else "selectors.author_box", [*parts, *added])
+
+
 def _guessed_date(facts: PageFacts) -> str | None:
     """The publication date a date finder reads in the page's markup and text (htmldate)."""
     from archive_crawler.reading.guesses import guess_date
@@ -219,7 +240,7 @@ PUBLISHED = Field("published", (
 AUTHORS = Field("authors", (
     Rule("json-ld author", STRUCTURED, lambda facts: json_ld_names(facts.structured.get("author"))),
     Rule("meta", META, lambda facts: facts.meta_values(*AUTHOR_META)),
-    Rule("selectors.byline", MARKUP, lambda facts: Found(*facts.reader.byline(facts.root))),
+    Rule("selectors.byline", MARKUP, _byline_and_boxes),
     Rule("listing byline", LISTING, lambda facts: facts.context.authors),
     Rule("author in urls.article_parts", URL,
          lambda facts: names_from_author_slug(facts.reader.urls.article_part(facts.url, "author"))),
