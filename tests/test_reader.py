@@ -99,6 +99,13 @@ def test_bylines_give_people_or_a_desk_as_printed(byline, authors):
     assert item["authors"] == authors
 
 
+def test_a_byline_word_on_a_line_of_its_own_is_no_name():
+    page = html(f"<article><h1>Harbour Reopens</h1><div class='byline'><span class='label'>By</span>"
+                f"<div class='names'>Mara Quist and Lena Fold</div></div>{paragraphs(STORY)}</article>")
+    item, rules = read("generic", page)
+    assert item["authors"] == ["Mara Quist", "Lena Fold"] and rules["authors"].startswith("selectors.byline")
+
+
 def test_an_author_that_only_names_the_site_gives_way_to_the_byline():
     head = '<meta name="author" content="The Ledger"><meta property="og:site_name" content="The Ledger">'
     page = html(f"<article><h1>Harbour Reopens</h1><p class='byline'>By Mara Quist</p>{paragraphs(STORY)}</article>",

@@ -28,6 +28,7 @@ from archive_crawler.reading.extract import (
 from archive_crawler.reading.fields import CATEGORIES, CATEGORY, FIELDS, TITLE, Field, Found, PageFacts
 from archive_crawler.reading.loaders import ArticleLoader
 from archive_crawler.reading.processors import (
+    BYLINE_PREFIX,
     clean_text,
     comparison_key,
     count_words,
@@ -312,4 +313,6 @@ def first_line(element, rules) -> str | None:
     if len(element.root) == 0:  # text only: no markup can break it into lines
         return clean_text(element.root.text)
     lines = text_blocks(element, rules)
+    if len(lines) > 1 and not BYLINE_PREFIX.sub("", lines[0] + " ").strip():
+        return f"{lines[0]} {lines[1]}"  # "By" on a line of its own, the names on the next
     return lines[0] if lines else None
