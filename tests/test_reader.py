@@ -191,6 +191,18 @@ def test_blocks_that_are_no_story_leave_a_wordpress_body(block):
     assert item["body"] == "\n\n".join(STORY)
 
 
+def test_inspection_names_the_blocks_left_out_of_the_body():
+    text = paragraphs(STORY[:3]) + "".join(NO_STORY_BLOCKS[1:4]) + paragraphs(STORY[3:])
+    page = html(f"<article><h1 class='entry-title'>Harbour Reopens</h1><div class='entry-content'>{text}</div></article>")
+    reader = PageReader(load_profile("wordpress"), "https://ledger.test")
+    response = HtmlResponse(url="https://ledger.test/harbour-reopens/", body=page.encode(), encoding="utf-8")
+    left_out = dict(reader.candidates(response, ArticleContext()))["left out of the body"]
+    assert left_out == [("a heading of links to other stories", "Related Posts:"),
+                        ("the list under that heading", "Quay tolls to rise in the spring"),
+                        ("<div> marked 'yarpp'", "Ferry timetable changes"),
+                        ("<div> marked 'author-box'", "Author: Mara Quist Mara Quist covers the port for the paper.")]
+
+
 def test_a_list_after_an_ordinary_paragraph_stays_in_the_body():
     text = paragraphs(STORY[:3]) + "<p>Related to the repairs, the port listed:</p><ul><li>a new wall</li></ul>"
     item, _ = read("wordpress", html(f"<article><h1 class='entry-title'>Harbour Reopens</h1>"

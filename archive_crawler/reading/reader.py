@@ -198,6 +198,10 @@ class PageReader:
                                                                                     crawl.main_text)]))
         choice = choose_body(self.profile, response, root, facts.structured)
         found.append(("body", [(rule, f"{size} characters") for rule, size in choice.compared]))
+        if choice.container is not None:
+            removed: list[tuple[str, str]] = []
+            text_blocks(choice.container, self.profile.text, removed)
+            found.append(("left out of the body", list[tuple[str, object]](removed)))
         return found
 
     def record_url(self, response, facts: PageFacts) -> str | None:
