@@ -12,6 +12,7 @@ from archive_crawler.messages import ArticleContext, PageRejected, TruncatedPage
 from archive_crawler.reading.checks import check_article_page, looks_cut_off
 from archive_crawler.reading.fields import EXTRACTOR, FIELDS, MARKUP, STRUCTURED
 from archive_crawler.reading.reader import PageReader
+from archive_crawler.reading.rest import post_item
 from archive_crawler.reading.workers import read_article
 from archive_crawler.sites.profile import load_profile
 from tests.crawl import PROJECT_ROOT, environment
@@ -88,11 +89,21 @@ def test_a_date_finder_reads_a_date_only_the_text_gives_on_a_generic_page():
     ("By TOM KRISHER, AP Auto Writer", ["TOM KRISHER"]),
     ("Von Anna Berger und Jonas Weiß", ["Anna Berger", "Jonas Weiß"]),
     ("Staff Reporter", ["Staff Reporter"]),
+    ("By Staff Reporter", ["Staff Reporter"]),
+    ("View all of Maeve O\u2019Neill's posts.", ["Maeve O'Neill"]),
+    ("View all posts by Hana Saleh", ["Hana Saleh"]),
 ])
 def test_bylines_give_people_or_a_desk_as_printed(byline, authors):
     page = html(f"<article><h1>Harbour Reopens</h1><p class='byline'>{byline}</p>{paragraphs(STORY)}</article>")
     item, _ = read("generic", page)
     assert item["authors"] == authors
+
+
+def test_a_byline_word_on_a_line_of_its_own_is_no_name():
+    page = html(f"<article><h1>Harbour Reopens</h1><div class='byline'><span class='label'>By</span>"
+                f"<div class='names'>Mara Quist and Lena Fold</div></div>{paragraphs(STORY)}</article>")
+    item, rules = read("generic", page)
+    assert item["authors"] == ["Mara Quist", "Lena Fold"] and rules["authors"].startswith("selectors.byline")
 
 
 def test_an_author_that_only_names_the_site_gives_way_to_the_byline():
@@ -101,6 +112,110 @@ def test_an_author_that_only_names_the_site_gives_way_to_the_byline():
                 head)
     item, rules = read("generic", page)
     assert item["authors"] == ["Mara Quist"] and rules["authors"].startswith("selectors.byline")
+
+
+# -- WordPress's shared markup -----------------------------------------------------------------
+
+BLOCK_THEME_HEAD = ('<meta property="og:site_name" content="The Ledger">'
+                    '<meta property="article:section" content="Harbours">')
+BLOCK_THEME_HEADER = '<header><h1 class="site-title"><a href="https://ledger.test/" rel="home">The Ledger</a></h1></header>'
+
+
+def test_a_block_theme_page_gives_its_post_title_and_every_visible_category():
+    terms = ('<div class="taxonomy-category"><a href="https://ledger.test/news/category/harbours/" rel="tag">Harbours</a>'
+             '<a href="https://ledger.test/?cat=7" rel="tag">Weather</a></div>'
+             '<div class="taxonomy-post_tag"><a href="https://ledger.test/tag/storms/" rel="tag">storms</a></div>')
+    page = html(f"{BLOCK_THEME_HEADER}<main><h1>Harbour Reopens</h1>{terms}"
+                f"<div class='entry-content'>{paragraphs(STORY)}</div></main>", BLOCK_THEME_HEAD)
+    item, rules = read("wordpress", page)
+    assert item["title"] == "Harbour Reopens", rules["title"]
+    assert (item["category"], item["categories"], item["tags"]) == ("Harbours", ["Harbours", "Weather"], ["storms"])
+
+
+def test_a_heading_naming_the_site_is_no_title_even_when_the_title_element_names_both():
+    page = html(f"{BLOCK_THEME_HEADER.replace('<a ', '<span ').replace('</a>', '</span>')}"
+                f"<main><h2>Harbour Reopens</h2><div class='entry-content'>{paragraphs(STORY)}</div></main>",
+                '<meta property="og:site_name" content="The Ledger">')
+    item, _ = read("wordpress", page)
+    assert item["title"] == "Harbour Reopens"
+
+
+@pytest.mark.parametrize("featured", [
+    '<div class="featured-media"><img class="attachment-large wp-post-image" src="/quay.jpg" alt="">'
+    '<span class="image-caption">The rebuilt storm wall at dawn.</span></div>',
+    '<figure class="post-thumb"><img class="wp-post-image" src="/quay.jpg" alt="">'
+    '<div class="thumb-caption">The rebuilt storm wall at dawn.</div></figure>',
+    '<div class="hero"><img class="wp-post-image" src="/quay.jpg" alt=""></div>'
+    '<p class="hero-caption">The rebuilt storm wall at dawn.</p>',
+])
+def test_the_featured_image_caption_is_read_wherever_the_theme_puts_it(featured):
+    text = paragraphs(STORY[:2]) + ('<div class="wp-caption"><img src="/crane.jpg" alt="">'
+                                    '<p class="wp-caption-text">A crane in the text.</p></div>') + paragraphs(STORY[2:])
+    item, _ = read("wordpress", html(f"<article><h1 class='entry-title'>Harbour Reopens</h1>{featured}"
+                                     f"<div class='entry-content'>{text}</div></article>"))
+    assert item["image_caption"] == "The rebuilt storm wall at dawn."
+
+
+def test_an_author_only_an_author_box_names_joins_the_byline():
+    box = ('<div class="co-authors-box"><a href="https://ledger.test/author/mquist/">Mara Quist</a>'
+           '<a href="https://ledger.test/author/lfold/"><img src="/lena.jpg" alt=""></a>'
+           '<a href="https://ledger.test/?author=9">View all posts by Lena Fold</a></div>')
+    page = html(f"<article><h1 class='entry-title'>Harbour Reopens</h1><span class='byline'>By <span class='author vcard'>"
+                f"<a href='https://ledger.test/author/mquist/'>Mara Quist</a></span></span>"
+                f"<div class='entry-content'>{paragraphs(STORY)}</div>{box}</article>")
+    item, _ = read("wordpress", page)
+    assert item["authors"] == ["Mara Quist", "Lena Fold"]
+    assert "Lena" not in item["body"]
+
+
+NO_STORY_BLOCKS = [
+    '<div id="jp-relatedposts" class="jp-relatedposts"><h3>Related</h3><p>Quay tolls to rise</p></div>',
+    '<h3>Related Posts:</h3><ul><li><a href="/quay-tolls">Quay tolls to rise in the spring</a></li></ul>',
+    '<div class="yarpp yarpp-related"><p>Ferry timetable changes</p></div>',
+    '<div class="author-box"><p>Author: Mara Quist</p><p>Mara Quist covers the port for the paper.</p></div>',
+    '<div class="saboxplugin-wrap"><p>Lena Fold</p><p>Lena writes about the coast.</p></div>',
+    '<blockquote class="twitter-tweet"><p>The quay is open again!</p>&mdash; Port (@port) '
+    '<a href="https://twitter.com/port/status/1">March 1, 2021</a></blockquote>',
+    '<blockquote class="instagram-media"><p>A post shared by the port</p></blockquote>',
+    '<div class="ad-slot"><span class="ad-label">- Advertisement -</span></div>',
+    '<p>- Advertisement -</p>',
+    '<div class="newsletter-signup"><p>Get the morning briefing in your inbox</p></div>',
+]
+
+
+@pytest.mark.parametrize("block", NO_STORY_BLOCKS)
+def test_blocks_that_are_no_story_leave_a_wordpress_body(block):
+    text = paragraphs(STORY[:3]) + block + paragraphs(STORY[3:])
+    item, _ = read("wordpress", html(f"<article><h1 class='entry-title'>Harbour Reopens</h1>"
+                                     f"<div class='entry-content'>{text}</div></article>"))
+    assert item["body"] == "\n\n".join(STORY)
+
+
+def test_inspection_names_the_blocks_left_out_of_the_body():
+    text = paragraphs(STORY[:3]) + "".join(NO_STORY_BLOCKS[1:4]) + paragraphs(STORY[3:])
+    page = html(f"<article><h1 class='entry-title'>Harbour Reopens</h1><div class='entry-content'>{text}</div></article>")
+    reader = PageReader(load_profile("wordpress"), "https://ledger.test")
+    response = HtmlResponse(url="https://ledger.test/harbour-reopens/", body=page.encode(), encoding="utf-8")
+    left_out = dict(reader.candidates(response, ArticleContext()))["left out of the body"]
+    assert left_out == [("a heading of links to other stories", "Related Posts:"),
+                        ("the list under that heading", "Quay tolls to rise in the spring"),
+                        ("<div> marked 'yarpp'", "Ferry timetable changes"),
+                        ("<div> marked 'author-box'", "Author: Mara Quist Mara Quist covers the port for the paper.")]
+
+
+def test_a_list_after_an_ordinary_paragraph_stays_in_the_body():
+    text = paragraphs(STORY[:3]) + "<p>Related to the repairs, the port listed:</p><ul><li>a new wall</li></ul>"
+    item, _ = read("wordpress", html(f"<article><h1 class='entry-title'>Harbour Reopens</h1>"
+                                     f"<div class='entry-content'>{text}</div></article>"))
+    assert item["body"].endswith("Related to the repairs, the port listed:\n\na new wall")
+
+
+def test_blocks_that_are_no_story_leave_a_rest_api_post():
+    content = paragraphs(STORY[:3]) + "".join(NO_STORY_BLOCKS) + paragraphs(STORY[3:])
+    post = {"id": 7, "link": "https://ledger.test/harbour-reopens/", "title": {"rendered": "Harbour Reopens"},
+            "content": {"rendered": content}}
+    item = post_item(post, load_profile("wordpress"), "2021-03-01T00:00:00+00:00", "en")
+    assert item.body == "\n\n".join(STORY)
 
 
 # -- the body, by evidence --------------------------------------------------------------------

@@ -32,8 +32,6 @@ pytestmark = [pytest.mark.slow, pytest.mark.realwp]
 
 NAMES = [instance.name for instance in INSTANCES]
 INSTANCE = {instance.name: instance for instance in INSTANCES}
-BLOCK_THEME_TERMS = "a block theme's post-terms block marks category links rel=tag: categories are read as tags"
-BLOCK_THEME_AUTHOR = "a block theme's author (.wp-block-post-author__name) is not read"
 REST_CAPTION = "the REST API's caption keeps WordPress's typographic quotes where the site prints them as typed"
 REST_SPRING_FORWARD = ("the REST API's date_gmt of a post whose UTC time reads as a skipped local time (2022-03-27 "
                        "02:20 UTC in Europe/Berlin) is an hour late, so its offset comes out +01:00 for +02:00")
@@ -43,16 +41,6 @@ GAPS = {
     ("rest-23-pretty", "published"): REST_SPRING_FORWARD,
     ("rest-21-plain", "image_caption"): REST_CAPTION,
     ("rest-23-pretty", "image_caption"): REST_CAPTION,
-    ("sitemaps-22-news", "title"): "twentytwentytwo prints the site's name in an h1 before the post's: it becomes the title",
-    **{("sitemaps-22-news", field): BLOCK_THEME_TERMS for field in ("category", "categories", "tags")},
-    **{("sitemaps-23-plain", field): BLOCK_THEME_TERMS for field in ("category", "categories", "tags")},
-    ("sitemaps-22-news", "authors"): BLOCK_THEME_AUTHOR,
-    ("sitemaps-23-plain", "authors"): BLOCK_THEME_AUTHOR,
-    ("listings-21-pretty", "authors"): ("twentytwentyone's author box ('View all of NAME's posts.') is recorded as the "
-                                        "author, and 'Staff Reporter' is dropped"),
-    ("listings-22-plain", "title"): "twentytwentytwo prints the site's name in an h1 before the post's: it becomes the title",
-    **{("listings-22-plain", field): BLOCK_THEME_TERMS for field in ("category", "categories", "tags")},
-    ("listings-22-plain", "authors"): BLOCK_THEME_AUTHOR,
 }
 MISSING_POSTS: dict[str, str] = {}
 VALIDATOR = jsonschema.Draft202012Validator(SCHEMA)

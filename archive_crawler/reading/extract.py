@@ -7,6 +7,7 @@ rules themselves live in :mod:`archive_crawler.reading.processors`.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -96,6 +97,15 @@ def _marked(element: Any, rules: TextRules) -> bool:
     return bool(marks.strip()) and bool(rules.skip_marks.search(marks))
 
 
+def _why_marked(element: Any, rules: TextRules) -> str:
+    """What marks a left-out block as no story: its tag or the fragment of its class or id."""
+    tag = element.tag.lower() if isinstance(element.tag, str) else ""
+    if tag in rules.body_skip_tags:
+        return f"<{tag}>"
+    found = rules.skip_marks.search(f"{element.get('class', '')} {element.get('id', '')}")
+    return f"<{tag}> marked {found.group(0).strip()!r}" if found else f"<{tag}>"
+
+
 def _skipped(element: Any, rules: TextRules) -> bool:
     """A block the profile says is no story, unless it wraps most of its parent's text."""
     if not _marked(element, rules):
@@ -117,7 +127,27 @@ def _text_length(element: Any) -> int:
     return len(_NORMALIZED_TEXT(element))
 
 
-def _emit(element: Any, out: list[str], rules: TextRules) -> None:
+# A heading that introduces links to other stories ("Related Posts:", "Read more", "You may also like"):
+# it and the list after it are no story, whatever their classes.
+OTHER_STORIES_HEADING = re.compile(
+    r"^\W*(?:related(?:\s+(?:posts|articles|stories|news|content|reading))?|read\s+(?:more|also|next)"
+    r"|more\s+(?:stories|news|articles|posts)(?:\s+from\s+.{1,40})?|you\s+(?:may|might)\s+also\s+(?:like|enjoy)"
+    r"|see\s+also|also\s+read)\W*$", re.IGNORECASE)
+HEADING_TAGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6", "p", "div", "strong", "b", "span"})
+LIST_TAGS = frozenset({"ul", "ol"})
+
+
+def _other_stories_heading(element: Any) -> bool:
+    """A short heading naming links to other stories, followed by a list of links."""
+    tag = element.tag.lower() if isinstance(element.tag, str) else ""
+    if tag not in HEADING_TAGS or _text_length(element) > 60:
+        return False
+    following = element.getnext()
+    return (following is not None and isinstance(following.tag, str) and following.tag.lower() in LIST_TAGS
+            and bool(following.xpath(".//a")) and bool(OTHER_STORIES_HEADING.match(_NORMALIZED_TEXT(element))))
+
+
+def _emit(element: Any, out: list[str], rules: TextRules, removed: list[tuple[str, str]] | None = None) -> None:
     tag = element.tag.lower() if isinstance(element.tag, str) else ""
     if tag == "br":
         out.append(BREAK)
@@ -126,19 +156,34 @@ def _emit(element: Any, out: list[str], rules: TextRules) -> None:
     if block:
         out.append(BREAK)
     out.append(element.text or "")
+    skip_list = False
     for child in element:
-        if not _skipped(child, rules):
-            _emit(child, out, rules)
+        if skip_list and isinstance(child.tag, str) and child.tag.lower() in LIST_TAGS:
+            skip_list = False
+            _note(removed, "the list under that heading", child)
+        elif _other_stories_heading(child):
+            skip_list = True
+            _note(removed, "a heading of links to other stories", child)
+        elif not _skipped(child, rules):
+            _emit(child, out, rules, removed)
+        elif removed is not None and (child.tag.lower() if isinstance(child.tag, str) else "") not in NEVER_TEXT:
+            _note(removed, _why_marked(child, rules), child)
         out.append(child.tail or "")
     if block:
         out.append(BREAK)
 
 
-def text_blocks(container: Selector, rules: TextRules) -> list[str]:
+def _note(removed: list[tuple[str, str]] | None, why: str, element: Any) -> None:
+    if removed is not None and (text := clean_text(" ".join(element.itertext()))):
+        removed.append((why, text))
+
+
+def text_blocks(container: Selector, rules: TextRules, removed: list[tuple[str, str]] | None = None) -> list[str]:
     """The container's text split into the paragraphs a reader sees, cleaned, empties dropped;
-    blocks the profile says are no story (share buttons, related posts, ...) left out."""
+    blocks the profile says are no story (share buttons, related posts, ...) left out, and noted
+    in ``removed`` (why, their text) when given."""
     out: list[str] = []
-    _emit(container.root, out, rules)
+    _emit(container.root, out, rules, removed)
     return [text for chunk in "".join(out).split(BREAK) if (text := clean_text(chunk))]
 
 

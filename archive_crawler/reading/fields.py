@@ -26,7 +26,13 @@ from archive_crawler.reading.extract import (
     json_ld_text,
     select,
 )
-from archive_crawler.reading.processors import clean_text, find_date, names_from_author_slug
+from archive_crawler.reading.processors import (
+    clean_text,
+    comparison_key,
+    find_date,
+    names_from_author_slug,
+    split_byline,
+)
 
 if TYPE_CHECKING:
     from archive_crawler.messages import ArticleContext
@@ -138,6 +144,25 @@ class PageFacts:
                 return Found(key, values)
         return Found(None, [])
 
+    @cached_property
+    def category_links(self) -> list:
+        """The page's visible category links: the profile's, and links marked only ``rel="tag"`` (as
+        block themes mark every term) whose address is a category archive."""
+        links = list(first_nonempty(self.root, self.selectors.category_links))
+        seen = {link.attrib.get("href") for link in links}
+        for link in first_nonempty(self.root, self.selectors.tags):
+            href = link.attrib.get("href")
+            if href and href not in seen and self.reader.is_category_archive(self.response.urljoin(href)):
+                links.append(link)
+                seen.add(href)
+        return links
+
+    @cached_property
+    def tag_links(self) -> list:
+        """The page's tag links, without those leading to a category archive."""
+        return [link for link in first_nonempty(self.root, self.selectors.tags)
+                if not self.reader.is_category_archive(self.response.urljoin(link.attrib.get("href") or ""))]
+
     def markup(self, queries) -> Found:
         query, value = first_hit(self.root, queries)
         return Found(query, value)
@@ -156,9 +181,23 @@ def _date_in(facts: PageFacts) -> str | None:
     return None
 
 
-def _links(facts: PageFacts, queries) -> list[str]:
-    return [name for link in first_nonempty(facts.root, queries)
-            if (name := clean_text(link.xpath("string()").get() or ""))]
+def _names(links) -> list[str]:
+    return [name for link in links if (name := clean_text(link.xpath("string()").get() or ""))]
+
+
+def _byline_and_boxes(facts: PageFacts) -> Found:
+    """The byline's names, and after them any author an author box names that the byline leaves out."""
+    query, parts = facts.reader.byline(facts.root)
+    known = {comparison_key(name) for part in parts for name in split_byline(part)}
+    added = []
+    for name in (name for text in _names(first_nonempty(facts.root, facts.selectors.author_box))
+                 for name in split_byline(text)):
+        if comparison_key(name) not in known:
+            known.add(comparison_key(name))
+            added.append(name)
+    if not added:
+        return Found(query, parts)
+    return Found(f"{query}, selectors.author_box" if query else "selectors.author_box", [*parts, *added])
 
 
 def _guessed_date(facts: PageFacts) -> str | None:
@@ -201,7 +240,7 @@ PUBLISHED = Field("published", (
 AUTHORS = Field("authors", (
     Rule("json-ld author", STRUCTURED, lambda facts: json_ld_names(facts.structured.get("author"))),
     Rule("meta", META, lambda facts: facts.meta_values(*AUTHOR_META)),
-    Rule("selectors.byline", MARKUP, lambda facts: Found(*facts.reader.byline(facts.root))),
+    Rule("selectors.byline", MARKUP, _byline_and_boxes),
     Rule("listing byline", LISTING, lambda facts: facts.context.authors),
     Rule("author in urls.article_parts", URL,
          lambda facts: names_from_author_slug(facts.reader.urls.article_part(facts.url, "author"))),
@@ -211,8 +250,8 @@ AUTHORS = Field("authors", (
 ), profile_ordered=True)
 
 CATEGORY = Field("category", (
-    Rule("selectors.category_links", MARKUP, lambda facts: facts.reader.link_category(
-        first_nonempty(facts.root, facts.selectors.category_links), facts.url)),
+    Rule("selectors.category_links", MARKUP, lambda facts: facts.reader.link_category(facts.category_links,
+                                                                                      facts.url)),
     Rule("meta article:section", META,
          lambda facts: facts.reader.named_category(facts.meta.get("article:section", []), facts.url)),
     Rule("json-ld articleSection", STRUCTURED,
@@ -222,15 +261,17 @@ CATEGORY = Field("category", (
          lambda facts: facts.reader.categories.get(facts.reader.urls.article_part(facts.url, "category") or "")),
 ))
 
+# Every category link the page shows counts: a meta tag or JSON-LD naming one section does not
+# override them, so the links come first.
 CATEGORIES = Field("categories", (
+    Rule("selectors.category_links", MARKUP, lambda facts: _names(facts.category_links)),
     Rule("json-ld articleSection", STRUCTURED, _listed_sections),
     Rule("meta article:section", META, lambda facts: facts.meta.get("article:section", [])),
-    Rule("selectors.category_links", MARKUP, lambda facts: _links(facts, facts.selectors.category_links)),
     Rule("category", LISTING, lambda facts: [facts.category] if facts.category else []),
-), profile_ordered=True)
+))
 
 TAGS = Field("tags", (
-    Rule("selectors.tags", MARKUP, lambda facts: _links(facts, facts.selectors.tags)),
+    Rule("selectors.tags", MARKUP, lambda facts: _names(facts.tag_links)),
     Rule("meta article:tag", META, lambda facts: facts.meta.get("article:tag", [])),
 ))
 

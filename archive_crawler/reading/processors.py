@@ -187,6 +187,12 @@ NO_NAME = re.compile(r"https?:|www\.|@|\.(?:com|de|org|net|at|ch)\b|^(?:by|von|a
                      r"|^(?:name|datum|date|follow|folgen|search|suche|admin|administrator|human|guest|gast)$"
                      r"|\d{1,2}[./]\d{1,2}[./]\d{2,4}|\d{4}-\d{2}-\d{2}|\d{1,2}:\d{2}", re.IGNORECASE)
 MOST_NAME_WORDS = 6
+# An author archive's link sentence, the name inside it: "View all of Maeve O'Neill's posts.",
+# "View all posts by Hana Saleh", "More articles by Kofi Mensah".
+ARCHIVE_LINK_SENTENCE = re.compile(
+    r"^\s*(?:(?:view|see|read|browse)\s+(?:all\s+)?(?:of\s+)?(?P<owner>.+?)['\u2019]s?\s+(?:posts|articles|stories"
+    r"|entries)|(?:(?:view|see|read|browse)\s+all|more)\s+(?:posts|articles|stories|entries)\s+(?:by|from)"
+    r"\s+(?P<name>.+?))\s*[.:]?\s*$", re.IGNORECASE)
 
 
 def split_byline(value: str | None) -> list[str]:
@@ -203,9 +209,14 @@ def split_byline(value: str | None) -> list[str]:
     ['Felix Tanaka']
     >>> split_byline("Staff Reporter")
     ['Staff Reporter']
+    >>> split_byline("View all of Maeve O\u2019Neill's posts.")
+    ["Maeve O'Neill"]
     """
     if not value:
         return []
+    value = value.replace("\u2019", "'")  # a name as typed: WordPress prints its apostrophes curled
+    if sentence := ARCHIVE_LINK_SENTENCE.match(value):
+        value = sentence.group("owner") or sentence.group("name")
     text = BYLINE_END.sub("", BYLINE_PREFIX.sub("", value)).strip(" :,;-")
     parts = [name for part in BYLINE_SEPARATOR.split(text)
              if (name := BYLINE_PREFIX.sub("", part).strip(" :,;.-\"'\u201c\u201d\u201e"))]

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from functools import partial
-from urllib.parse import parse_qsl, urlencode, urlsplit
+from urllib.parse import parse_qs, parse_qsl, urlencode, urlsplit, urlunsplit
 
 from archive_crawler.items import ArticleItem
 from archive_crawler.messages import ArticleContext, ListingEntry, ListingPage, NextPage
@@ -29,6 +29,7 @@ from archive_crawler.reading.fields import CATEGORIES, CATEGORY, FIELDS, TITLE, 
 from archive_crawler.reading.loaders import ArticleLoader
 from archive_crawler.reading.posts import category_counts, find_posts, numbered_next
 from archive_crawler.reading.processors import (
+    BYLINE_PREFIX,
     clean_text,
     comparison_key,
     count_words,
@@ -44,6 +45,7 @@ WIDGET_COUNT = re.compile(r"\s*\(\d+\)\s*$")  # "Opinion (830)" in a category wi
 INITIAL = re.compile(r"^[A-Z]\.\s*\S")  # "O. Al-Shammari"
 AUTHOR_TITLE_PREFIX = re.compile(r"^\s*Posts by\s+", re.IGNORECASE)  # WordPress's author link title
 LONGEST_BYLINE = 150  # characters
+CATEGORY_ARCHIVE = re.compile(r"/category/[^/?#]+")  # WordPress's default category base, under any site path
 POST_ID_CLASS = re.compile(r"(?:^|\s)postid-(\d+)(?:\s|$)")  # WordPress's body class of a single post
 
 
@@ -226,6 +228,10 @@ class PageReader:
                                                                                     crawl.main_text)]))
         choice = choose_body(self.profile, response, root, facts.structured)
         found.append(("body", [(rule, f"{size} characters") for rule, size in choice.compared]))
+        if choice.container is not None:
+            removed: list[tuple[str, str]] = []
+            text_blocks(choice.container, self.profile.text, removed)
+            found.append(("left out of the body", list[tuple[str, object]](removed)))
         return found
 
     def record_url(self, response, facts: PageFacts) -> str | None:
@@ -242,10 +248,16 @@ class PageReader:
         """The first headline-like element whose words the page's <title> (or og:title) holds."""
         title = facts.meta_value("og:title", "twitter:title").value
         whole = comparison_key(first_text(facts.response, ["title"]) or "") + " " + comparison_key(title or "")
+        # The site's name (its meta tags, the text of its home links) is in the <title> too, and themes
+        # print it in a heading of its own: no heading naming the site is the post's title.
+        names = [*facts.meta.get("og:site_name", []), *facts.meta.get("application-name", []),
+                 *map(text_of, facts.response.css("a[rel~=home]"))]
+        site_keys = {key for name in names if (key := comparison_key(name))}
         for query in self.selectors.headline:
             for element in select(facts.response, query):
                 text = clean_text(text_of(element))
-                if text and len(text.split()) >= 2 and comparison_key(text) in whole:
+                if text and len(text.split()) >= 2 and comparison_key(text) in whole \
+                        and comparison_key(text) not in site_keys:
                     return Found(query, text)
         return Found(None, None)
 
@@ -271,6 +283,16 @@ class PageReader:
             if (story_id := parse_story_id(block, pattern)) is not None:
                 return story_id
         return parse_story_id(text_of(root), pattern) if pattern is not None else None
+
+    def is_category_archive(self, url: str) -> bool:
+        """Whether an address is a category archive: the profile's listing address (under the site's
+        path), WordPress's ``/category/`` base or a ``?cat=`` query."""
+        parts = urlsplit(url)
+        base_path = urlsplit(self.base_url).path.rstrip("/")
+        path = parts.path[len(base_path):] if base_path and parts.path.startswith(base_path + "/") else parts.path
+        if self.urls.category_slug(urlunsplit(("", "", path or "/", parts.query, ""))):
+            return True
+        return bool(CATEGORY_ARCHIVE.search(parts.path)) or bool(parse_qs(parts.query).get("cat"))
 
     def link_category(self, links, url: str) -> str | None:
         """Of a page's category links, the one whose slug the article URL names, else the first."""
@@ -337,4 +359,6 @@ def first_line(element, rules) -> str | None:
     if len(element.root) == 0:  # text only: no markup can break it into lines
         return clean_text(element.root.text)
     lines = text_blocks(element, rules)
+    if len(lines) > 1 and not BYLINE_PREFIX.sub("", lines[0] + " ").strip():
+        return f"{lines[0]} {lines[1]}"  # "By" on a line of its own, the names on the next
     return lines[0] if lines else None

@@ -171,6 +171,7 @@ class Selectors:
     post_meta_date: tuple[str, ...] = _key("selectors", "the date written in the post meta")
     byline: tuple[str, ...] = _key("selectors", "the byline")
     author_link: tuple[str, ...] = _key("selectors", "the author's link, whose title may spell out an abbreviated name")
+    author_box: tuple[str, ...] = _key("selectors", "author links in boxes that may name authors the byline does not")
     category_links: tuple[str, ...] = _key("selectors", "links to the post's categories")
     tags: tuple[str, ...] = _key("selectors", "links to the post's tags")
     caption: tuple[str, ...] = _key("selectors", "the featured image's caption")

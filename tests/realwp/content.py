@@ -75,10 +75,24 @@ def post_text(rng: random.Random) -> tuple[str, list[str]]:
     return headline, paragraphs
 
 
-def content(rng: random.Random, paragraphs: list[str], inline_caption: str = "") -> str:
+# Blocks an editor puts in a post that are no story: an embedded post, an ad slot with its label,
+# a list of related stories under its heading.
+EMBEDDED_POST = ('<!-- wp:html -->\n<blockquote class="twitter-tweet"><p lang="en" dir="ltr">Crews are back on the '
+                 'quay this morning.</p>&mdash; Harbour Desk (@harbourdesk) <a href="https://example.org/status/1">'
+                 'May 2, 2022</a></blockquote>\n<!-- /wp:html -->')
+AD_SLOT = '<!-- wp:html -->\n<div class="ad-slot"><p class="ad-label">- Advertisement -</p></div>\n<!-- /wp:html -->'
+RELATED = ('<!-- wp:heading {"level":3} -->\n<h3>Related Posts:</h3>\n<!-- /wp:heading -->\n\n<!-- wp:list -->\n'
+           '<ul><li><a href="https://example.org/more">More on the harbour</a></li></ul>\n<!-- /wp:list -->')
+NO_STORY = {3: (1, EMBEDDED_POST), 5: (2, AD_SLOT), 6: (None, RELATED)}  # post number % 7: (place, block)
+
+
+def content(rng: random.Random, paragraphs: list[str], inline_caption: str = "", number: int | None = None) -> str:
     blocks = [paragraph_markup(emphasize(rng, p) if rng.random() < 0.4 else p) for p in paragraphs]
     if inline_caption:
         blocks.insert(1, image_block(inline_caption))
+    if number is not None and number % 7 in NO_STORY:
+        place, block = NO_STORY[number % 7]
+        blocks.insert(len(blocks) if place is None else place, block)
     return "\n\n".join(blocks)
 
 
@@ -104,7 +118,7 @@ def plan(posts: int, seed: int) -> dict:
         inline = text.caption(rng)[0].translate(TYPED) if rng.random() < 0.15 else ""
         entries.append({
             "key": number, "status": status, "title": headline,
-            "content": content(rng, paragraphs, inline),
+            "content": content(rng, paragraphs, inline, number),
             "date": (datetime(2099, 5, 4, 9, 30) if status == "future" else date).strftime("%Y-%m-%d %H:%M:%S"),
             "author": rng.choice(USERS)[0],
             # Now and then a post an editor left in no section (WordPress files it as Uncategorized).

@@ -19,16 +19,21 @@ INFORMATIVE_FIELDS = ("modified",)
 THEMES_PRINTING_CAPTIONS = frozenset({"twentytwentyone"})
 
 
+STORY_PARAGRAPHS = ("//p[not(ancestor::figure or ancestor::blockquote[contains(@class, 'twitter-tweet')]"
+                    " or ancestor::*[contains(@class, 'ad-slot')])]")
+
+
 def body_text(content_html: str) -> str:
-    r"""The story's text from WordPress's rendered content: its paragraphs (no image captions),
-    entities decoded, white space collapsed, joined by a blank line.
+    r"""The story's text from WordPress's rendered content: its paragraphs (no image captions, no
+    embedded posts, ad slots or lists of related stories), entities decoded, white space collapsed,
+    joined by a blank line.
 
     >>> body_text('<p>Rates &#8220;held&#8221;</p>\n<figure><img src="a.png"/><figcaption>The bank</figcaption>'
     ...           '</figure>\n<p>Talks  <a href="/x">resume</a>\n Monday.</p><p> </p>')
     'Rates “held”\n\nTalks resume Monday.'
     """
     paragraphs = []
-    for paragraph in Selector(text=content_html or "<p></p>").xpath("//p[not(ancestor::figure)]"):
+    for paragraph in Selector(text=content_html or "<p></p>").xpath(STORY_PARAGRAPHS):
         text = re.sub(r"\s+", " ", "".join(paragraph.xpath(".//text()").getall())).strip()
         if text:
             paragraphs.append(text)
