@@ -23,7 +23,7 @@ from archive_crawler.navigation.doors import Door, DoorMemory, ListedDoor, RestD
 from archive_crawler.navigation.fetch import Fetch, PageKind
 from archive_crawler.navigation.ledger import NO_WINDOW, DateWindow, LinkLedger
 from archive_crawler.navigation.listings import Listings
-from archive_crawler.navigation.urls import SiteScope, url_key
+from archive_crawler.navigation.urls import SiteScope, normal_url, url_key
 from archive_crawler.reading.rest import RestPage
 from archive_crawler.sites.profile import Profile
 from archive_crawler.vocabulary import DoorName, LinkStatus
@@ -76,6 +76,7 @@ class Navigator:
         self.harvested = False
         self.captured = CapturedSite(self, captures) if captures is not None else None
         self.kept = 0  # records kept (inside the date window) so far
+        self.unanswered: dict[str, Fetch] = {}  # link key -> a listed page's fetch, until its page is handled
 
     @property
     def categories(self) -> dict[str, str]:
@@ -86,7 +87,9 @@ class Navigator:
 
     def start(self) -> list[Fetch]:
         if self.seeds:  # exactly the pages listed, no discovery
-            return [self.article(url, ArticleContext()) for url in self.seeds]
+            fetches = [self.article(normal_url(line), ArticleContext(listed_url=line)) for line in self.seeds]
+            self.unanswered = {fetch.link_key: fetch for fetch in fetches if fetch.link_key is not None}
+            return fetches
         return [Fetch(f"{self.base_url}/", PageKind.HOME)]
 
     def to_read(self, fetch: Fetch) -> Fetch:
@@ -143,6 +146,14 @@ class Navigator:
         self.kept += 1
         return [page.item]
 
+    def unread_listed(self) -> list[Fetch]:
+        """The listed pages the run neither read nor saw fail (dropped before they were fetched);
+        each is settled as failed, so the caller reports it once."""
+        lost = list(self.unanswered.values())
+        for fetch in lost:
+            self.failed(fetch, "not_fetched")
+        return lost
+
     def robots_read(self, sitemaps) -> None:
         """robots.txt was read: the sitemaps it names are a door."""
         self.robots_sitemaps += [url for url in sitemaps if url not in self.robots_sitemaps]
@@ -182,6 +193,7 @@ class Navigator:
         """A redirect to a page this run read already: the link is settled by that page."""
         if fetch.kind is PageKind.ARTICLE:
             self.settle(fetch, LinkStatus.DONE)
+            self.article_done(fetch)
 
     # -- the home page and the doors -------------------------------------------------------
 
@@ -321,3 +333,4 @@ class Navigator:
         """The article's page was read: the listings naming it need no longer be remembered."""
         if fetch.link_key is not None:
             self.linked_from.pop(fetch.link_key, None)
+            self.unanswered.pop(fetch.link_key, None)

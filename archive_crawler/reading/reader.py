@@ -13,7 +13,7 @@ from urllib.parse import urlsplit
 
 from archive_crawler.items import ArticleItem
 from archive_crawler.messages import ArticleContext, ListingEntry, ListingPage, NextPage
-from archive_crawler.navigation.urls import SiteScope, canonical_url, shortlink_id, strip_query
+from archive_crawler.navigation.urls import SiteScope, canonical_url, host_key, shortlink_id, strip_query
 from archive_crawler.reading.body import choose_body
 from archive_crawler.reading.extract import (
     body_paragraphs,
@@ -171,6 +171,7 @@ class PageReader:
         loader.add_value("crawled_at", fetched_at(response))
         loader.add_value("site", profile.name)
         loader.add_value("archive_url", archive_url(response))
+        loader.add_value("listed_url", context.listed_url)
         loader.add_value("post_id", post_id(response, facts.meta))
         if rules is not None:
             rules.update(loader.rules)
@@ -204,7 +205,7 @@ class PageReader:
         canonical = facts.meta_value("link:canonical", "og:url").value
         if canonical:
             canonical = response.urljoin(canonical)
-            if urlsplit(canonical).netloc.lower() != urlsplit(response.url).netloc.lower():
+            if host_key(urlsplit(canonical).netloc) != host_key(urlsplit(response.url).netloc):
                 canonical = self.on_site(canonical)
         return canonical_url(canonical, response.url, keep_query=self.urls.keep_query)
 

@@ -146,6 +146,9 @@ class ArchiveSpider(scrapy.Spider):
             self.crawler.engine.crawl(self.request(follow))
         if follows:
             raise DontCloseSpider
+        for lost in self.navigator.unread_listed():  # dropped unanswered (an offsite filter, a duplicate request)
+            self.storage.rejects.reject(lost.url, "not_fetched", None, lost.label,
+                                        detail=f"listed as {lost.context.listed_url}")
         stats = self.crawler.stats
         if not self.navigator.kept and not stats.get_value("archive/written") and not self.storage.state.story_count():
             missing = (stats.get_value("archive/replay/missing") or 0) + (
@@ -160,6 +163,9 @@ class ArchiveSpider(scrapy.Spider):
         fetch = request.cb_kwargs.get("fetch")
         if request.meta.get("redirect_urls") and isinstance(fetch, Fetch):
             self.navigator.redirected_to_read(fetch)
+            if fetch.context.listed_url:  # a listed page that is another listed page: one record for both
+                self.storage.rejects.reject(fetch.url, "same_page", None, fetch.label,
+                                            detail=f"redirects to {request.url}, read already")
 
     def item_scraped(self, item, response, spider) -> None:
         self.settle(item, response, written=True)
@@ -167,6 +173,10 @@ class ArchiveSpider(scrapy.Spider):
     def item_dropped(self, item, response, exception, spider) -> None:
         # A duplicate settles its link; a record rejected as incomplete is tried again.
         self.settle(item, response, written=isinstance(exception, DuplicateStory))
+        listed = ItemAdapter(item).get("listed_url")
+        if listed and isinstance(exception, DuplicateStory):  # a listed page with no record of its own
+            self.storage.rejects.reject(response.url, "same_story", response.status, "article",
+                                        detail=f"listed as {listed}: {exception}")
 
     def settle(self, item, response, written: bool) -> None:
         request = getattr(response, "request", None)
