@@ -100,11 +100,11 @@ LINES = [f"{NEWS_VIEW}?idx=8576&page=1&bc=03", f"{NEWS_VIEW}?idx=8577&page=1&bc=
          f"{NEWS_VIEW}?idx=8576&page=1&bc=03&share=twitter", IDN_LINE, GONE]
 
 
-def crawl_list(folder: Path, lines: list[str]):
+def crawl_list(folder: Path, lines: list[str], **arguments: str):
     write_warc(folder / "pages.warc.gz")
     (folder / "urls.txt").write_text("\n".join(lines) + "\n", encoding="utf-8")
     return run_crawl("http://unused.test", folder, spider_args={
-        "site": "generic", "urls": str(folder / "urls.txt"), "replay": str(folder / "pages.warc.gz")})
+        "site": "generic", "urls": str(folder / "urls.txt"), "replay": str(folder / "pages.warc.gz"), **arguments})
 
 
 def rejects_of(folder: Path) -> list[dict]:
@@ -173,6 +173,16 @@ def test_every_listed_page_is_a_record_or_a_reject(tmp_path):
     assert ({LINES[0], LINES[3]} - {first_of_8576}).pop() in same["detail"]
     assert run.stats.get("archive/rejected/same_story") == 1 and run.stats.get("archive/rejected/http_404") == 1
     assert not run.stats.get("offsite/filtered"), run.log[-3000:]
+
+
+@pytest.mark.slow
+def test_a_listed_page_outside_the_date_window_is_a_reject(tmp_path):
+    run = crawl_list(tmp_path, LINES[:3], since="2021-03-02")
+    assert run.returncode == 0, run.log[-3000:]
+    assert sorted(record["listed_url"] for record in run.records()) == [LINES[1], LINES[2]]
+    rejects = rejects_of(tmp_path)
+    assert [(reject["reason"], reject["url"]) for reject in rejects] == [("outside_window", LINES[0])]
+    assert rejects[0]["detail"] == "published 2021-03-01"
 
 
 @pytest.mark.slow

@@ -15,7 +15,7 @@ from scrapy import signals
 from scrapy.exceptions import CloseSpider, DontCloseSpider
 
 from archive_crawler.items import ArticleItem
-from archive_crawler.messages import PageRejected, ParseError
+from archive_crawler.messages import PageRejected, ParsedArticle, ParseError
 from archive_crawler.navigation.fetch import Fetch
 from archive_crawler.navigation.ledger import LinkLedger
 from archive_crawler.navigation.navigator import Navigator
@@ -104,10 +104,14 @@ class ArchiveSpider(scrapy.Spider):
             if getattr(page, "charset_repaired", False):
                 self.crawler.stats.inc_value("archive/charset/repaired")
                 logger.info("Read %s as UTF-8: its declared charset did not fit", response.url)
-            for record in navigator.records(fetch, page):
+            records = navigator.records(fetch, page)
+            for record in records:
                 item = ArticleItem(**record)
                 item.read_at = read_at(response)  # not a field: orders a replay's writing (see OutputStore.add)
                 yield item
+            if not records and fetch.context.listed_url and isinstance(page, ParsedArticle):
+                self.storage.rejects.reject(response.url, "outside_window", response.status, fetch.label,
+                                            detail=f"published {page.item.get('published') or 'on no date'}")
             follows = navigator.read(fetch, page)
         for follow in follows:
             yield self.request(follow)
