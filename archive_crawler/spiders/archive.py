@@ -125,7 +125,7 @@ class ArchiveSpider(scrapy.Spider):
         """A page that could not be fetched: counted (a door's probes are told to their door only)."""
         fetch = failure.request.cb_kwargs["fetch"]
         reason, status = failure_reason(failure)
-        if reason == "robots_disallowed":
+        if reason == "robots_disallowed" and not fetch.context.listed_url:  # a listed page is accounted for
             self.crawler.stats.inc_value("archive/skipped/robots_disallowed")
             logger.debug("robots.txt forbids %s", failure.request.url)
         elif fetch.door is None:
