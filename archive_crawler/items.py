@@ -30,6 +30,7 @@ class ArticleItem:
     image_url: str | None = None  # the featured image, absolute
     language: str | None = None  # "en-US"
     archive_url: str | None = None  # the web archive's playback URL the page was read from; None when live
+    listed_url: str | None = None  # the line of the run's URL list (-a urls) the page came from; else None
 
     def __post_init__(self) -> None:
         # Not a field, never written: when the page was read, which orders a replay's writing

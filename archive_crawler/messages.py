@@ -22,6 +22,7 @@ class ArticleContext:
     published: str | None = None  # the date as written
     category: str | None = None  # the category the listing entry names, else its listing's
     listing_categories: tuple[str, ...] = ()  # slugs of the listings that linked to it, in menu order
+    listed_url: str | None = None  # the line of the run's URL list it came from
 
     def to_json(self) -> dict:
         return {**asdict(self), "listing_categories": list(self.listing_categories)}

@@ -18,6 +18,7 @@ from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
 from archive_crawler.navigation.ledger import NO_WINDOW, DateWindow
+from archive_crawler.navigation.urls import host_forms, normal_url
 from archive_crawler.sites.profile import Profile, load_profile
 
 SETTING = "ARCHIVE_RUN"  # the setting that carries a crawl's RunOptions to its components
@@ -61,7 +62,7 @@ class RunOptions:
     archive: ArchiveUse = ArchiveUse.NONE
     archive_url: str | None = None  # the web archive's playback root
     capture: str = "latest"  # latest, earliest or YYYY-MM-DD
-    seeds: tuple[str, ...] = ()  # a URL list's pages, read exactly, with no discovery
+    seeds: tuple[str, ...] = ()  # a URL list's lines (its pages, read exactly, with no discovery)
     window: DateWindow = NO_WINDOW
     full: bool = False
     hosts: tuple[str, ...] = ()  # the hosts the run may fetch from: base_url's, or those of the URL list
@@ -76,7 +77,7 @@ class RunOptions:
         profile = load_profile(site)
         seeds = tuple(read_url_list(given["urls"])) if given.get("urls") else ()
         if seeds:  # a list of URLs needs no root: its hosts are the ones allowed
-            base_url = root_of(seeds[0])
+            base_url = root_of(normal_url(seeds[0]))
         elif given.get("base_url"):
             base_url = validate_base_url(given["base_url"])
         elif profile.base_url:
@@ -138,6 +139,11 @@ class RunOptions:
     def replay(self) -> bool:
         """Whether pages are read from what earlier runs kept, never from the network."""
         return self.source is not Source.LIVE
+
+    @property
+    def store(self) -> str | None:
+        """What a replay reads, in words (None: a live run)."""
+        return {Source.CACHE: "page cache", Source.STORED: "WARC files"}.get(self.source)
 
     @property
     def wayback(self) -> str | None:
@@ -225,7 +231,9 @@ def parse_flag(name: str, value) -> bool:
 
 
 def read_url_list(path: str) -> list[str]:
-    """The http(s) URLs of a file, one per line, ``#`` starting a comment; a bad file raises ValueError."""
+    """The http(s) URLs of a file, one per line, ``#`` starting a comment, as written; a line naming
+    the page an earlier one names (the same URL but for its fragment, the case or form of its host)
+    is left out. A bad file raises ValueError."""
     try:
         lines = Path(path).read_text(encoding="utf-8").splitlines()
     except (OSError, UnicodeDecodeError) as error:
@@ -241,11 +249,15 @@ def read_url_list(path: str) -> list[str]:
         urls.append(text)
     if not urls:
         raise ValueError(f"urls: {path} lists no URL")
-    return list(dict.fromkeys(urls))
+    first: dict[str, str] = {}
+    for url in urls:
+        first.setdefault(normal_url(url), url)
+    return list(first.values())
 
 
 def hosts_of(urls) -> tuple[str, ...]:
-    return tuple(sorted({host for url in urls if (host := urlsplit(url).hostname)}))
+    """The hosts of URLs, each in every form it may be written in (an IDN in Unicode and in punycode)."""
+    return tuple(sorted({form for url in urls if (host := urlsplit(url).hostname) for form in host_forms(host)}))
 
 
 def root_of(url: str) -> str:

@@ -237,7 +237,7 @@ class Reparse:
                     continue  # a page two links led to (a shortlink's redirect) counts once
                 for record in outcome.records:
                     store.add(record, outcome.read_at)
-            written, duplicates = store.write_staged()
+            written, duplicates = store.write_staged(self.rejects)
             store.close()
             os.replace(temporary, output)
         finally:

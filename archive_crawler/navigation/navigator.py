@@ -23,7 +23,7 @@ from archive_crawler.navigation.doors import Door, DoorMemory, ListedDoor, RestD
 from archive_crawler.navigation.fetch import Fetch, PageKind
 from archive_crawler.navigation.ledger import NO_WINDOW, DateWindow, LinkLedger
 from archive_crawler.navigation.listings import Listings
-from archive_crawler.navigation.urls import SiteScope, url_key
+from archive_crawler.navigation.urls import SiteScope, normal_url, url_key
 from archive_crawler.reading.rest import RestPage
 from archive_crawler.sites.profile import Profile
 from archive_crawler.stats import Stat
@@ -78,6 +78,7 @@ class Navigator:
         self.harvested = False
         self.captured = CapturedSite(self, captures) if captures is not None else None
         self.kept = 0  # records kept (inside the date window) so far
+        self.unanswered: dict[str, Fetch] = {}  # link key -> a listed page's fetch, until its page is handled
 
     @property
     def categories(self) -> dict[str, str]:
@@ -88,7 +89,9 @@ class Navigator:
 
     def start(self) -> list[Fetch]:
         if self.seeds:  # exactly the pages listed, no discovery
-            return [self.article(url, ArticleContext()) for url in self.seeds]
+            fetches = [self.article(normal_url(line), ArticleContext(listed_url=line)) for line in self.seeds]
+            self.unanswered = {fetch.link_key: fetch for fetch in fetches if fetch.link_key is not None}
+            return fetches
         return [Fetch(f"{self.base_url}/", PageKind.HOME)]
 
     def to_read(self, fetch: Fetch) -> Fetch:
@@ -148,19 +151,29 @@ class Navigator:
         self.kept += 1
         return [page.item]
 
+    def unread_listed(self) -> list[Fetch]:
+        """The listed pages the run neither read nor saw fail (dropped before they were fetched);
+        each is settled as failed, so the caller reports it once."""
+        lost = list(self.unanswered.values())
+        for fetch in lost:
+            self.failed(fetch, "not_fetched")
+        return lost
+
     def robots_read(self, sitemaps) -> None:
         """robots.txt was read: the sitemaps it names are a door."""
         self.robots_sitemaps += [url for url in sitemaps if url not in self.robots_sitemaps]
 
-    def tried(self) -> str:
+    def tried(self, store: str | None = None) -> str:
         """What the walk tried, in a few words: each door and how it ended, the listings read and the
-        posts recognised on them."""
+        posts recognised on them, and in a replay the pages missing from its ``store``."""
         doors = "; ".join(f"{door}: {self.describe(door)}" for door in self.report) if not self.only_listings \
             else "listings"
         if not self.home_ok:
             doors = f"the home page failed; {doors}"
+        missing = (self.stats.get_value(Stat.REPLAY_MISSING) or 0) + (self.stats.get_value(Stat.REPLAY_UNREADABLE) or 0)
         return (f"{doors}; {self.stats.get_value(Stat.LISTING_PAGES, 0)} listing pages read, "
-                f"{self.stats.get_value(Stat.LISTING_POSTS, 0)} posts recognised on them")
+                f"{self.stats.get_value(Stat.LISTING_POSTS, 0)} posts recognised on them"
+                + (f"; {missing} pages missing from the {store}" if missing and store else ""))
 
     def finished(self, reason: str) -> None:
         """A finished run remembers the door it went through, for the next one."""
@@ -187,6 +200,7 @@ class Navigator:
         """A redirect to a page this run read already: the link is settled by that page."""
         if fetch.kind is PageKind.ARTICLE:
             self.settle(fetch, LinkStatus.DONE)
+            self.article_done(fetch)
 
     # -- the home page and the doors -------------------------------------------------------
 
@@ -330,3 +344,4 @@ class Navigator:
         """The article's page was read: the listings naming it need no longer be remembered."""
         if fetch.link_key is not None:
             self.linked_from.pop(fetch.link_key, None)
+            self.unanswered.pop(fetch.link_key, None)

@@ -4,6 +4,84 @@ from __future__ import annotations
 
 from urllib.parse import parse_qs, parse_qsl, urlencode, urlsplit, urlunsplit
 
+# Query parameters that say how a reader came to a page, never which page it is: campaign tags,
+# click and mail identifiers, share buttons, referrers, AMP switches, comment-reply links. Every
+# other parameter is part of the address (``news_view.html?idx=8576`` is one story among many).
+TRACKING_PARAMETERS = frozenset({
+    "fbclid", "gclid", "dclid", "msclkid", "yclid", "twclid", "igshid", "mc_cid", "mc_eid", "_ga", "_gl",
+    "share", "shared", "ref", "ref_src", "referrer", "source", "src", "amp", "outputtype", "replytocom",
+    "via", "cmpid", "ito", "ns_mchannel", "ns_source", "ns_campaign", "ns_linkname", "ns_fee",
+})
+TRACKING_PREFIXES = ("utm_", "pk_", "mtm_")  # utm_source, utm_medium, ...; Piwik and Matomo's
+EVERY_PARAMETER = "*"  # in keep_query: every parameter but the tracking ones
+
+
+def is_tracking(name: str) -> bool:
+    """Whether a query parameter only tracks the reader.
+
+    >>> [is_tracking(name) for name in ("utm_source", "fbclid", "idx", "page")]
+    [True, True, False, False]
+    """
+    name = name.lower()
+    return name in TRACKING_PARAMETERS or name.startswith(TRACKING_PREFIXES)
+
+
+def address_query(query: str) -> str:
+    """A query without its tracking parameters, its pairs as written and in their order.
+
+    >>> address_query("idx=8576&utm_source=x&page=1&bc=03&fbclid=abc")
+    'idx=8576&page=1&bc=03'
+    """
+    return urlencode([(name, value) for name, value in parse_qsl(query, keep_blank_values=True)
+                      if not is_tracking(name)])
+
+
+def ascii_host(host: str) -> str:
+    """A host name as DNS knows it: lower case, an internationalised name in its punycode (IDNA) form.
+
+    >>> ascii_host("Bücher.Example")
+    'xn--bcher-kva.example'
+    """
+    host = host.lower().rstrip(".")
+    if host.isascii():
+        return host
+    try:
+        return host.encode("idna").decode("ascii")
+    except UnicodeError:
+        return host
+
+
+def unicode_host(host: str) -> str:
+    """An internationalised host name as people write it (the punycode form decoded).
+
+    >>> unicode_host("xn--bcher-kva.example")
+    'bücher.example'
+    """
+    host = host.lower().rstrip(".")
+    try:
+        return host.encode("ascii").decode("idna")
+    except UnicodeError:
+        return host
+
+
+def host_forms(host: str) -> set[str]:
+    """A host's written forms: as given, its punycode form and its Unicode form."""
+    return {host.lower(), ascii_host(host), unicode_host(ascii_host(host))}
+
+
+def normal_url(url: str) -> str:
+    """A URL as it is requested: scheme and host in lower case, the host in its IDNA form, no fragment.
+
+    >>> normal_url("HTTPS://Bücher.example/a?b=1#top")
+    'https://xn--bcher-kva.example/a?b=1'
+    """
+    parts = urlsplit(url.strip())
+    host = ascii_host(parts.hostname or "")
+    netloc = host if parts.port is None else f"{host}:{parts.port}"
+    if parts.username or parts.password:
+        netloc = parts.netloc.rpartition("@")[0] + "@" + netloc
+    return urlunsplit((parts.scheme.lower(), netloc, parts.path or "/", parts.query, ""))
+
 
 def path_segments(url: str) -> list[str]:
     return [segment for segment in urlsplit(url).path.split("/") if segment]
@@ -24,16 +102,43 @@ def strip_query(url: str) -> str:
     return urlunsplit((parts.scheme, parts.netloc, parts.path, "", ""))
 
 
+def punycode_host(url: str) -> str:
+    """The URL with an internationalised host name in its punycode form (any other URL as it is)."""
+    parts = urlsplit(url)
+    if parts.netloc.isascii():
+        return url
+    return urlunsplit((parts.scheme, host_key(parts.netloc), parts.path, parts.query, parts.fragment))
+
+
 def canonical_url(canonical: str | None, page_url: str, keep_query=frozenset()) -> str:
     """The record's URL: rel=canonical (else the page's own URL), no fragment, and no query but
-    the parameters that tell the site's pages apart (``keep_query``: ``p`` of ``/?p=ID``).
+    the parameters that tell the site's pages apart (``keep_query``: ``p`` of ``/?p=ID`` at the
+    site's root; ``*``: every parameter but the tracking ones, on any path).
 
     A canonical ending in "/" on a site whose article URLs do not (the page's own URL
-    has none) loses the slash, so copies pointing at an original agree with it.
+    has none) loses the slash, so copies pointing at an original agree with it. An internationalised
+    host is written in its punycode form, as it is requested. A canonical
+    without a query on the page's own path, for a page whose own query is kept, is a template's
+    one address for all its pages: the page's own URL is the record's then.
 
     >>> canonical_url(None, "http://site.test/?p=12&share=twitter", keep_query={"p"})
     'http://site.test/?p=12'
+    >>> canonical_url("http://site.test/news_view.html", "http://site.test/news_view.html?idx=8&utm_source=x",
+    ...               keep_query={"*"})
+    'http://site.test/news_view.html?idx=8'
     """
+    canonical = punycode_host(canonical) if canonical else canonical
+    if EVERY_PARAMETER in keep_query:
+        own = address_query(urlsplit(page_url).query)
+        if canonical and own and not address_query(urlsplit(canonical).query) and \
+                urlsplit(canonical).path.rstrip("/") == urlsplit(page_url).path.rstrip("/"):
+            canonical = None
+        source = canonical or page_url
+        query = address_query(urlsplit(source).query)
+        url = strip_query(source)
+        if canonical and url.endswith("/") and not strip_query(page_url).endswith("/") and path_segments(url):
+            url = url.rstrip("/")
+        return f"{url}?{query}" if query else url
     url = strip_query(canonical or page_url)
     if canonical and url.endswith("/") and not strip_query(page_url).endswith("/") and path_segments(url):
         url = url.rstrip("/")
@@ -44,12 +149,36 @@ def canonical_url(canonical: str | None, page_url: str, keep_query=frozenset()) 
 
 
 def url_key(url: str) -> str:
-    """A URL as compared for deduplication: host and path, no trailing slash, no query
-    except a shortlink's post id."""
+    """A URL as compared for deduplication: host (in its IDNA form) and path, no trailing slash,
+    and the query without its tracking parameters, sorted (a shortlink: its post id alone).
+
+    >>> url_key("https://Site.test/news_view.html?page=1&idx=8576&utm_medium=x#c")
+    '//site.test/news_view.html?idx=8576&page=1'
+    """
+    parts = urlsplit(url)
+    post_id = shortlink_id(url)
+    if post_id:
+        query = f"p={post_id}"
+    else:
+        query = urlencode(sorted((name, value) for name, value in parse_qsl(parts.query, keep_blank_values=True)
+                                 if not is_tracking(name)))
+    return urlunsplit(("", host_key(parts.netloc), parts.path.rstrip("/") or "/", query, ""))
+
+
+def path_key(url: str) -> str:
+    """The key a URL had when keys held no query (but a shortlink's post id): what states written
+    before that knew a story under."""
     parts = urlsplit(url)
     post_id = shortlink_id(url)
     query = f"p={post_id}" if post_id else ""
     return urlunsplit(("", parts.netloc.lower(), parts.path.rstrip("/") or "/", query, ""))
+
+
+def host_key(netloc: str) -> str:
+    host, colon, port = netloc.lower().rpartition(":")
+    if not colon or not port.isdigit():
+        host, colon, port = netloc.lower(), "", ""
+    return ascii_host(host) + colon + port
 
 
 class SiteScope:
@@ -59,13 +188,13 @@ class SiteScope:
         self.base = urlsplit(base_url)
         self.netloc = self.base.netloc.lower()
         self.mirrored = {host.lower() for host in mirror_hosts}
-        self.hosts = {host.lower() for host in hosts}  # more hosts of the crawl (a list of URLs)
+        self.hosts = {ascii_host(host) for host in hosts}  # more hosts of the crawl (a list of URLs)
 
     def on_site(self, url: str) -> str | None:
         """The URL when it is on the crawled host (links to a mirrored host moved onto it), else None."""
         parts = urlsplit(url)
         netloc = parts.netloc.lower()
-        if netloc == self.netloc or (parts.hostname or "").lower() in self.hosts:
+        if netloc == self.netloc or ascii_host(parts.hostname or "") in self.hosts:
             return url
         if netloc in self.mirrored:
             return urlunsplit((self.base.scheme, self.base.netloc, parts.path, parts.query, parts.fragment))

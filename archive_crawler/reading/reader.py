@@ -13,8 +13,9 @@ from urllib.parse import parse_qs, parse_qsl, urlencode, urlsplit, urlunsplit
 
 from archive_crawler.items import ArticleItem
 from archive_crawler.messages import ArticleContext, ListingEntry, ListingPage, NextPage
-from archive_crawler.navigation.urls import SiteScope, canonical_url, shortlink_id, strip_query
+from archive_crawler.navigation.urls import SiteScope, canonical_url, host_key, shortlink_id, strip_query
 from archive_crawler.reading.body import choose_body
+from archive_crawler.reading.dates import instant, local_form
 from archive_crawler.reading.extract import (
     body_paragraphs,
     find_caption,
@@ -25,7 +26,19 @@ from archive_crawler.reading.extract import (
     text_blocks,
     text_of,
 )
-from archive_crawler.reading.fields import CATEGORIES, CATEGORY, FIELDS, TITLE, Field, Found, PageFacts
+from archive_crawler.reading.fields import (
+    CATEGORIES,
+    CATEGORY,
+    FIELDS,
+    MARKUP,
+    META,
+    PUBLISHED,
+    STRUCTURED,
+    TITLE,
+    Field,
+    Found,
+    PageFacts,
+)
 from archive_crawler.reading.loaders import ArticleLoader
 from archive_crawler.reading.posts import category_counts, find_posts, numbered_next
 from archive_crawler.reading.processors import (
@@ -185,6 +198,8 @@ class PageReader:
                 title = loader.get_output_value("title")
             elif field is CATEGORY:
                 facts.category = loader.get_output_value("category")
+            elif field is PUBLISHED:
+                self.publish_locally(loader, facts)
         blocks = choice.blocks
         if blocks and choice.from_extractor and comparison_key(blocks[0]) == comparison_key(title):
             blocks = blocks[1:]  # the extractor's text opens with the headline
@@ -203,11 +218,23 @@ class PageReader:
         loader.add_value("crawled_at", fetched_at(response))
         loader.add_value("site", profile.name)
         loader.add_value("archive_url", archive_url(response))
+        loader.add_value("listed_url", context.listed_url)
         loader.add_value("post_id", post_id(response, facts.meta))
         if rules is not None:
             rules.update(loader.rules)
             rules["body"] = f"{choice.rule} ({choice.why})"
         return loader.load_item()
+
+    def publish_locally(self, loader: ArticleLoader, facts: PageFacts) -> None:
+        """A publication time in UTC that the page also writes with its own offset takes that form
+        (the day its readers saw); only the page's own markup, meta tags and JSON-LD are compared."""
+        published = loader.get_output_value("published")
+        if instant(published) is None:
+            return
+        candidates = (rule.apply(facts)[1] for rule in PUBLISHED.rules if rule.kind in (META, STRUCTURED, MARKUP))
+        local = local_form(published, candidates)
+        if local is not None:
+            loader.replace_value("published", local)
 
     def fill(self, loader: ArticleLoader, field: Field, facts: PageFacts) -> None:
         """Fill a field from the first of its rules, in the profile's order of trust, that gives a kept value."""
@@ -240,7 +267,7 @@ class PageReader:
         canonical = facts.meta_value("link:canonical", "og:url").value
         if canonical:
             canonical = response.urljoin(canonical)
-            if urlsplit(canonical).netloc.lower() != urlsplit(response.url).netloc.lower():
+            if host_key(urlsplit(canonical).netloc) != host_key(urlsplit(response.url).netloc):
                 canonical = self.on_site(canonical)
         return canonical_url(canonical, response.url, keep_query=self.urls.keep_query)
 

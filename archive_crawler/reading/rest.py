@@ -51,7 +51,8 @@ def read_rest_page(response, profile: Profile, language: str | None = None) -> R
         code = posts.get("code") if isinstance(posts, dict) else None
         return RestPage(problem=f"HTTP {response.status}" + (f", {code}" if code else ""))
     crawled_at = fetched_at(response)
-    items = [{**asdict(post_item(post, profile, crawled_at, language)), "archive_url": archive_url(response)}
+    items = [{**asdict(post_item(post, profile, crawled_at, language)), "archive_url": archive_url(response),
+              "listed_url": None}
              for post in posts if isinstance(post, dict) and post.get("link")]
     return RestPage(items, header_int(response, b"X-WP-Total"), header_int(response, b"X-WP-TotalPages"))
 

@@ -22,6 +22,8 @@ from urllib.parse import parse_qs, urlsplit, urlunsplit
 
 from parsel import Selector
 
+from archive_crawler.navigation.urls import EVERY_PARAMETER, address_query
+
 BUNDLED = resources.files(__package__)  # the bundled profiles, also inside a zipped egg
 
 
@@ -50,7 +52,8 @@ class UrlRules:
     listing_query: frozenset[str] = _key("words", "query parameters naming a category at the site's root (?cat=ID)")
     listing_url: str = _key("text", "path of a category's listing, {category} standing for the slug")
     duplicate_slug: re.Pattern | None = _key("regex", "slug ending of a second copy of a story")
-    keep_query: frozenset[str] = _key("words", "query parameters kept on article links (shortlinks)")
+    keep_query: frozenset[str] = _key("words", "query parameters kept on article links (shortlinks); * keeps "
+                                      "every one but the tracking ones")
     other_listings: tuple[re.Pattern, ...] = _key("regexes", "paths of other listings (tags, authors), read in "
                                                   "a web archive for the articles no captured category names")
     keep_trailing_slash: bool = _key("bool", "article links keep a trailing slash as the site writes it")
@@ -80,13 +83,16 @@ class UrlRules:
         """The URL to request for a link found in a listing, or None when it is no article.
 
         Share-button copies and tracking queries are dropped; a shortlink keeps its
-        query, since it redirects to the article.
+        query, since it redirects to the article; with ``*`` in ``keep_query`` every
+        parameter but the tracking ones stays.
         """
         parts = urlsplit(url)
         if parts.scheme not in ("http", "https"):
             return None
+        every = EVERY_PARAMETER in self.keep_query  # the query is part of the address
+        shortlink = self.keep_query | {"p"} if every else self.keep_query
         kept = [(name, values[0]) for name, values in parse_qs(parts.query).items()
-                if name in self.keep_query and values[0].isdigit()]
+                if name in shortlink and values[0].isdigit()]
         if kept and parts.path in ("", "/"):
             return urlunsplit((parts.scheme, parts.netloc, "/", "&".join(f"{k}={v}" for k, v in kept), ""))
         segments = self.path_segments(url)
@@ -102,7 +108,7 @@ class UrlRules:
         path = "/" + "/".join(segments) + ("/" if parts.path.endswith("/") and self.keep_trailing_slash else "")
         if self.article and not any(pattern.search(path) for pattern in self.article):
             return None
-        return urlunsplit((parts.scheme, parts.netloc, path, "", ""))
+        return urlunsplit((parts.scheme, parts.netloc, path, address_query(parts.query) if every else "", ""))
 
     def article_part(self, url: str, name: str) -> str | None:
         """A named part (author, category, slug) of an article URL, when the profile knows where it sits."""

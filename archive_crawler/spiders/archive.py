@@ -15,12 +15,12 @@ from scrapy import signals
 from scrapy.exceptions import CloseSpider, DontCloseSpider
 
 from archive_crawler.items import ArticleItem
-from archive_crawler.messages import PageRejected, ParseError
+from archive_crawler.messages import PageRejected, ParsedArticle, ParseError
 from archive_crawler.navigation.fetch import Fetch
 from archive_crawler.navigation.ledger import LinkLedger
 from archive_crawler.navigation.navigator import Navigator
 from archive_crawler.navigation.urls import url_key
-from archive_crawler.options import RunOptions, Source
+from archive_crawler.options import RunOptions
 from archive_crawler.reading.workers import ParsePool, ReadingJob
 from archive_crawler.sources.failures import failure_reason
 from archive_crawler.sources.middlewares import read_at
@@ -105,10 +105,14 @@ class ArchiveSpider(scrapy.Spider):
             if getattr(page, "charset_repaired", False):
                 self.crawler.stats.inc_value(Stat.CHARSET_REPAIRED)
                 logger.info("Read %s as UTF-8: its declared charset did not fit", response.url)
-            for record in navigator.records(fetch, page):
+            records = navigator.records(fetch, page)
+            for record in records:
                 item = ArticleItem(**record)
                 item.read_at = read_at(response)  # not a field: orders a replay's writing (see OutputStore.add)
                 yield item
+            if not records and fetch.context.listed_url and isinstance(page, ParsedArticle):
+                self.storage.rejects.reject(response.url, "outside_window", response.status, fetch.label,
+                                            detail=f"published {page.item.get('published') or 'on no date'}")
             follows = navigator.read(fetch, page)
         for follow in follows:
             yield self.request(follow)
@@ -122,7 +126,7 @@ class ArchiveSpider(scrapy.Spider):
         """A page that could not be fetched: counted (a door's probes are told to their door only)."""
         fetch = failure.request.cb_kwargs["fetch"]
         reason, status = failure_reason(failure)
-        if reason == "robots_disallowed":
+        if reason == "robots_disallowed" and not fetch.context.listed_url:  # a listed page is accounted for
             self.crawler.stats.inc_value(Stat.SKIPPED_ROBOTS_DISALLOWED)
             logger.debug("robots.txt forbids %s", failure.request.url)
         elif fetch.door is None:
@@ -147,20 +151,22 @@ class ArchiveSpider(scrapy.Spider):
             self.crawler.engine.crawl(self.request(follow))
         if follows:
             raise DontCloseSpider
+        for lost in self.navigator.unread_listed():  # dropped unanswered (an offsite filter, a duplicate request)
+            self.storage.rejects.reject(lost.url, "not_fetched", None, lost.label,
+                                        detail=f"listed as {lost.context.listed_url}")
         stats = self.crawler.stats
         if not self.navigator.kept and not stats.get_value(Stat.WRITTEN) and not self.storage.state.story_count():
-            missing = (stats.get_value(Stat.REPLAY_MISSING) or 0) + (
-                stats.get_value(Stat.REPLAY_UNREADABLE) or 0)
-            store = "page cache" if self.options.source is Source.CACHE else "WARC files"
-            stats.set_value(Stat.NOTHING_FOUND, f"Nothing found at {self.options.base_url}: "
-                            f"{self.navigator.tried()}" + (f"; {missing} pages missing from the {store}"
-                                                            if missing and self.options.replay else ""))
+            tried = self.navigator.tried(self.options.store)
+            stats.set_value(Stat.NOTHING_FOUND, f"Nothing found at {self.options.base_url}: {tried}")
             raise CloseSpider("nothing_found")
 
     def request_dropped(self, request, spider) -> None:
         fetch = request.cb_kwargs.get("fetch")
         if request.meta.get("redirect_urls") and isinstance(fetch, Fetch):
             self.navigator.redirected_to_read(fetch)
+            if fetch.context.listed_url:  # a listed page that is another listed page: one record for both
+                self.storage.rejects.reject(fetch.url, "same_page", None, fetch.label,
+                                            detail=f"redirects to {request.url}, read already")
 
     def item_scraped(self, item, response, spider) -> None:
         self.settle(item, response, written=True)
@@ -168,6 +174,10 @@ class ArchiveSpider(scrapy.Spider):
     def item_dropped(self, item, response, exception, spider) -> None:
         # A duplicate settles its link; a record rejected as incomplete is tried again.
         self.settle(item, response, written=isinstance(exception, DuplicateStory))
+        listed = ItemAdapter(item).get("listed_url")
+        if listed and isinstance(exception, DuplicateStory):  # a listed page with no record of its own
+            self.storage.rejects.reject(response.url, "same_story", response.status, "article",
+                                        detail=f"listed as {listed}: {exception}")
 
     def settle(self, item, response, written: bool) -> None:
         request = getattr(response, "request", None)

@@ -135,7 +135,7 @@ class JsonLinesWriterPipeline:
         store = self.storage.store
         try:
             if store.staged and not self.stopping:
-                store.write_staged()
+                store.write_staged(self.storage.rejects)
         except (OSError, sqlite3.Error) as error:
             self.stop_on_storage_error(error)
         try:

@@ -33,6 +33,8 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 
+from archive_crawler.navigation.urls import path_key, url_key
+
 logger = logging.getLogger(__name__)
 
 SCHEMA = """
@@ -90,6 +92,7 @@ RUN_COLUMNS = ("started", "finished", "seconds", "finish_reason", "stories_writt
                "listing_pages", "rejects", "complete", "site")
 
 
+URL_KEYS, URL_KEYS_VERSION = "url_keys", "query"  # the ledger entry saying the keys hold queries
 FIRST_SITE = "aawsat"  # the one site states held before stories were scoped per site
 # A batched state commits after this many changes, or once its open transaction is this old.
 COMMIT_EVERY = 500
@@ -141,6 +144,7 @@ class ArchiveState:
         self._migrate()
         self.connection.executescript(SCHEMA)
         self.add_missing_columns()
+        self.upgrade_url_keys()
         if scratch:
             self.connection.execute("PRAGMA synchronous=OFF")
             self.connection.execute("CREATE TABLE IF NOT EXISTS staged (order_key TEXT, record TEXT)")
@@ -221,6 +225,48 @@ class ArchiveState:
                 if name not in present:
                     self.connection.execute(f"ALTER TABLE {table} ADD COLUMN {name} {declaration}")
 
+    def upgrade_url_keys(self) -> None:
+        """Bring a state written when keys held no query (and an IDN host as written) to the keys
+        of :func:`url_key`, once.
+
+        A story keeps its URL and takes its key anew (an IDN host's changes). A story whose page
+        was named by a query the record lost (``news_view.html?idx=8576``) takes the key of the
+        first link that led to it (the one written; the links after it were dropped as its
+        copies): those links are pending again, their pages unread so far.
+        """
+        if self.get(URL_KEYS) == URL_KEYS_VERSION:
+            return
+        with self.connection:
+            self.connection.execute("BEGIN")
+            for row_id, key, url in self.connection.execute("SELECT id, url_key, url FROM stories").fetchall():
+                if url_key(url) != key:
+                    self.connection.execute("UPDATE OR IGNORE stories SET url_key = ? WHERE id = ?",
+                                            (url_key(url), row_id))
+            moved: dict[str, str] = {}  # a story's old key -> the key of the link written under it
+            links = self.connection.execute("SELECT link_key, url, story_url_key, status FROM links"
+                                            " ORDER BY updated_at, rowid").fetchall()
+            for link_key, url, story_key, status in links:
+                new_key = url_key(url)
+                if new_key == link_key:
+                    continue
+                self.connection.execute("UPDATE OR IGNORE links SET link_key = ? WHERE link_key = ?",
+                                        (new_key, link_key))
+                if status != "done" or story_key != path_key(url) or story_key == new_key:
+                    continue
+                if story_key not in moved:
+                    moved[story_key] = new_key
+                    self.connection.execute("UPDATE OR IGNORE stories SET url_key = ? WHERE url_key = ?",
+                                            (new_key, story_key))
+                    self.connection.execute("UPDATE links SET story_url_key = ? WHERE link_key = ?",
+                                            (new_key, new_key))
+                else:  # a page taken for a copy of the first under the old key: read it again
+                    self.connection.execute("UPDATE links SET status = 'pending', story_url_key = NULL"
+                                            " WHERE link_key = ?", (new_key,))
+            self.connection.execute("INSERT OR REPLACE INTO ledger (name, value) VALUES (?, ?)",
+                                    (URL_KEYS, URL_KEYS_VERSION))
+        if moved:
+            logger.info("Upgraded the state's keys: %d stories named by a query keep it", len(moved))
+
     # -- stories ------------------------------------------------------------------------
 
     def written_as(self, story: Story) -> str | None:
@@ -229,7 +275,22 @@ class ArchiveState:
         (by_id,) = self._one("SELECT MAX(COALESCE(story_id = ?, 0)) FROM stories"
                              " WHERE site = ? AND (story_id = ? OR url_key = ?)",
                              story.story_id, story.site, story.story_id, story.url_key)
+        if by_id is None and "?" in story.url_key and self.claim_queryless(story):
+            return "url"
         return None if by_id is None else "id" if by_id else "url"
+
+    def claim_queryless(self, story: Story) -> bool:
+        """Whether a story named by a query was written by an earlier version, which wrote it without
+        its query: a story at the same address bar the query, with no query and the same
+        ``published``. It then takes the story's URL and key, so no other page can match it."""
+        row = self._one("SELECT id FROM stories WHERE site = ? AND url_key = ? AND instr(url, '?') = 0"
+                        " AND published IS ? LIMIT 1", story.site, url_key(story.url.partition("?")[0]),
+                        story.published)
+        if row is None:
+            return False
+        self._change("UPDATE OR IGNORE stories SET url_key = ?, url = ? WHERE id = ?",
+                     (story.url_key, story.url, row[0]))
+        return True
 
     def written_modified(self, story: Story) -> str | None:
         """The ``modified`` time the written copy of a story had."""

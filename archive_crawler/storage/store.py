@@ -139,8 +139,9 @@ class OutputStore:
         self.state.record(self.story(record), output_size=None if self.staged else self.size)
         self._count(Stat.WRITTEN)
 
-    def write_staged(self) -> tuple[int, int]:
-        """Write the staged records in fetch order, each story once; (written, duplicates)."""
+    def write_staged(self, rejects=None) -> tuple[int, int]:
+        """Write the staged records in fetch order, each story once; (written, duplicates). A listed
+        page's record left out as a duplicate is a reject (``rejects``: the run's rejects log)."""
         self.stage_waiting()
         written = duplicates = 0
         for line in self.state.staged():
@@ -150,6 +151,9 @@ class OutputStore:
                 duplicates += 1
                 self._count(f"{Stat.DEDUPE_DROPPED}/{reason}")
                 logger.info("Duplicate story (%s) at %s", reason, record["url"])
+                if rejects is not None and record.get("listed_url"):
+                    rejects.reject(record["url"], "same_story", None, "article",
+                                   detail=f"listed as {record['listed_url']}: its {reason} was written already")
                 continue
             self.write(record, line)
             written += 1
