@@ -11,7 +11,7 @@ project (A) and the bare spider (B) so the machine's drift hits both alike:
   ``benchmarks/bare.py``, same network settings (no delay, 16 concurrent requests,
   cache on for both);
 - replay from the cache: ``-a replay=1`` against the bare spider replaying its own
-  cache, and ``python -m archive_crawler.reparse`` on the project's cache;
+  cache, and ``scrapy reparse`` on the project's cache;
 - CPU seconds of each run over all its processes (the parse workers included) and
   per page, which a busy machine disturbs far less than wall time;
 - peak RSS of each run;
@@ -128,8 +128,9 @@ def ours_replay(replica: Replica, work: Path, tag: str, project: Path | None = N
 
 
 def ours_reparse(replica: Replica, work: Path, tag: str):
-    return timed([sys.executable, "-m", "archive_crawler.reparse", "--base-url", replica.base_url,
-                  "--cache", str(work / f"{tag}-cache"), "--output", str(work / f"{tag}-reparse.jsonl")], PROJECT)
+    return timed([sys.executable, "-m", "scrapy", "reparse", "-a", f"base_url={replica.base_url}",
+                  "-s", f"ARCHIVE_OUTPUT={work / tag}.jsonl", "-s", f"HTTPCACHE_DIR={work / tag}-cache",
+                  "-s", "LOG_LEVEL=WARNING", "--output", str(work / f"{tag}-reparse.jsonl")], PROJECT, PROJECT)
 
 
 def lines(path: Path) -> int:
@@ -220,7 +221,7 @@ def table(results: list[dict]) -> str:
         replayed(lambda r: f"**{median_ratio(r['replay']):.2f}**"))
     row("**replay, project / bare spider replay (CPU ratio, median of rounds)**",
         replayed(lambda r: f"**{median_ratio(r['replay'], 'cpu'):.2f}**"))
-    row("**bare spider replay / `archive_crawler.reparse` (speed-up, median)**",
+    row("**bare spider replay / `scrapy reparse` (speed-up, median)**",
         replayed(lambda r: f"**{median(r['replay'], 1) / statistics.median(x.wall for x in r['reparse']):.2f}x**"))
     if any(r["versus_live"] for r in results):
         row("**live crawl, project / `--versus` checkout (CPU ratio, median of rounds)**",

@@ -129,16 +129,6 @@ def test_the_cheapest_open_door_is_used(harvests, name):
     assert result.summary["finish_reason"] == "finished"
 
 
-def test_a_harvest_that_recognises_no_post_says_so_and_exits_1(harvests):
-    """While block-theme listings give no post, that harvest ends nothing_found, never complete."""
-    result = harvests["listings-22-plain"]
-    if result.records:
-        pytest.skip("the listings of this site give posts now")
-    assert result.run.returncode == 1 and result.summary["finish_reason"] == "nothing_found"
-    assert result.summary["archive_complete"] is False
-    assert "0 posts recognised on them" in result.run.log
-
-
 @pytest.mark.parametrize("name", [known(name, MISSING_POSTS) for name in NAMES])
 def test_every_post_is_harvested(harvests, name):
     result = harvests[name]
