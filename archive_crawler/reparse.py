@@ -18,7 +18,7 @@ import os
 import shutil
 import sys
 import time
-from collections import Counter, deque
+from collections import deque
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -31,26 +31,13 @@ from archive_crawler.reading.workers import ReadingJob, page_of
 from archive_crawler.sources.middlewares import read_at
 from archive_crawler.sources.offline import OfflineFetcher, ReadOnce, open_pages
 from archive_crawler.sources.wayback import CaptureIndex, Wayback
-from archive_crawler.stats import Stat
+from archive_crawler.stats import Counts, Stat
 from archive_crawler.storage.rejects import RejectsLog, sidecar_path
 from archive_crawler.storage.state import ArchiveState
 from archive_crawler.storage.store import OutputStore
 
 logger = logging.getLogger("archive_crawler.reparse")
 BATCH = 25  # article pages sent to a worker at once
-
-
-class Counts(Counter):
-    """The stats interface the walk counts through, without Scrapy's engine."""
-
-    def inc_value(self, name: str, count: int = 1) -> None:
-        self[name] += count
-
-    def set_value(self, name: str, value) -> None:
-        self[name] = value
-
-    def get_value(self, name: str, default=None):
-        return self.get(name, default)
 
 
 @dataclass

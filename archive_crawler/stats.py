@@ -7,6 +7,7 @@ with the kind after a slash.
 
 from __future__ import annotations
 
+from collections import Counter
 from typing import Final
 
 
@@ -75,3 +76,17 @@ class Stat:
     WAYBACK_SOFT_ERRORS: Final = "archive/wayback/soft_errors"
     WINDOW_SKIPPED: Final = "archive/window/skipped"
     WRITTEN: Final = "archive/written"
+
+
+class Counts(Counter):
+    """Scrapy's stats interface (the calls the walk and the store make), without Scrapy's engine:
+    the re-parse tool's stats, and the tests'."""
+
+    def inc_value(self, name: str, count: int = 1) -> None:
+        self[name] += count
+
+    def set_value(self, name: str, value) -> None:
+        self[name] = value
+
+    def get_value(self, name: str, default=None):
+        return self.get(name, default)

@@ -4,7 +4,6 @@ come in, frozen, and kept versioned in the state."""
 from __future__ import annotations
 
 import json
-from collections import Counter
 from itertools import permutations
 
 from archive_crawler.messages import ArticleContext, HomePage, ListingEntry, ListingPage
@@ -13,6 +12,7 @@ from archive_crawler.navigation.knowledge import KNOWLEDGE_VERSION, SiteKnowledg
 from archive_crawler.navigation.ledger import LinkLedger
 from archive_crawler.navigation.navigator import Navigator
 from archive_crawler.sites.profile import load_profile
+from archive_crawler.stats import Counts
 from archive_crawler.storage.state import ArchiveState
 
 BASE = "http://news.test"
@@ -23,15 +23,6 @@ STREAM, PICKS = "html>body>div.stream>div.module", "html>body>div.stream>div.pic
 PICKED = [f"{BASE}/2023/05/0{day}/pick-{day}/" for day in (1, 2)]
 
 
-class Counts(Counter):
-    def inc_value(self, name, count=1):
-        self[name] += count
-
-    def set_value(self, name, value):
-        self[name] = value
-
-    def get_value(self, name, default=None):
-        return self.get(name, default)
 
 
 def post(url: str, block: str, slug: str) -> ListingEntry:

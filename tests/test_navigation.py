@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections import Counter
 from itertools import permutations
 
 import pytest
@@ -13,6 +12,7 @@ from archive_crawler.navigation.fetch import Fetch, PageKind
 from archive_crawler.navigation.navigator import Navigator
 from archive_crawler.reading.reader import PageReader
 from archive_crawler.sites.profile import load_profile
+from archive_crawler.stats import Counts
 
 BASE = "http://archive.test"
 PROFILE = load_profile("aawsat")
@@ -24,9 +24,6 @@ MENU = {"news-middle-east": ("Middle East", f"{BASE}/category/news-middle-east")
 HOME = Fetch(f"{BASE}/", PageKind.HOME)
 
 
-class Counts(Counter):
-    def inc_value(self, name, count=1):
-        self[name] += count
 
 
 def navigator() -> Navigator:

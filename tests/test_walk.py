@@ -7,8 +7,6 @@ lists and a web archive's captures, each checked through the navigator's four ca
 
 from __future__ import annotations
 
-from collections import Counter
-
 import pytest
 
 from archive_crawler.messages import ArticleContext, HomePage, ListingEntry, ListingPage, NextPage
@@ -20,6 +18,7 @@ from archive_crawler.navigation.urls import url_key
 from archive_crawler.reading.rest import RestPage
 from archive_crawler.reading.sitemaps import SitemapPage
 from archive_crawler.sites.profile import load_profile
+from archive_crawler.stats import Counts
 from archive_crawler.storage.state import ArchiveState
 from archive_crawler.vocabulary import LinkStatus
 
@@ -29,15 +28,6 @@ GENERIC = load_profile("generic")
 AAWSAT = load_profile("aawsat")
 
 
-class Counts(Counter):
-    def inc_value(self, name, count=1):
-        self[name] += count
-
-    def set_value(self, name, value):
-        self[name] = value
-
-    def get_value(self, name, default=None):
-        return self.get(name, default)
 
 
 def post(number: int) -> str:
