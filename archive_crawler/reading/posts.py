@@ -219,18 +219,19 @@ def entry_date(block) -> str | None:
     return None
 
 
+WIDGET_COUNT = re.compile(r"\((\d[\d,.\s]*)\)$")  # "World (12)": a category widget's count of posts
+
+
 def category_counts(response, slugs, category_slug) -> dict[str, int]:
     """The posts each category is said to hold, where a category widget prints counts
     (``World (12)``): slug -> count, for the categories of ``slugs``."""
     counts: dict[str, int] = {}
     for link in response.selector.root.iter("a"):
         href = (link.get("href") or "").strip()
-        if not href:
-            continue
+        text = f"{''.join(link.itertext())} {link.tail or ''}".strip()
+        if not href or not text.endswith(")") or not (match := WIDGET_COUNT.search(text)):
+            continue  # the count is read first: most links have none, and need no address worked out
         slug = category_slug(response.urljoin(href))
-        if slug not in slugs or slug in counts:
-            continue
-        text = f"{link.xpath('string()')} {link.tail or ''}"
-        if match := re.search(r"\((\d[\d,.\s]*)\)\s*$", text.strip()):
+        if slug in slugs and slug not in counts:
             counts[slug] = int(re.sub(r"\D", "", match.group(1)))
     return counts

@@ -40,7 +40,7 @@ from archive_crawler.reading.fields import (
     PageFacts,
 )
 from archive_crawler.reading.loaders import ArticleLoader
-from archive_crawler.reading.posts import category_counts, find_posts, numbered_next
+from archive_crawler.reading.posts import category_counts, find_posts, numbered_next, page_position
 from archive_crawler.reading.processors import (
     BYLINE_PREFIX,
     clean_text,
@@ -156,8 +156,9 @@ class PageReader:
     def next_pages(self, response) -> list[NextPage]:
         """Every on-site candidate for the next listing page, most telling first."""
         candidates: dict[str, bool] = {}
+        wanted = str(page_position(response.url)[1] + 1)  # a link to the next page's number names it
         links = [url for href in response.xpath("//a/@href").getall()
-                 if (url := self.on_site(response.urljoin(href.strip())))]
+                 if wanted in href and (url := self.on_site(response.urljoin(href.strip())))]
         for url in numbered_next(response.url, links):  # the same listing's next page by number
             candidates.setdefault(url, True)
         for queries, says_so in ((self.selectors.next_page, True), (self.selectors.next_page_by_place, False)):
