@@ -13,6 +13,9 @@ ARCHIVE_HOSTS: list[str] = []  # the hosts a crawl may fetch from: base_url's, o
 # Where the records go and where the crawler keeps its state between runs.
 ARCHIVE_OUTPUT = "output/archive.jsonl"
 ARCHIVE_STATE = "output/state.sqlite3"
+# SQLite's journal for the state: "wal", or "delete" (the rollback journal) on a network filesystem,
+# where WAL's shared memory does not work (scrapy harvest chooses it from the folder's mount).
+ARCHIVE_STATE_JOURNAL = "wal"
 # Processes that parse article pages (None: one per core but one, at most 4; 0: in the crawl process).
 ARCHIVE_PARSE_WORKERS = None
 # Listing pages walked per category at most (the largest real one has 830+).

@@ -3,6 +3,8 @@
 import json
 import sqlite3
 
+import pytest
+
 from archive_crawler.storage import state as state_module
 from archive_crawler.storage.state import ArchiveState, Story
 from archive_crawler.storage.store import OutputStore
@@ -143,3 +145,12 @@ def test_link_statuses_of_a_listing_page_in_one_look_up(tmp_path, monkeypatch):
     assert counts["statements"] == 3 + 5  # 7 keys by 3: three statements; then the five single look-ups
     assert state.link_statuses([]) == {}
     state.close()
+
+
+def test_the_state_uses_the_rollback_journal_when_told(tmp_path):
+    """On a network filesystem WAL's shared memory does not work: ARCHIVE_STATE_JOURNAL=delete."""
+    state = ArchiveState(tmp_path / "state.sqlite3", journal="delete")
+    assert state.connection.execute("PRAGMA journal_mode").fetchone()[0] == "delete"
+    state.close()
+    with pytest.raises(ValueError, match="ARCHIVE_STATE_JOURNAL must be one of wal, delete"):
+        ArchiveState(tmp_path / "other.sqlite3", journal="memory")

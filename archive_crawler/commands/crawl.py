@@ -24,6 +24,7 @@ from archive_crawler.options import RunOptions
 from archive_crawler.sources.reachability import SITE_UNREACHABLE, unreachable_message
 from archive_crawler.stats import Stat
 from archive_crawler.storage.run import CrawlAlreadyRunning, RunLock
+from archive_crawler.storage.state import JOURNALS
 
 EXIT_FINISHED = 0  # the walk ended: rejected pages are normal, completeness is in the summary
 EXIT_FAILED = 1  # could not run: site unreachable, storage error, state locked by another run
@@ -136,7 +137,10 @@ class Command(ScrapyCrawlCommand):
         try:
             connection = sqlite3.connect(state)
             try:
-                connection.execute("PRAGMA journal_mode=WAL")
+                journal = str(self.settings.get("ARCHIVE_STATE_JOURNAL") or "wal").lower()
+                if journal not in JOURNALS:
+                    return f"ARCHIVE_STATE_JOURNAL must be one of {', '.join(JOURNALS)}, got {journal!r}"
+                connection.execute(f"PRAGMA journal_mode={journal}")
                 connection.execute("BEGIN IMMEDIATE")
                 connection.execute("CREATE TABLE IF NOT EXISTS ledger (name TEXT PRIMARY KEY, value TEXT)")
                 connection.execute("COMMIT")

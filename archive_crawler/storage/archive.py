@@ -42,6 +42,7 @@ class ArchiveStorage:
         self.replay = options.replay
         self.output_path = Path(settings["ARCHIVE_OUTPUT"])
         self.state_path = Path(settings["ARCHIVE_STATE"])
+        self.journal = str(settings.get("ARCHIVE_STATE_JOURNAL") or "wal").lower()
         self.stats = crawler.stats
         self.crawler = crawler
         self.site = options.site
@@ -95,7 +96,7 @@ class ArchiveStorage:
                 scratch = self.output_path.with_name(f".{self.output_path.name}.replay-{os.getpid()}.sqlite3")
                 self._state = ArchiveState(scratch, scratch=True, batched=True)
             else:
-                self._state = ArchiveState(self.state_path, batched=True)
+                self._state = ArchiveState(self.state_path, batched=True, journal=self.journal)
         return self._state
 
     @property

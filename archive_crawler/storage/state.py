@@ -123,10 +123,14 @@ def now() -> str:
     return _clock[1]
 
 
+JOURNALS = ("wal", "delete")  # WAL, or the rollback journal (network filesystems)
+
+
 class ArchiveState:
     """Stories written, links met and listings walked, looked up by key."""
 
-    def __init__(self, path: str | Path, scratch: bool = False, read_only: bool = False, batched: bool = False):
+    def __init__(self, path: str | Path, scratch: bool = False, read_only: bool = False, batched: bool = False,
+                 journal: str = "wal"):
         self.path = Path(path)
         self.scratch = scratch
         self.batched = batched
@@ -138,7 +142,9 @@ class ArchiveState:
             return
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self.connection = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
-        self.connection.execute("PRAGMA journal_mode=WAL")
+        if journal not in JOURNALS:
+            raise ValueError(f"ARCHIVE_STATE_JOURNAL must be one of {', '.join(JOURNALS)}, got {journal!r}")
+        self.connection.execute(f"PRAGMA journal_mode={journal}")
         self.connection.execute("PRAGMA synchronous=NORMAL")
         self.connection.execute("PRAGMA busy_timeout=10000")
         self._migrate()
