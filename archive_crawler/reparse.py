@@ -94,7 +94,7 @@ class Reparse:
 
     def __init__(self, options: RunOptions, output: Path, *, cache: str | None = None, workers: int | None = None,
                  max_listing_pages: int = 5000, settings=None):
-        if options.replay is False or options.full:
+        if not options.replay or options.full:
             raise ValueError("a re-parse reads what a harvest kept: replay is implied and full is refused")
         self.options = options
         self.output = Path(output)

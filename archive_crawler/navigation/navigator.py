@@ -115,7 +115,8 @@ class Navigator:
             return []
         if fetch.kind is PageKind.LISTING:
             return self.listings.read(fetch, page)
-        return self.door_step(self.door_of(fetch), self.door_of(fetch).read(fetch, page))
+        door = self.door_of(fetch)
+        return self.door_step(door, door.read(fetch, page))
 
     def failed(self, fetch: Fetch, reason: str) -> list[Fetch]:
         """What to read after a page that could not be read (``reason``: http_404, not_html, ...)."""
@@ -127,7 +128,8 @@ class Navigator:
             return []
         if fetch.kind is PageKind.LISTING:
             return self.listings.failed(fetch, reason)
-        return self.door_step(self.door_of(fetch), self.door_of(fetch).failed(fetch, reason))
+        door = self.door_of(fetch)
+        return self.door_step(door, door.failed(fetch, reason))
 
     def idle(self) -> list[Fetch]:
         """What to read once every page asked for was read; [] when the walk is over."""

@@ -25,7 +25,7 @@ from archive_crawler.messages import ArticleContext, HomePage, ListingPage, NotH
 from archive_crawler.navigation.fetch import HOME_LISTING, Fetch, PageKind
 from archive_crawler.reading.checks import check_article_page, is_html, no_content_rejection, repair_charset
 from archive_crawler.reading.reader import PageReader
-from archive_crawler.reading.rest import RestPage, read_rest_page
+from archive_crawler.reading.rest import read_rest_page
 from archive_crawler.reading.sitemaps import read_sitemap
 from archive_crawler.sites.profile import load_profile
 from archive_crawler.sources.responses import build_response
@@ -92,14 +92,10 @@ def page_of(reader: PageReader, fetch: Fetch, response, language: str | None = N
     return listing_from_response(reader, response, fetch.category)
 
 
-def extract_article(job: ReadingJob, payload, context: ArticleContext) -> ParsedArticle:
-    """The record of an article page; raises :class:`PageRejected` when the page gives none."""
-    return read_article(job.reader(), build_response(*payload), context)
-
-
 def read_article(reader: PageReader, response, context: ArticleContext,
                  rules: dict[str, str] | None = None) -> ParsedArticle:
-    """What ``extract_article`` returns, for a response at hand (``rules``: see ``PageReader.article``)."""
+    """The record of an article page; raises :class:`PageRejected` when the page gives none
+    (``rules``: see ``PageReader.article``)."""
     check_article_page(response, reader.profile)
     repaired = repair_charset(response)
     root, content = reader.article_content(repaired)
@@ -109,21 +105,11 @@ def read_article(reader: PageReader, response, context: ArticleContext,
     return ParsedArticle(asdict(item), charset_repaired=repaired is not response)
 
 
-def read_listing(job: ReadingJob, payload, slug: str) -> ListingPage:
-    """A listing page's menu categories, entries and next-page candidates."""
-    return listing_from_response(job.reader(), build_response(*payload), slug)
-
-
 def listing_from_response(reader: PageReader, response, slug: str) -> ListingPage:
-    """What ``read_listing`` returns, for a response at hand."""
+    """A listing page's menu categories, entries and next-page candidates."""
     repaired = repair_charset(response)
     page = reader.listing_page(repaired, slug)
     return replace(page, charset_repaired=repaired is not response, url=response.url)
-
-
-def read_rest(job: ReadingJob, payload, language: str | None) -> RestPage:
-    """The records of a page of the WordPress REST API's posts (see ``read_rest_page``)."""
-    return read_rest_page(build_response(*payload), load_profile(job.site), language)
 
 
 def _warm_up() -> int:
@@ -178,18 +164,6 @@ class ParsePool:
     async def read(self, job: ReadingJob, fetch: Fetch, response):
         """What a fetched page is to the walk (see ``page_of``)."""
         return await self._run(read_page, job, fetch, page_payload(response))
-
-    async def extract(self, job: ReadingJob, response, context: ArticleContext) -> ParsedArticle:
-        """The record of an article page (see ``extract_article``)."""
-        return await self._run(extract_article, job, page_payload(response), context)
-
-    async def read_listing(self, job: ReadingJob, response, slug: str) -> ListingPage:
-        """What a listing page holds (see ``read_listing``)."""
-        return await self._run(read_listing, job, page_payload(response), slug)
-
-    async def read_rest(self, job: ReadingJob, response, language: str | None) -> RestPage:
-        """The records of a REST API page (see ``read_rest``)."""
-        return await self._run(read_rest, job, page_payload(response), language)
 
     async def _run(self, function, *arguments):
         if self.workers <= 0:
