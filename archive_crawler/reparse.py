@@ -30,7 +30,7 @@ from archive_crawler.options import RunOptions, Source
 from archive_crawler.reading.workers import ReadingJob, page_of
 from archive_crawler.sources.middlewares import read_at
 from archive_crawler.sources.offline import OfflineFetcher, ReadOnce, open_pages
-from archive_crawler.sources.wayback import CaptureIndex, Wayback
+from archive_crawler.sources.wayback import CDX_PAGE_ROWS, CaptureIndex, Wayback
 from archive_crawler.stats import Counts, Stat
 from archive_crawler.storage.rejects import RejectsLog, sidecar_path
 from archive_crawler.storage.state import ArchiveState
@@ -143,7 +143,7 @@ class Reparse:
 
         settings = self.settings
         wayback = Wayback(stored, self.stats, options.wayback, settings.get("ARCHIVE_CDX_URL") if settings else None,
-                          options.capture, settings.getint("ARCHIVE_CDX_PAGE_ROWS") if settings else 50_000)
+                          options.capture, settings.getint("ARCHIVE_CDX_PAGE_ROWS") if settings else CDX_PAGE_ROWS)
         index = CaptureIndex(options.base_url, options.capture)
         asyncio.run(wayback.enumerate(index))
         return index.pages()
