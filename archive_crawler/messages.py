@@ -9,8 +9,12 @@ rejection carries its ``reason``, the name it is counted and listed under.
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field, fields
+from typing import TYPE_CHECKING
 
 from scrapy.exceptions import IgnoreRequest
+
+if TYPE_CHECKING:
+    from archive_crawler.reading.template import PageBlocks
 
 
 @dataclass(frozen=True)
@@ -82,6 +86,7 @@ class ParsedArticle:
 
     item: dict
     charset_repaired: bool = False
+    blocks: PageBlocks | None = None  # what a page read to learn its site's template shows
 
 
 class PageRejected(Exception):

@@ -73,7 +73,7 @@ def read_stored(job: ReadingJob, fetch: Fetch, pages: OfflineFetcher | None = No
         outcome.reason = f"http_{response.status}"  # as Scrapy's HttpErrorMiddleware refuses it
         return outcome
     try:
-        outcome.page = page_of(job.reader(), fetch, response, job.language)
+        outcome.page = page_of(job.reader(), fetch, response, job.language, job.learning)
     except PageRejected as rejection:
         outcome.reason, outcome.detail = rejection.reason, rejection.detail
     except Exception as error:  # a page that breaks the parser must not stop the re-parse
@@ -175,14 +175,15 @@ class Reparse:
                     continue
                 fetch = navigator.to_read(fetch)
                 job = job.following(navigator.categories, navigator.language)
-                if fetch.link_key is not None:  # an article: nothing in its page changes the walk
-                    batch.append((job, fetch))
+                page_job = job.for_page(navigator.template_of(fetch), fetch.learning)
+                if fetch.link_key is not None and not fetch.learning:  # an article: nothing in it changes the walk
+                    batch.append((page_job, fetch))
                     navigator.read(fetch, None)
                     if len(batch) >= BATCH:
                         futures.append(pool.submit(_read_batch, batch))
                         batch = []
                     continue
-                queue.extend(self.take(navigator, read_stored(job, fetch, pages)))
+                queue.extend(self.take(navigator, read_stored(page_job, fetch, pages)))
             if batch:
                 futures.append(pool.submit(_read_batch, batch))
             for future in futures:
@@ -195,6 +196,8 @@ class Reparse:
         if outcome.problem:
             self.problems.append(f"{outcome.url}: {outcome.problem}")
             return navigator.failed(fetch, "replay_missing" if outcome.problem == "missing" else "replay_unreadable")
+        if fetch.learning and not outcome.reason:  # read to learn its site's template: its record comes later
+            return navigator.read(fetch, outcome.page)
         self.pages_read += 1
         if outcome.charset_repaired:
             self.stats.inc_value(Stat.CHARSET_REPAIRED)

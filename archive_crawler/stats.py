@@ -57,6 +57,9 @@ class Stat:
     RETRY_AFTER_HONOURED: Final = "archive/retry_after/honoured"
     SKIPPED_ROBOTS_DISALLOWED: Final = "archive/skipped/robots_disallowed"
     STORAGE_ERROR: Final = "archive/storage_error"
+    TEMPLATE_LEARNT: Final = "archive/template/learnt"  # hosts whose template a first pass learnt
+    TEMPLATE_READ_AGAIN: Final = "archive/template/read_again"  # first pass pages read again with it
+    TEMPLATE_TOO_FEW: Final = "archive/template/too_few_pages"  # hosts with too few pages to learn from
     UNREACHABLE: Final = "archive/unreachable"
     VALIDATION_DROPPED: Final = "archive/validation/dropped"
     WACZ_PAGES: Final = "archive/wacz/pages"

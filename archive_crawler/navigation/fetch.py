@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from enum import Enum
 
 from archive_crawler.messages import ArticleContext
@@ -34,6 +34,13 @@ class Fetch:
     priority: int = 0
     door: str | None = None  # for REST pages, sitemaps and feeds: the door it belongs to
     probe: bool = False  # whether it tells if its door is open at all
+    learning: bool = False  # an article read to learn its site's template, giving no record yet
+    again: bool = False  # an article read again once its site's template is learnt
+
+    @property
+    def learnt(self) -> Fetch:
+        """This article's fetch to read it again, with its site's template."""
+        return replace(self, learning=False, again=True)
 
     @property
     def link_key(self) -> str | None:
@@ -46,8 +53,9 @@ class Fetch:
 
     @property
     def repeatable(self) -> bool:
-        """Whether the page may be read again in one run (the home page: a mirror's redirect back)."""
-        return self.kind is PageKind.HOME
+        """Whether the page may be read again in one run (the home page: a mirror's redirect back; an
+        article read first to learn its site's template)."""
+        return self.kind is PageKind.HOME or self.again
 
     @property
     def label(self) -> str:

@@ -147,6 +147,12 @@ class LinkLedger:
     def remember_knowledge(self, site: str, base_url: str, knowledge: str) -> None:
         self.state.put(f"knowledge {site} {base_url}", knowledge)
 
+    def template(self, site: str, host: str) -> str | None:
+        return self.state.get(f"template {site} {host}")
+
+    def remember_template(self, site: str, host: str, template: str) -> None:
+        self.state.put(f"template {site} {host}", template)
+
     def page_written(self, url: str, story: tuple[str | None, str]) -> None:
         self.state.page_written(url_key(url), url, story)
 

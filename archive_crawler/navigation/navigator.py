@@ -23,8 +23,10 @@ from archive_crawler.navigation.doors import Door, DoorMemory, ListedDoor, RestD
 from archive_crawler.navigation.fetch import Fetch, PageKind
 from archive_crawler.navigation.ledger import NO_WINDOW, DateWindow, LinkLedger
 from archive_crawler.navigation.listings import Listings
+from archive_crawler.navigation.templates import TemplatePass
 from archive_crawler.navigation.urls import SiteScope, normal_url, url_key
 from archive_crawler.reading.rest import RestPage
+from archive_crawler.reading.template import SiteTemplate
 from archive_crawler.sites.profile import Profile
 from archive_crawler.stats import Stat
 from archive_crawler.vocabulary import DoorName, LinkStatus
@@ -79,6 +81,8 @@ class Navigator:
         self.captured = CapturedSite(self, captures) if captures is not None else None
         self.kept = 0  # records kept (inside the date window) so far
         self.unanswered: dict[str, Fetch] = {}  # link key -> a listed page's fetch, until its page is handled
+        # Each site's template: its first article pages are read to learn it, the others wait (see .templates).
+        self.templates = TemplatePass(profile, stats, ledger, seeds, keep=not window.limited)
 
     @property
     def categories(self) -> dict[str, str]:
@@ -91,8 +95,12 @@ class Navigator:
         if self.seeds:  # exactly the pages listed, no discovery
             fetches = [self.article(normal_url(line), ArticleContext(listed_url=line)) for line in self.seeds]
             self.unanswered = {fetch.link_key: fetch for fetch in fetches if fetch.link_key is not None}
-            return fetches
+            return self.templates.route(fetches)
         return [Fetch(f"{self.base_url}/", PageKind.HOME)]
+
+    def template_of(self, fetch: Fetch) -> SiteTemplate | None:
+        """The template of its site a page is read with (None: none)."""
+        return self.templates.template_of(fetch)
 
     def to_read(self, fetch: Fetch) -> Fetch:
         """The fetch as its page is to be read: an article's with every listing met so far that
@@ -107,6 +115,11 @@ class Navigator:
 
     def read(self, fetch: Fetch, page) -> list[Fetch]:
         """What to read after a page: ``page`` is what the page reading made of it."""
+        return self.templates.route(self.after(fetch, page))
+
+    def after(self, fetch: Fetch, page) -> list[Fetch]:
+        if fetch.learning:  # read to learn its site's template: read again once it is learnt
+            return self.templates.read(fetch, page if isinstance(page, ParsedArticle) else None)
         if fetch.kind is PageKind.HOME:
             assert isinstance(page, HomePage)
             return self.home_read(page)
@@ -120,12 +133,15 @@ class Navigator:
 
     def failed(self, fetch: Fetch, reason: str) -> list[Fetch]:
         """What to read after a page that could not be read (``reason``: http_404, not_html, ...)."""
+        return self.templates.route(self.after_failure(fetch, reason))
+
+    def after_failure(self, fetch: Fetch, reason: str) -> list[Fetch]:
         if fetch.kind is PageKind.HOME:
             return self.home_read(None)
         if fetch.kind is PageKind.ARTICLE:
             self.article_done(fetch)
             self.settle(fetch, LinkStatus.GONE if reason in GONE_REASONS else LinkStatus.FAILED)
-            return []
+            return self.templates.read(fetch, None) if fetch.learning else []
         if fetch.kind is PageKind.LISTING:
             return self.listings.failed(fetch, reason)
         door = self.door_of(fetch)
@@ -133,10 +149,10 @@ class Navigator:
 
     def idle(self) -> list[Fetch]:
         """What to read once every page asked for was read; [] when the walk is over."""
-        held = self.listings.release(anyway=True)  # a first pass page that never came in
+        held = self.listings.release(anyway=True) or self.templates.idle()  # a first pass page that never came in
         if held:
-            return held
-        return self.captured.idle() if self.captured is not None and not self.seeds else []
+            return self.templates.route(held)
+        return self.templates.route(self.captured.idle()) if self.captured is not None and not self.seeds else []
 
     def records(self, fetch: Fetch, page) -> list[dict]:
         """The records a page gave that the run keeps: an article's (inside the date window), a REST page's."""
@@ -144,7 +160,7 @@ class Navigator:
             self.stats.inc_value(Stat.ARTICLE_PARSED, len(page.items))
             self.kept += len(page.items)
             return page.items
-        if not isinstance(page, ParsedArticle):
+        if not isinstance(page, ParsedArticle) or fetch.learning:  # (a first pass page gives its record later)
             return []
         self.stats.inc_value(Stat.ARTICLE_PARSED)
         if not self.window.contains(page.item.get("published")):

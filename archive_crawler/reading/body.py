@@ -13,6 +13,10 @@ lead, a teaser, an empty wrapper). So no candidate wins for being found first:
 - JSON-LD ``articleBody`` is taken only when neither found a fair share of it;
 - with nothing else, a page's main visible text is its body (forums, shops, listings).
 
+With a site's template (:mod:`.template`), its boilerplate blocks are left out of every candidate,
+and its text container comes first: it loses only to an extractor that found much more, and the
+extractor runs only when the container holds a small share of what the page shows.
+
 The choice carries the rule that won and why, for ``scrapy inspect``.
 """
 
@@ -25,6 +29,7 @@ from parsel import Selector
 
 from archive_crawler.reading.extract import main_text_blocks, select, text_blocks
 from archive_crawler.reading.processors import clean_text
+from archive_crawler.reading.template import SiteTemplate, boilerplate_left_out
 from archive_crawler.sites.profile import Profile
 
 SMALL_SHARE = 0.25  # of the page's visible text: a container under it may be one block of the story
@@ -83,19 +88,42 @@ def first_container(root, queries, rules) -> tuple[list[tuple[str, int]], Candid
     return tried, None
 
 
-def choose_body(profile: Profile, response, root, structured: dict, with_containers: bool = True) -> BodyChoice:
+def choose_body(profile: Profile, response, root, structured: dict, with_containers: bool = True,
+                template: SiteTemplate | None = None) -> BodyChoice:
     """The article's text blocks, chosen among the profile's text containers in ``root`` (unless
-    ``with_containers`` is false), the JSON-LD ``structured`` (its ``articleBody``) and the extractor."""
+    ``with_containers`` is false), the JSON-LD ``structured`` (its ``articleBody``) and the extractor;
+    with the site's ``template``, its boilerplate left out and its text container first."""
+    if template is None or template.empty:
+        return _choose(profile, response, root, structured, with_containers, None)
+    with boilerplate_left_out(response.selector, template) as left_out:
+        choice = _choose(profile, response, root, structured, with_containers, template)
+    if left_out:
+        choice.why += f"; {left_out} boilerplate blocks of the site's template left out"
+    return choice
+
+
+def _choose(profile: Profile, response, root, structured: dict, with_containers: bool,
+            template: SiteTemplate | None) -> BodyChoice:
     rules = profile.text
     crawl = profile.crawl
-    compared, best = first_container(root, profile.selectors.article_content, rules) if with_containers else ([], None)
+    learnt = template.container_in(response.selector) if template is not None else None
+    best: Candidate | None
+    if learnt is not None and (box := Candidate("template: text container", text_blocks(learnt, rules), learnt)).size:
+        compared, best, extractor_first = [(box.rule, box.size)], box, False
+    else:
+        compared, best = first_container(root, profile.selectors.article_content, rules) if with_containers \
+            else ([], None)
+        extractor_first = crawl.extractor_first
     extracted: Candidate | None = None
-    # The extractor runs where it can change the answer: always for a profile that reads with it,
-    # else only to check a container holding a small share of what the page shows.
-    if crawl.main_text or (best is not None and best.size < SMALL_SHARE * visible_text_size(response.selector)):
+    # The extractor runs where it can change the answer: always for a profile that reads with it (unless
+    # the site's template names its text container), else only to check a container holding a small
+    # share of what the page shows.
+    trusted = best is not None and best.element is learnt
+    if (crawl.main_text and not trusted) or (
+            best is not None and best.size < SMALL_SHARE * visible_text_size(response.selector)):
         extracted = Candidate("extractor", main_text_blocks(response.selector))
         compared.append((extracted.rule, extracted.size))
-    choice = _compare(best, extracted, crawl.extractor_first)
+    choice = _compare(best, extracted, extractor_first)
     article_body = _json_ld_body(structured)
     if article_body.size:
         compared.append((article_body.rule, article_body.size))

@@ -51,6 +51,7 @@ from archive_crawler.reading.processors import (
     parse_dateline,
     parse_story_id,
 )
+from archive_crawler.reading.template import SiteTemplate
 from archive_crawler.sites.profile import Profile, UrlRules
 from archive_crawler.sources.middlewares import archive_url, fetched_at
 
@@ -69,8 +70,10 @@ def slugify(name: str) -> str:
 class PageReader:
     """A site's profile applied to pages; ``categories`` (slug -> display name) in menu order."""
 
-    def __init__(self, profile: Profile, base_url: str, categories: dict[str, str] | None = None):
+    def __init__(self, profile: Profile, base_url: str, categories: dict[str, str] | None = None,
+                 template: SiteTemplate | None = None):
         self.profile = profile
+        self.template = template  # the site's template, frozen for the run (see :mod:`.template`)
         self.urls: UrlRules = profile.urls
         self.selectors = profile.selectors
         self.base_url = base_url.rstrip("/")
@@ -192,7 +195,8 @@ class PageReader:
                       for name in facts.meta.get(key, []) if name.strip()]
         loader = ArticleLoader(selector=response.selector, response=response, title_suffixes=text.title_suffixes,
                                site_names=site_names)
-        choice = choose_body(profile, response, root, facts.structured, with_containers=content is not None)
+        choice = choose_body(profile, response, root, facts.structured, with_containers=content is not None,
+                             template=self.template)
         for field in FIELDS:
             self.fill(loader, field, facts)
             if field is TITLE:
@@ -254,7 +258,7 @@ class PageReader:
                 facts.category = next((str(value) for _, value in found[-1][1] if value), None)
             found.append((field.name, [rule.apply(facts) for rule in field.ordered(crawl.structured_first,
                                                                                     crawl.main_text)]))
-        choice = choose_body(self.profile, response, root, facts.structured)
+        choice = choose_body(self.profile, response, root, facts.structured, template=self.template)
         found.append(("body", [(rule, f"{size} characters") for rule, size in choice.compared]))
         if choice.container is not None:
             removed: list[tuple[str, str]] = []

@@ -27,6 +27,7 @@ from archive_crawler.reading.checks import check_article_page, is_html, no_conte
 from archive_crawler.reading.reader import PageReader
 from archive_crawler.reading.rest import read_rest_page
 from archive_crawler.reading.sitemaps import read_sitemap
+from archive_crawler.reading.template import PageBlocks, SiteTemplate
 from archive_crawler.sites.profile import load_profile
 from archive_crawler.sources.responses import build_response
 
@@ -47,36 +48,49 @@ def page_payload(response) -> tuple[str, int, list[tuple[bytes, bytes]], bytes]:
 
 @dataclass(frozen=True)
 class ReadingJob:
-    """Who reads a page: the site's profile (by name or path), the crawled root, the categories known
-    and the site's language (the home page's)."""
+    """Who reads a page: the site's profile (by name or path), the crawled root, the categories known,
+    the site's language (the home page's), and for an article the template of its site (frozen) or
+    whether it is read to learn that template."""
 
     site: str
     base_url: str
     categories: dict[str, str]
     language: str | None = None
+    template: SiteTemplate | None = None
+    learning: bool = False
 
     def reader(self) -> PageReader:
-        return PageReader(load_profile(self.site), self.base_url, self.categories)
+        return PageReader(load_profile(self.site), self.base_url, self.categories, self.template)
+
+    def for_page(self, template: SiteTemplate | None, learning: bool) -> ReadingJob:
+        """This job for one page: with its site's template, or read to learn it."""
+        if template is self.template and learning == self.learning:
+            return self
+        return replace(self, template=template, learning=learning)
 
     def following(self, categories: dict[str, str], language: str | None) -> ReadingJob:
         """This job, or a new one when the walk has met more categories (or the language) since."""
         if categories == self.categories and language == self.language:
             return self
-        return ReadingJob(self.site, self.base_url, dict(categories), language)
+        return ReadingJob(self.site, self.base_url, dict(categories), language, self.template, self.learning)
 
 
 def read_page(job: ReadingJob, fetch: Fetch, payload):
     """What a page is to the walk (see ``page_of``), from a picklable response."""
-    return page_of(job.reader(), fetch, build_response(*payload), job.language)
+    return page_of(job.reader(), fetch, build_response(*payload), job.language, job.learning)
 
 
-def page_of(reader: PageReader, fetch: Fetch, response, language: str | None = None):
+def page_of(reader: PageReader, fetch: Fetch, response, language: str | None = None, learning: bool = False):
     """What a fetched page is to the walk: a :class:`HomePage`, a :class:`ListingPage`, a
-    :class:`ParsedArticle`, a :class:`RestPage` or a :class:`SitemapPage`. Raises
-    :class:`PageRejected` for a page that gives none (a listing or home page that is no HTML)."""
+    :class:`ParsedArticle` (with its blocks, when ``learning`` its site's template), a :class:`RestPage`
+    or a :class:`SitemapPage`. Raises :class:`PageRejected` for a page that gives none (a listing or home
+    page that is no HTML)."""
     kind = fetch.kind
     if kind is PageKind.ARTICLE:
-        return read_article(reader, response, fetch.context)
+        article = read_article(reader, response, fetch.context)
+        if learning:
+            article = replace(article, blocks=PageBlocks.of(response.selector.root, article.item.get("body")))
+        return article
     if kind is PageKind.REST:
         return read_rest_page(response, reader.profile, language)
     if kind is PageKind.SITEMAP:

@@ -257,7 +257,17 @@ class CrawlRules:
             raise ProfileError(f"[crawl] story_key must be one of {', '.join(STORY_KEYS)}, got {self.story_key!r}")
 
 
-SECTIONS = {"urls": UrlRules, "selectors": Selectors, "text": TextRules, "checks": PageChecks, "crawl": CrawlRules}
+@dataclass(frozen=True)
+class TemplateRules:
+    """The site's template: learnt across its pages (boilerplate blocks, text container), or pinned."""
+
+    learn: bool = _key("bool", "learn the blocks a site's pages repeat and its text container from its first pages")
+    boilerplate: tuple[str, ...] = _key("selectors", "blocks that are no story on any page (pinned boilerplate)")
+    text_container: tuple[str, ...] = _key("selectors", "the site's text container, tried before any other")
+
+
+SECTIONS = {"urls": UrlRules, "selectors": Selectors, "text": TextRules, "checks": PageChecks, "crawl": CrawlRules,
+            "template": TemplateRules}
 TOP_LEVEL = {"extends", "description", "base_url", "categories"}
 
 
@@ -275,6 +285,7 @@ class Profile:
     text: TextRules
     checks: PageChecks
     crawl: CrawlRules
+    template: TemplateRules
 
 
 def load_profile(site: str) -> Profile:

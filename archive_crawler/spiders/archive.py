@@ -95,7 +95,8 @@ class ArchiveSpider(scrapy.Spider):
         fetch = navigator.to_read(fetch)
         self.job = self.job.following(navigator.categories, navigator.language)
         try:
-            page = await self.parse_pool.read(self.job, fetch, response)
+            job = self.job.for_page(navigator.template_of(fetch), fetch.learning)
+            page = await self.parse_pool.read(job, fetch, response)
         except PageRejected as rejection:
             follows = self.rejected(response, fetch, rejection)
         except Exception as error:  # a page that breaks the parser must not stop the crawl
@@ -110,7 +111,7 @@ class ArchiveSpider(scrapy.Spider):
                 item = ArticleItem(**record)
                 item.read_at = read_at(response)  # not a field: orders a replay's writing (see OutputStore.add)
                 yield item
-            if not records and fetch.context.listed_url and isinstance(page, ParsedArticle):
+            if not records and fetch.context.listed_url and isinstance(page, ParsedArticle) and not fetch.learning:
                 self.storage.rejects.reject(response.url, "outside_window", response.status, fetch.label,
                                             detail=f"published {page.item.get('published') or 'on no date'}")
             follows = navigator.read(fetch, page)
