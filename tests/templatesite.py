@@ -16,9 +16,11 @@ from tests.serving import BackgroundServer, HTTPServer
 
 STORIES = 14
 SITE_NAME = "Harbour Gazette"
-WORDS = ("harbour council ferry timetable fishermen quay storm coast lighthouse mayor budget school market "
-         "bridge tide weather festival museum railway station hospital nurses tourists season cargo port "
-         "island village district residents plan vote repairs boats night morning summer winter").split()
+WORDS = ("harbour", "council", "ferry", "timetable", "fishermen", "quay", "storm", "coast", "lighthouse",
+         "mayor", "budget", "school", "market", "bridge", "tide", "weather", "festival", "museum", "railway",
+         "station", "hospital", "nurses", "tourists", "season", "cargo", "port", "island", "village",
+         "district", "residents", "plan", "vote", "repairs", "boats", "night", "morning", "summer",
+         "winter")
 SHARE_BAR = "Share this story with your friends on the networks where you follow the harbour news every day"
 NEWSLETTER_HEADING = "Get the morning briefing"
 NEWSLETTER = ("Every weekday at six we send the stories the harbour is talking about, the ferry timetable changes "
@@ -86,7 +88,7 @@ def page(story: Story) -> str:
 class _Handler(BaseHTTPRequestHandler):
     server: _Server
 
-    def do_GET(self) -> None:  # noqa: N802 (the standard library's name)
+    def do_GET(self) -> None:
         pages = self.server.pages
         body = pages.get(self.path.rstrip("/"))
         status = 200 if body is not None else 404
@@ -97,7 +99,7 @@ class _Handler(BaseHTTPRequestHandler):
         self.end_headers()
         self.wfile.write(data)
 
-    def log_message(self, format, *args) -> None:  # noqa: A002 (the standard library's name)
+    def log_message(self, format, *args) -> None:
         pass
 
 

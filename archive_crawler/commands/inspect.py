@@ -3,12 +3,14 @@
 For people writing a profile: it fetches the page (or reads ``--file``), reads it
 with the profile given by ``-a site=...`` (``aawsat`` by default) and prints the
 record with the rule that filled each field; for a listing page, its entries and
-the next page it leads to. Nothing is written, no state is touched.
+the next page it leads to. Nothing is written; the state (``ARCHIVE_STATE``) is only read, for
+the template a harvest learnt of the page's site (see :mod:`archive_crawler.reading.template`).
 """
 
 from __future__ import annotations
 
 import json
+import sqlite3
 import sys
 from pathlib import Path
 
@@ -21,8 +23,10 @@ from twisted.python.failure import Failure
 from archive_crawler.messages import ArticleContext, PageRejected
 from archive_crawler.reading.checks import repair_charset
 from archive_crawler.reading.reader import PageReader
+from archive_crawler.reading.template import SiteTemplate, template_host
 from archive_crawler.reading.workers import read_article
-from archive_crawler.sites.profile import load_profile
+from archive_crawler.sites.profile import Profile, load_profile
+from archive_crawler.storage.state import ArchiveState
 
 QUIET = {
     "EXTENSIONS": {"archive_crawler.storage.run.ArchiveRun": None,
@@ -92,7 +96,10 @@ class Command(ScrapyCommand):
             return
         base_url = arguments.get("base_url") or profile.base_url or f"{url.split('/')[0]}//{url.split('/')[2]}"
         print(f"profile: {profile.name} ({profile.source})")
-        print(inspect_page(PageReader(profile, base_url, profile.categories), response))
+        template, where = site_template(profile, Path(self.settings["ARCHIVE_STATE"]), response.url)
+        print(f"template of {template_host(response.url)}: "
+              + (f"{template.describe()} ({where})" if template is not None else where))
+        print(inspect_page(PageReader(profile, base_url, profile.categories, template), response))
 
     @staticmethod
     def read_file(url: str, path: str) -> HtmlResponse | None:
@@ -114,6 +121,31 @@ class Command(ScrapyCommand):
             cause = spider.failure.getErrorMessage() if spider.failure else "no answer"
             print(f"Error: cannot fetch {url}: {cause}", file=sys.stderr)
         return spider.response
+
+
+def site_template(profile: Profile, state_path: Path, url: str) -> tuple[SiteTemplate | None, str]:
+    """(the template a crawl reads the page with, where it comes from): the one the state keeps for the
+    page's host (read only), with the profile's pins; the pins alone; or None and why."""
+    rules = profile.template
+    pins = (rules.boilerplate, rules.text_container)
+    if not rules.learn:
+        return (SiteTemplate().pinned(*pins), "pinned by the profile") if any(pins) else (None, "off in the profile")
+    stored = None
+    if state_path.is_file():
+        state = None
+        try:
+            state = ArchiveState(state_path, read_only=True)
+            stored = SiteTemplate.load(state.get(f"template {profile.name} {template_host(url)}"))
+        except sqlite3.Error as error:
+            return None, f"the state {state_path} cannot be read: {error}"
+        finally:
+            if state is not None:
+                state.close()
+    if stored is not None:
+        return stored.pinned(*pins), f"from the state {state_path}"
+    if any(pins):
+        return SiteTemplate().pinned(*pins), "pinned by the profile; none learnt in the state"
+    return None, f"none learnt yet in the state {state_path} (a harvest of the site learns it)"
 
 
 def inspect_page(reader: PageReader, response) -> str:
