@@ -44,8 +44,8 @@ class TemplatePass:
         self.keep = keep  # whether a learnt template is kept in the state (not for a limited window)
         self.listed = Counter(template_host(url) for url in seeds)  # pages a URL list names, by host
         self.frozen: dict[str, SiteTemplate | None] = {}  # host -> its template for the run
-        self.first: dict[str, dict[str, Fetch]] = {}  # host -> its first pass: link key -> fetch
-        self.seen: dict[str, dict[str, PageBlocks | None]] = {}  # host -> link key -> what came in (None: failed)
+        self.first: dict[str, dict[str, Fetch]] = {}  # host -> its first pass: address -> fetch
+        self.seen: dict[str, dict[str, PageBlocks | None]] = {}  # host -> address -> what came in (None: failed)
         self.waiting: dict[str, list[Fetch]] = {}  # host -> article fetches held until its template is frozen
 
     def route(self, fetches: list[Fetch]) -> list[Fetch]:
@@ -63,7 +63,7 @@ class TemplatePass:
                 out.append(fetch)
             elif len(first := self.first.setdefault(host, {})) < PASS_PAGES:
                 learning = replace(fetch, learning=True)
-                first[learning.link_key or fetch.url] = learning
+                first[fetch.url] = learning
                 out.append(learning)
             else:
                 self.waiting.setdefault(host, []).append(fetch)
@@ -94,10 +94,9 @@ class TemplatePass:
         """A first pass page came in (None: it failed); when it was the host's last, what to read next."""
         host = template_host(fetch.url)
         first = self.first.get(host)
-        key = fetch.link_key or fetch.url
-        if host in self.frozen or first is None or key not in first:
+        if host in self.frozen or first is None or fetch.url not in first:
             return []
-        self.seen.setdefault(host, {})[key] = page.blocks if page is not None else None
+        self.seen.setdefault(host, {})[fetch.url] = page.blocks if page is not None else None
         if len(self.seen[host]) < len(first):
             return []
         return self.freeze(host)
@@ -118,6 +117,6 @@ class TemplatePass:
         logger.info("Template of %s: %s", host, template.describe())
         if self.ledger is not None and self.keep and template.pages >= LEAST_PAGES:
             self.ledger.remember_template(self.site, host, template.dump())
-        again = [fetch.learnt for key, fetch in first.items() if seen.get(key) is not None]
+        again = [fetch.learnt for url, fetch in first.items() if seen.get(url) is not None]
         self.stats.inc_value(Stat.TEMPLATE_READ_AGAIN, len(again))
         return again + self.waiting.pop(host, [])
