@@ -90,6 +90,7 @@ class _Handler(BaseHTTPRequestHandler):
 
     def do_GET(self) -> None:
         pages = self.server.pages
+        self.server.requests.append(self.path)
         body = pages.get(self.path.rstrip("/"))
         status = 200 if body is not None else 404
         data = (body or "<html><body>Not found</body></html>").encode("utf-8")
@@ -105,6 +106,7 @@ class _Handler(BaseHTTPRequestHandler):
 
 class _Server(HTTPServer):
     pages: dict[str, str]
+    requests: list[str]
 
 
 class TemplateSite(BackgroundServer):
@@ -113,10 +115,12 @@ class TemplateSite(BackgroundServer):
     def __init__(self) -> None:
         self.stories = stories()
         self.port = 0
+        self.requests: list[str] = []  # the paths asked for, in order
 
     def start(self) -> Self:
         httpd = _Server(("127.0.0.1", 0), _Handler)
         httpd.pages = {f"/news/{story.slug}": page(story) for story in self.stories}
+        httpd.requests = self.requests
         self.port = httpd.server_address[1]
         self._serve(httpd, "template-site")
         return self

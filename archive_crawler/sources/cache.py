@@ -1,7 +1,9 @@
 """The page cache: every live response kept on disk, and replays served from it.
 
 A live crawl always fetches from the site and stores what it got (listing and
-article pages, redirects, robots.txt), compressed, under ``HTTPCACHE_DIR``. A
+article pages, redirects, robots.txt), compressed, under ``HTTPCACHE_DIR``; only
+an article read again once its site's template is learnt (a request marked
+``READ_AGAIN``) is answered from what the cache kept moments before. A
 replay (``-a replay=1``) reads the same cache and never touches the network: a
 page missing from the cache, or unreadable, is counted, named and skipped.
 """
@@ -63,6 +65,9 @@ def decode_entry(data: bytes) -> tuple[dict, Response]:
                                   protocol=header.get("protocol"))
 
 
+READ_AGAIN = "archive_read_again"  # meta flag of an article read again after its site's template was learnt
+
+
 class ArchiveCacheStorage:
     """The page cache: one gzipped file per request under ``HTTPCACHE_DIR/<spider>/``.
 
@@ -114,8 +119,14 @@ class ArchiveCacheStorage:
         os.replace(temporary, path)
 
     def retrieve_response(self, spider, request):
-        if not self.replay:
+        if not self.replay and not request.meta.get(READ_AGAIN):
             return None  # a live crawl always asks the site
+        if not self.replay:  # a page read again: the site is asked only when the cache lost it
+            try:
+                with open(self.entry_name(request), "rb", buffering=0) as entry:
+                    return decode_entry(entry.readall())[1]
+            except (OSError, ValueError, KeyError, TypeError):
+                return None
         try:
             with open(self.entry_name(request), "rb", buffering=0) as entry:
                 data = entry.readall()

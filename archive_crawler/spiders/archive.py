@@ -22,6 +22,7 @@ from archive_crawler.navigation.navigator import Navigator
 from archive_crawler.navigation.urls import url_key
 from archive_crawler.options import RunOptions
 from archive_crawler.reading.workers import ParsePool, ReadingJob
+from archive_crawler.sources.cache import READ_AGAIN
 from archive_crawler.sources.failures import failure_reason
 from archive_crawler.sources.middlewares import read_at
 from archive_crawler.sources.wayback import WaybackMiddleware
@@ -86,9 +87,10 @@ class ArchiveSpider(scrapy.Spider):
             yield self.request(fetch)
 
     def request(self, fetch: Fetch) -> scrapy.Request:
+        # A page read again once its site's template is learnt comes from the page cache, not the site.
+        meta = {"handle_httpstatus_all": True} if fetch.any_status else {READ_AGAIN: True} if fetch.again else {}
         return scrapy.Request(fetch.url, callback=self.parse, errback=self.failed, cb_kwargs={"fetch": fetch},
-                              meta={"handle_httpstatus_all": True} if fetch.any_status else {},
-                              priority=fetch.priority, dont_filter=fetch.repeatable)
+                              meta=meta, priority=fetch.priority, dont_filter=fetch.repeatable)
 
     async def parse(self, response, fetch: Fetch):
         navigator = self.navigator
