@@ -5,12 +5,15 @@ from __future__ import annotations
 
 import json
 import random
+import subprocess
+import sys
 from dataclasses import replace
 
 import lxml.html
 import pytest
 from scrapy.http import HtmlResponse
 
+from archive_crawler.commands.inspect import site_template
 from archive_crawler.messages import ArticleContext, ParsedArticle
 from archive_crawler.navigation.fetch import Fetch, PageKind
 from archive_crawler.navigation.ledger import LinkLedger
@@ -29,6 +32,7 @@ from archive_crawler.sites.profile import ProfileError, load_profile
 from archive_crawler.sources.responses import build_response
 from archive_crawler.stats import Counts
 from archive_crawler.storage.state import ArchiveState
+from tests.crawl import PROJECT_ROOT, environment
 from tests.templatesite import NEWSLETTER, OTHER_STORIES, SHARE_BAR, page, stories
 
 GENERIC = load_profile("generic")
@@ -236,3 +240,30 @@ def test_a_profile_pins_the_template_or_switches_learning_off(tmp_path):
     off = replace(GENERIC, template=replace(GENERIC.template, learn=False))
     assert not any(fetch.learning for fetch in Navigator(off, f"http://{HOST}", Counts(),
                                                          seeds=tuple(url_of(index) for index in range(5))).start())
+
+
+def test_inspect_reads_the_template_the_state_keeps_and_shows_the_body_rule_it_gave(tmp_path, learnt):
+    state_path = tmp_path / "state.sqlite3"
+    state = ArchiveState(state_path)
+    try:
+        LinkLedger(state, Counts()).remember_template("generic", HOST, learnt.dump())
+    finally:
+        state.close()
+    (tmp_path / "page.html").write_text(page(STORIES[10]), encoding="utf-8")
+
+    def inspect(state_file) -> str:
+        completed = subprocess.run(
+            [sys.executable, "-m", "scrapy", "inspect", url_of(10), "-a", "site=generic", "--file",
+             str(tmp_path / "page.html"), "-s", f"ARCHIVE_STATE={state_file}"],
+            cwd=PROJECT_ROOT, capture_output=True, text=True, timeout=60, env=environment())
+        assert completed.returncode == 0, completed.stderr[-2000:]
+        return completed.stdout
+
+    kept = inspect(state_path)
+    assert f"template of {HOST}: learnt from 8 pages; {len(learnt.boilerplate)} boilerplate blocks; " \
+           f"text container article>div.txt# (from the state {state_path})" in kept
+    # Left out: the masthead, the footer, the share bar, the newsletter box, the list's heading and its list.
+    assert "body           template: text container (the extractor was not needed; 6 boilerplate blocks" in kept
+    template, where = site_template(GENERIC, tmp_path / "missing.sqlite3", url_of(10))
+    assert template is None and where.startswith("none learnt yet")
+    assert not (tmp_path / "missing.sqlite3").exists()  # inspecting writes no state
