@@ -4,7 +4,7 @@ On one page, a newsletter box, a share bar with words or a list of the site's ot
 the article area look like text; across a site's pages they give themselves away by repeating. A
 page's *blocks* (paragraphs, lists, divs, sections, figures...) are reduced to fingerprints: the
 block's shape (its parent's tag, its tag, its classes and id with digits left out) and a hash of
-its normalised text (lower case, spaces collapsed, digits left out). A fingerprint met on at least
+its normalised text (lower case, spaces collapsed, the digits 0-9 left out). A fingerprint met on at least
 ``LEAST_PAGES`` of the first pass's distinct pages, and on ``SHARE`` of them, is the site's
 boilerplate; the container (by its shape) that held the chosen body on most of those pages is the
 site's text container. Pages whose bodies are the same story (share copies of one page) count once.
@@ -41,8 +41,7 @@ LONGEST_BLOCK = 3000  # characters: a longer block is a page's wrapper, never bo
 BLOCK_TAGS = ("p", "div", "section", "aside", "ul", "ol", "dl", "figure", "nav", "header", "footer", "form",
               "table", "blockquote", "h2", "h3", "h4", "h5", "h6")
 CONTAINER_PARAGRAPH_SHARE = 0.8  # of the body's paragraphs found in <p> elements, the container holds
-DIGITS = re.compile(r"\d+")
-SPACES = re.compile(r"\s+")
+NO_DIGITS = str.maketrans("", "", "0123456789")
 # A web archive's playback address: the original one follows the capture's timestamp.
 PLAYBACK = re.compile(r"/\d{1,14}(?:[a-z]{2}_)?/(https?://[^/?#]+)", re.IGNORECASE)
 
@@ -58,21 +57,28 @@ def template_host(url: str) -> str:
     return host_key(urlsplit(playback.group(1) if playback else url).netloc)
 
 
-def shape(element: Any) -> str:
-    """A block's shape: its parent's tag, its tag, its classes and id (digits left out, which number posts)."""
+def shape(element: Any, known: dict[tuple, str] | None = None) -> str:
+    """A block's shape: its parent's tag, its tag, its classes and id (digits left out, which number
+    posts); ``known`` keeps the shapes worked out on a page, by their raw parts."""
     parent = element.getparent()
     parent_tag = parent.tag if parent is not None and isinstance(parent.tag, str) else ""
-    classes = ".".join(sorted(DIGITS.sub("", element.get("class", "")).split()))
-    identifier = DIGITS.sub("", element.get("id", "")).strip()
-    return f"{parent_tag}>{element.tag}.{classes}#{identifier}"
+    key = (parent_tag, element.tag, element.get("class"), element.get("id"))
+    if known is not None and (found := known.get(key)) is not None:
+        return found
+    classes = ".".join(sorted((key[2] or "").translate(NO_DIGITS).split()))
+    identifier = (key[3] or "").translate(NO_DIGITS).strip()
+    found = f"{parent_tag}>{element.tag}.{classes}#{identifier}"
+    if known is not None:
+        known[key] = found
+    return found
 
 
 def fingerprint(element: Any, signature: str | None = None) -> str | None:
     """``shape|hash of the normalised text``; None for a block too long to be boilerplate."""
-    text = " ".join(element.itertext())
+    text = etree.tostring(element, method="text", encoding="unicode", with_tail=False)
     if len(text) > 2 * LONGEST_BLOCK:
         return None
-    normal = SPACES.sub(" ", DIGITS.sub("", text)).strip().lower()
+    normal = " ".join(text.translate(NO_DIGITS).lower().split())
     if len(normal) > LONGEST_BLOCK:
         return None
     digest = hashlib.blake2b(normal.encode("utf-8", "replace"), digest_size=8).hexdigest()
@@ -96,7 +102,8 @@ class PageBlocks:
     @classmethod
     def of(cls, root: Any, body: str | None) -> PageBlocks:
         """The blocks of a page's parsed tree (``root``), the body read from it being ``body``."""
-        found = {print_ for element in _blocks(root) if (print_ := fingerprint(element)) is not None}
+        known: dict[tuple, str] = {}
+        found = {print_ for element in _blocks(root) if (print_ := fingerprint(element, shape(element, known)))}
         paragraphs = {line for line in (body or "").split("\n\n") if line}
         story = hashlib.blake2b((body or "").encode("utf-8", "replace"), digest_size=8).hexdigest()
         return cls(frozenset(found), _container(root, paragraphs), story)
@@ -174,9 +181,9 @@ class SiteTemplate:
         found: list[Any] = [match.root for query in self.pinned_boilerplate for match in select(page, query)
                             if not isinstance(match.root, str)]
         if self.boilerplate:
-            shapes = self.shapes
+            shapes, known = self.shapes, dict[tuple, str]()
             for element in _blocks(page.root):
-                signature = shape(element)
+                signature = shape(element, known)
                 if signature in shapes and fingerprint(element, signature) in self.boilerplate:
                     found.append(element)
         chosen = set(found)
