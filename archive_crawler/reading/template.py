@@ -4,7 +4,7 @@ On one page, a newsletter box, a share bar with words or a list of the site's ot
 the article area look like text; across a site's pages they give themselves away by repeating. A
 page's *blocks* (paragraphs, lists, divs, sections, figures...) are reduced to fingerprints: the
 block's shape (its parent's tag, its tag, its classes and id with digits left out) and a hash of
-its normalised text (lower case, spaces collapsed, the digits 0-9 left out). A fingerprint met on at least
+its normalised text (lower case, spaces collapsed, digits left out). A fingerprint met on at least
 ``LEAST_PAGES`` of the first pass's distinct pages, and on ``SHARE`` of them, is the site's
 boilerplate; the container (by its shape) that held the chosen body on most of those pages is the
 site's text container. Pages whose bodies are the same story (share copies of one page) count once.
@@ -30,6 +30,7 @@ from lxml import etree
 
 from archive_crawler.navigation.urls import host_key
 from archive_crawler.reading.extract import select
+from archive_crawler.reading.processors import clean_text
 
 TEMPLATE_VERSION = 1
 PASS_PAGES = 20  # article pages of a host read for learning, before any of its records is written
@@ -112,8 +113,6 @@ class PageBlocks:
 def _container(root: Any, paragraphs: set[str]) -> str | None:
     """The shape of the deepest element holding ``CONTAINER_PARAGRAPH_SHARE`` of the <p> elements whose
     text is a paragraph of the body."""
-    from archive_crawler.reading.processors import clean_text
-
     held = [element for element in root.iter("p") if clean_text(" ".join(element.itertext())) in paragraphs]
     if not held:
         return None
