@@ -18,6 +18,7 @@ from archive_crawler.messages import ArticleContext, ParsedArticle
 from archive_crawler.navigation.fetch import Fetch, PageKind
 from archive_crawler.navigation.ledger import LinkLedger
 from archive_crawler.navigation.navigator import Navigator
+from archive_crawler.navigation.templates import TemplatePass
 from archive_crawler.reading.reader import PageReader
 from archive_crawler.reading.template import (
     PASS_PAGES,
@@ -267,3 +268,18 @@ def test_inspect_reads_the_template_the_state_keeps_and_shows_the_body_rule_it_g
     template, where = site_template(GENERIC, tmp_path / "missing.sqlite3", url_of(10))
     assert template is None and where.startswith("none learnt yet")
     assert not (tmp_path / "missing.sqlite3").exists()  # inspecting writes no state
+
+
+def test_a_walk_that_finds_few_pages_of_a_host_reads_them_again_with_nothing_learnt():
+    # No URL list: how many pages a host has is known only when the walk ends.
+    passes = TemplatePass(GENERIC, Counts())
+    fetches = passes.route([Fetch(url_of(index), PageKind.ARTICLE) for index in range(2)])
+    assert all(fetch.learning for fetch in fetches)
+    job = ReadingJob("generic", f"http://{HOST}", {}, learning=True)
+    assert [passes.read(fetch, read_page(job, fetch, payload(index))) for index, fetch in enumerate(fetches)] == [[], []]
+    again = passes.idle()
+    assert [fetch.url for fetch in again] == [url_of(0), url_of(1)] and all(fetch.again for fetch in again)
+    template = passes.template_of(again[0])
+    assert template is not None and template.empty and template.pages == 2
+    assert passes.stats["archive/template/too_few_pages"] == 1 and "archive/template/learnt" not in passes.stats
+    assert passes.route([Fetch(url_of(2), PageKind.ARTICLE)])[0].learning is False  # frozen: read at once

@@ -2,11 +2,12 @@
 
 With a profile that learns templates (``[template] learn``), the first ``PASS_PAGES`` article
 pages the walk asks for on a host are read to learn its template and give no record yet; the
-host's later pages wait. Once every first pass page came in (or the walk has nothing else left),
-the template is learnt from them whatever order they came in, frozen for the run, and the first
-pages are read again with it, the waiting ones after them: every record of the host is read with
-the same template. A URL list naming fewer than ``LEAST_PAGES`` pages of a host has nothing to
-learn from: its pages are read at once.
+host's later pages wait. Once they all came in, the template is learnt from them whatever order
+they came in, frozen for the run, and the first pages are read again with it, the waiting ones
+after them: every record of the host is read with the same template. A walk that finds fewer pages
+of a host learns from them when it has nothing else left; a URL list, whose pages all go out at the
+start, once its pages of the host came in. A URL list naming fewer than ``LEAST_PAGES`` pages of a
+host has nothing to learn from: its pages are read at once.
 
 A template learnt from enough pages is kept in the state under ``template <site> <host>``, with
 its version; a later run takes it instead of learning (a missing or older version is learnt
@@ -97,7 +98,8 @@ class TemplatePass:
         if host in self.frozen or first is None or fetch.url not in first:
             return []
         self.seen.setdefault(host, {})[fetch.url] = page.blocks if page is not None else None
-        if len(self.seen[host]) < len(first):
+        # A URL list's pages all go out at the start; a walk may find more of the host's pages later.
+        if len(self.seen[host]) < len(first) or (not self.listed and len(first) < PASS_PAGES):
             return []
         return self.freeze(host)
 
