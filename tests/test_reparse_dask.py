@@ -1,0 +1,212 @@
+"""End to end: ``scrapy reparse HARVEST_DIR`` on a real Dask cluster writes what a one-machine re-parse writes.
+
+A harvest of two replicas (the archive's, a WordPress site) runs on a scheduler and two workers
+started as ``dask`` commands; both re-parses read its folder, and their records must match line
+for line, and match the harvest's own records story by story.
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from tests.crawl import PROJECT_ROOT
+from tests.harvestkit import FAST, DaskCluster, by_story, cluster_environment, run_harvest, write_sites_file
+from tests.replica import ReplicaServer, build_site
+from tests.wpsite import WpConfig, WpServer, build_wp_site
+
+pytestmark = pytest.mark.slow
+
+EXPECTED: dict[str, list[dict]] = {}  # the records a perfect crawl of each replica writes
+COPIED: dict[str, set[int]] = {}  # the stories a replica serves more than once
+FETCHED_AT = "X-Archive-Fetched-At"
+
+
+@pytest.fixture(scope="module")
+def dask_cluster(tmp_path_factory):
+    cluster = DaskCluster(tmp_path_factory.mktemp("cluster"))
+    try:
+        yield cluster.start(workers=2)
+    finally:
+        cluster.stop()
+
+
+@pytest.fixture(scope="module")
+def harvest(dask_cluster, tmp_path_factory) -> Path:
+    """A harvest folder of both replicas, harvested on the cluster (the servers are gone once it is done)."""
+    root = tmp_path_factory.mktemp("harvest")
+    with ReplicaServer(build_site(n_stories=24, seed=23), host="127.0.0.2") as archive, \
+            WpServer(build_wp_site(WpConfig(posts=24, theme="classic", rest="open", sitemaps="core")),
+                     host="127.0.0.3") as wordpress:
+        EXPECTED.update(archive=archive.expected_records(), wordpress=wordpress.site.expected_records())
+        COPIED["archive"] = {index for index, story in enumerate(archive.site.stories)
+                             if any(copy.story is story for copy in archive.site.copies)}
+        sites = [{"name": "archive", "profile": "aawsat", "base_url": archive.base_url},
+                 {"name": "wordpress", "profile": "wordpress", "base_url": wordpress.base_url}]
+        sites_file = write_sites_file(root / "news.toml", sites, defaults={"settings": FAST})
+        done = run_harvest(sites_file, root / "news", "--scheduler-file", str(dask_cluster.scheduler_file))
+    assert done.returncode == 0, done.stdout + done.stderr
+    return root / "news"
+
+
+def reparse(*options: str, timeout: float = 120) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "scrapy", "reparse", *options, "-s", "LOG_LEVEL=WARNING"],
+                          cwd=PROJECT_ROOT, env=cluster_environment(), capture_output=True, text=True,
+                          timeout=timeout)
+
+
+def lines(path: Path) -> list[str]:
+    return path.read_text(encoding="utf-8").splitlines()
+
+
+@pytest.fixture(scope="module")
+def one_machine(harvest) -> dict[str, list[str]]:
+    """Each site's lines from a one-machine re-parse of the harvest folder, written beside the harvest's files."""
+    run = reparse(str(harvest), "--workers", "2")
+    assert run.returncode == 0, run.stderr[-3000:]
+    return {name: lines(harvest / f"{name}.reparsed.jsonl") for name in ("archive", "wordpress")}
+
+
+def summary(folder: Path, name: str) -> dict:
+    return json.loads((folder / f"{name}.reparsed.summary.json").read_text(encoding="utf-8"))
+
+
+def test_a_distributed_reparse_writes_the_one_machine_lines_and_the_harvests_stories(
+        harvest, one_machine, dask_cluster, tmp_path):
+    own = {name: lines(harvest / f"{name}.jsonl") for name in one_machine}
+    run = reparse(str(harvest), "--scheduler-file", str(dask_cluster.scheduler_file), "--output", str(tmp_path))
+    assert run.returncode == 0, run.stderr[-3000:]
+    assert "on the cluster at tcp://127.0.0.1:" in run.stderr
+    for name, reference in one_machine.items():
+        assert reference, f"the one-machine re-parse of {name} wrote nothing"
+        assert lines(tmp_path / f"{name}.reparsed.jsonl") == reference, name
+        distributed, local = summary(tmp_path, name), summary(harvest, name)
+        assert distributed["workers"] == 2 and local["workers"] == 2
+        for figure in ("pages_read", "stories_written", "duplicates_dropped", "rejects", "missing", "door"):
+            assert distributed[figure] == local[figure], (name, figure)
+        assert lines(harvest / f"{name}.jsonl") == own[name]  # the harvest's own output is left alone
+        records = [json.loads(line) for line in reference]
+        harvested = [json.loads(line) for line in own[name]]
+        assert by_story(records, EXPECTED[name], COPIED.get(name, set())) == \
+            by_story(harvested, EXPECTED[name], COPIED.get(name, set())), name
+    assert summary(harvest, "wordpress")["door"] == "rest"
+
+
+def cache_entries(cache: Path):
+    """(path, header, body) of every entry of a site's page cache."""
+    for path in sorted(cache.rglob("*.gz")):
+        header, _, body = gzip.decompress(path.read_bytes()).partition(b"\n")
+        yield path, json.loads(header), body
+
+
+def refetch(path: Path, header: dict, body: bytes, when: str) -> None:
+    """Give a cache entry another fetch time, as if its page had been fetched then."""
+    header["headers"] = [[name, when if name.lower() == FETCHED_AT.lower() else value]
+                         for name, value in header["headers"]]
+    path.write_bytes(gzip.compress(json.dumps(header).encode("utf-8") + b"\n" + body))
+
+
+def test_a_story_fetched_twice_keeps_its_earliest_fetch_on_one_machine_and_on_the_cluster(
+        harvest, one_machine, dask_cluster, tmp_path):
+    written = {json.loads(line)["url"] for line in one_machine["archive"]}
+    pairs = [story["accepted_urls"] for story in EXPECTED["archive"] if len(story["accepted_urls"]) > 1]
+    pair = next(urls for urls in pairs if any(url in written for url in urls))
+    kept = next(url for url in pair if url in written)
+    dropped = next(url for url in pair if url != kept)
+    assert dropped not in written
+    folder = tmp_path / "news"
+    shutil.copytree(harvest, folder, ignore=shutil.ignore_patterns("*.reparsed*"))
+    refetched = 0
+    for path, header, body in cache_entries(folder / "archive.httpcache"):
+        if header["response_url"] == dropped:
+            refetch(path, header, body, "2001-02-03T04:05:06.000000+00:00")  # before every other fetch
+            refetched += 1
+    assert refetched == 1, "the copy the re-parse left out is in the page cache"
+    local = reparse(str(folder), "--workers", "2", "--output", str(tmp_path / "local"))
+    distributed = reparse(str(folder), "--scheduler-file", str(dask_cluster.scheduler_file),
+                          "--output", str(tmp_path / "cluster"))
+    assert local.returncode == 0, local.stderr[-3000:]
+    assert distributed.returncode == 0, distributed.stderr[-3000:]
+    records = [json.loads(line) for line in lines(tmp_path / "local" / "archive.reparsed.jsonl")]
+    urls = [record["url"] for record in records]
+    assert dropped in urls and kept not in urls
+    assert next(record for record in records if record["url"] == dropped)["crawled_at"].startswith("2001-02-03")
+    assert len(records) == len(one_machine["archive"])
+    assert lines(tmp_path / "cluster" / "archive.reparsed.jsonl") == lines(tmp_path / "local" /
+                                                                            "archive.reparsed.jsonl")
+
+
+def one_line(run: subprocess.CompletedProcess) -> str:
+    said = [line for line in (run.stdout + run.stderr).splitlines() if line.strip()]
+    assert len(said) == 1 and "Traceback" not in run.stderr, said
+    return said[0]
+
+
+def test_bad_input_gets_one_line_and_the_documented_exit_status(harvest, tmp_path):
+    missing = reparse(str(tmp_path / "nowhere"))
+    assert missing.returncode == 2
+    assert one_line(missing).startswith(f"bad argument: {tmp_path / 'nowhere'} does not exist")
+    (tmp_path / "empty").mkdir()
+    empty = reparse(str(tmp_path / "empty"), "-a", "base_url=http://127.0.0.1:9")
+    assert empty.returncode == 1
+    assert one_line(empty) == f"Error: {tmp_path / 'empty'} holds neither harvest.json nor stored pages " \
+                              "(WARC, ARC or WACZ files)"
+    no_cluster = reparse(str(harvest), "--scheduler-file", str(tmp_path / "scheduler.json"))
+    assert no_cluster.returncode == 1
+    assert one_line(no_cluster) == f"Error: no scheduler file at {tmp_path / 'scheduler.json'}"
+    with_arguments = reparse(str(harvest), "-a", "since=2020-01-01")
+    assert with_arguments.returncode == 2 and one_line(with_arguments).startswith("bad argument: a harvest folder")
+    assert not any(tmp_path.rglob("*.reparsed.jsonl"))
+
+
+def slow_reading() -> int:
+    """In a worker: every batch of article pages waits a minute first (this worker is killed meanwhile)."""
+    from archive_crawler import reparse_workers
+
+    reading = reparse_workers.read_batch
+
+    def slow(store, batch):
+        time.sleep(60)
+        return reading(store, batch)
+
+    reparse_workers.read_batch = slow
+    return os.getpid()
+
+
+def test_a_batch_on_a_killed_worker_is_read_again_elsewhere_and_nothing_is_doubled(
+        harvest, one_machine, dask_cluster, tmp_path):
+    from distributed import Client
+
+    with Client(scheduler_file=str(dask_cluster.scheduler_file), timeout="20s") as client:
+        address = sorted(client.scheduler_info(n_workers=-1)["workers"])[0]
+        group = os.getpgid(client.run(slow_reading, workers=[address])[address])
+        assert group in {worker.pid for worker in dask_cluster.workers}
+        started = subprocess.Popen([sys.executable, "-m", "scrapy", "reparse", str(harvest), "--scheduler-file",
+                                    str(dask_cluster.scheduler_file), "--output", str(tmp_path),
+                                    "-s", "LOG_LEVEL=WARNING"],
+                                   cwd=PROJECT_ROOT, env=cluster_environment(), stdout=subprocess.PIPE,
+                                   stderr=subprocess.PIPE, text=True)
+        try:
+            deadline = time.monotonic() + 60
+            while not any(str(key).startswith("reparse-") for key in client.processing(workers=[address])[address]):
+                assert started.poll() is None and time.monotonic() < deadline, "no batch went to the slow worker"
+                time.sleep(0.05)
+            os.killpg(group, signal.SIGKILL)  # the worker and its nanny: the batch it holds is lost with them
+            _, err = started.communicate(timeout=120)
+        finally:
+            if started.poll() is None:
+                started.kill()
+    dask_cluster.add_worker()  # for any test after this one
+    assert started.returncode == 0, err[-3000:]
+    for name, reference in one_machine.items():
+        assert lines(tmp_path / f"{name}.reparsed.jsonl") == reference, name
+        assert summary(tmp_path, name)["pages_read"] == summary(harvest, name)["pages_read"], name
