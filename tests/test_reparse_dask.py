@@ -50,7 +50,10 @@ def harvest(dask_cluster, tmp_path_factory) -> Path:
         EXPECTED.update(archive=archive.expected_records(), wordpress=wordpress.site.expected_records())
         COPIED["archive"] = {index for index, story in enumerate(archive.site.stories)
                              if any(copy.story is story for copy in archive.site.copies)}
-        sites = [{"name": "archive", "profile": "aawsat", "base_url": archive.base_url},
+        # The archive's pages are kept in rolling WARC files and a WACZ package too.
+        stored = {"ARCHIVE_WARC": str(root / "warcs"), "ARCHIVE_WARC_MAX_BYTES": 30000,
+                  "ARCHIVE_WACZ": str(root / "archive.wacz")}
+        sites = [{"name": "archive", "profile": "aawsat", "base_url": archive.base_url, "settings": stored},
                  {"name": "wordpress", "profile": "wordpress", "base_url": wordpress.base_url}]
         sites_file = write_sites_file(root / "news.toml", sites, defaults={"settings": FAST})
         done = run_harvest(sites_file, root / "news", "--scheduler-file", str(dask_cluster.scheduler_file))
@@ -59,9 +62,25 @@ def harvest(dask_cluster, tmp_path_factory) -> Path:
 
 
 def reparse(*options: str, timeout: float = 120) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "scrapy", "reparse", *options, "-s", "LOG_LEVEL=WARNING"],
-                          cwd=PROJECT_ROOT, env=cluster_environment(), capture_output=True, text=True,
-                          timeout=timeout)
+    return reparse_at_once([*options], timeout=timeout)[0]
+
+
+def reparse_at_once(*commands: list[str], timeout: float = 120) -> list[subprocess.CompletedProcess]:
+    """Run ``scrapy reparse`` with each list of options, all at once; how each ended."""
+    started = [subprocess.Popen([sys.executable, "-m", "scrapy", "reparse", *options, "-s", "LOG_LEVEL=WARNING"],
+                                cwd=PROJECT_ROOT, env=cluster_environment(), stdout=subprocess.PIPE,
+                                stderr=subprocess.PIPE, text=True) for options in commands]
+    ended = []
+    try:
+        for process, options in zip(started, commands, strict=True):
+            out, err = process.communicate(timeout=timeout)
+            ended.append(subprocess.CompletedProcess(options, process.returncode, out, err))
+    finally:
+        for process in started:
+            if process.poll() is None:
+                process.kill()
+                process.wait()
+    return ended
 
 
 def lines(path: Path) -> list[str]:
@@ -115,7 +134,7 @@ def refetch(path: Path, header: dict, body: bytes, when: str) -> None:
     path.write_bytes(gzip.compress(json.dumps(header).encode("utf-8") + b"\n" + body))
 
 
-def test_a_story_fetched_twice_keeps_its_earliest_fetch_on_one_machine_and_on_the_cluster(
+def test_a_story_fetched_twice_keeps_its_earliest_fetch_on_one_machine_and_on_the_cluster_from_an_older_record(
         harvest, one_machine, dask_cluster, tmp_path):
     written = {json.loads(line)["url"] for line in one_machine["archive"]}
     pairs = [story["accepted_urls"] for story in EXPECTED["archive"] if len(story["accepted_urls"]) > 1]
@@ -125,15 +144,19 @@ def test_a_story_fetched_twice_keeps_its_earliest_fetch_on_one_machine_and_on_th
     assert dropped not in written
     folder = tmp_path / "news"
     shutil.copytree(harvest, folder, ignore=shutil.ignore_patterns("*.reparsed*"))
+    record = json.loads((folder / "harvest.json").read_text(encoding="utf-8"))
+    for row in record["sites"]:  # as an older harvest wrote it: the arguments are read from its sites file
+        del row["arguments"], row["settings"]
+    (folder / "harvest.json").write_text(json.dumps(record), encoding="utf-8")
     refetched = 0
     for path, header, body in cache_entries(folder / "archive.httpcache"):
         if header["response_url"] == dropped:
             refetch(path, header, body, "2001-02-03T04:05:06.000000+00:00")  # before every other fetch
             refetched += 1
     assert refetched == 1, "the copy the re-parse left out is in the page cache"
-    local = reparse(str(folder), "--workers", "2", "--output", str(tmp_path / "local"))
-    distributed = reparse(str(folder), "--scheduler-file", str(dask_cluster.scheduler_file),
-                          "--output", str(tmp_path / "cluster"))
+    local, distributed = reparse_at_once(
+        [str(folder), "--workers", "2", "--output", str(tmp_path / "local")],
+        [str(folder), "--scheduler-file", str(dask_cluster.scheduler_file), "--output", str(tmp_path / "cluster")])
     assert local.returncode == 0, local.stderr[-3000:]
     assert distributed.returncode == 0, distributed.stderr[-3000:]
     records = [json.loads(line) for line in lines(tmp_path / "local" / "archive.reparsed.jsonl")]
@@ -145,6 +168,29 @@ def test_a_story_fetched_twice_keeps_its_earliest_fetch_on_one_machine_and_on_th
                                                                             "archive.reparsed.jsonl")
 
 
+def test_one_sites_warc_files_folders_and_wacz_given_as_paths_are_read_together(
+        harvest, one_machine, dask_cluster, tmp_path):
+    warcs = sorted((harvest.parent / "warcs").glob("*.warc.gz"))
+    assert len(warcs) > 3, "small WARC files were not rolled over"
+    half = len(warcs) // 2
+    rest = tmp_path / "rest"
+    rest.mkdir()
+    for path in warcs[half:]:
+        shutil.copy(path, rest)
+    record = json.loads((harvest / "harvest.json").read_text(encoding="utf-8"))
+    site = ["-a", "site=aawsat", "-a", f"base_url={record['sites'][0]['arguments']['base_url']}"]
+    files, package = reparse_at_once(
+        [*(str(path) for path in warcs[:half]), str(rest), *site, "--workers", "2",
+         "--output", str(tmp_path / "warcs.jsonl")],
+        [str(harvest.parent / "archive.wacz"), *site, "--scheduler-file", str(dask_cluster.scheduler_file),
+         "--output", str(tmp_path / "wacz.jsonl")])
+    assert files.returncode == 0, files.stderr[-3000:]
+    assert lines(tmp_path / "warcs.jsonl") == one_machine["archive"]
+    assert package.returncode == 0, package.stderr[-3000:]
+    assert lines(tmp_path / "wacz.jsonl") == one_machine["archive"]
+    assert json.loads((tmp_path / "wacz.summary.json").read_text())["read_by"].startswith("the cluster at")
+
+
 def one_line(run: subprocess.CompletedProcess) -> str:
     said = [line for line in (run.stdout + run.stderr).splitlines() if line.strip()]
     assert len(said) == 1 and "Traceback" not in run.stderr, said
@@ -152,18 +198,19 @@ def one_line(run: subprocess.CompletedProcess) -> str:
 
 
 def test_bad_input_gets_one_line_and_the_documented_exit_status(harvest, tmp_path):
-    missing = reparse(str(tmp_path / "nowhere"))
+    (tmp_path / "empty").mkdir()
+    missing, empty, no_cluster, with_arguments = reparse_at_once(
+        [str(tmp_path / "nowhere")],
+        [str(tmp_path / "empty"), "-a", "base_url=http://127.0.0.1:9"],
+        [str(harvest), "--scheduler-file", str(tmp_path / "scheduler.json")],
+        [str(harvest), "-a", "since=2020-01-01"])
     assert missing.returncode == 2
     assert one_line(missing).startswith(f"bad argument: {tmp_path / 'nowhere'} does not exist")
-    (tmp_path / "empty").mkdir()
-    empty = reparse(str(tmp_path / "empty"), "-a", "base_url=http://127.0.0.1:9")
     assert empty.returncode == 1
     assert one_line(empty) == f"Error: {tmp_path / 'empty'} holds neither harvest.json nor stored pages " \
                               "(WARC, ARC or WACZ files)"
-    no_cluster = reparse(str(harvest), "--scheduler-file", str(tmp_path / "scheduler.json"))
     assert no_cluster.returncode == 1
     assert one_line(no_cluster) == f"Error: no scheduler file at {tmp_path / 'scheduler.json'}"
-    with_arguments = reparse(str(harvest), "-a", "since=2020-01-01")
     assert with_arguments.returncode == 2 and one_line(with_arguments).startswith("bad argument: a harvest folder")
     assert not any(tmp_path.rglob("*.reparsed.jsonl"))
 

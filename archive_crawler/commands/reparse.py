@@ -205,7 +205,7 @@ class Command(OptionsOnlyCommand, ScrapyCommand):
                 results = reparse_sites(sites, lambda site: start(site, reading), pipelined=reading is not None,
                                         say=say)
         except KeyboardInterrupt:
-            return self.fail("interrupted: every output left as it was", EXIT_INTERRUPTED)
+            return self.fail("interrupted: the outputs not written yet are left as they were", EXIT_INTERRUPTED)
         except ReparseError as error:
             return self.fail(str(error), EXIT_FAILED)
         except (OSError, ValueError) as error:
