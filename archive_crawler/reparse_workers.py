@@ -16,6 +16,7 @@ import logging
 import multiprocessing
 import shutil
 import socket
+import sys
 import threading
 import uuid
 import zipfile
@@ -97,12 +98,25 @@ class StoredWarcs(WarcPages):
         for path in paths:
             for source in warc_sources(Path(path)):
                 if source.suffix.lower() == ".wacz":
-                    source = unpack_warcs(source)
+                    source = unpack_warcs(source, scratch_folder())
                     unpacked.append(source)
                 part = build_index(source)
                 self.index.records.update(part.records)
                 self.index.errors += part.errors
                 self.index.files += part.files
+
+
+def scratch_folder() -> str | None:
+    """On a Dask worker, its own scratch folder (removed with the worker, or by the next worker on the machine if
+    it was killed); elsewhere None: the system's temporary folder."""
+    if "distributed" not in sys.modules:  # not a Dask worker: no need to import Dask
+        return None
+    from distributed import get_worker
+
+    try:
+        return get_worker().local_directory
+    except ValueError:  # this process is no worker (the command's, a client)
+        return None
 
 
 def warc_sources(path: Path) -> list[Path]:
