@@ -19,6 +19,7 @@ from pathlib import Path
 
 import pytest
 
+from archive_crawler.harvest.reparse import HarvestedSite, HarvestFolderError, check_outputs, harvested_sites
 from tests.crawl import PROJECT_ROOT
 from tests.harvestkit import FAST, DaskCluster, by_story, cluster_environment, run_harvest, write_sites_file
 from tests.replica import ReplicaServer, build_site
@@ -213,6 +214,27 @@ def test_bad_input_gets_one_line_and_the_documented_exit_status(harvest, tmp_pat
     assert one_line(no_cluster) == f"Error: no scheduler file at {tmp_path / 'scheduler.json'}"
     assert with_arguments.returncode == 2 and one_line(with_arguments).startswith("bad argument: a harvest folder")
     assert not any(tmp_path.rglob("*.reparsed.jsonl"))
+
+
+def test_a_reparse_that_would_write_a_file_of_the_harvests_own_is_refused(tmp_path):
+    sites = [HarvestedSite("x", {}, {}, tmp_path), HarvestedSite("x.reparsed", {}, {}, tmp_path)]
+    with pytest.raises(HarvestFolderError, match=r"site x would write .*/x\.reparsed\.jsonl, a file of the harvest"):
+        check_outputs(sites, tmp_path)
+    check_outputs(sites, tmp_path / "elsewhere")  # another folder: nothing in the way
+
+
+@pytest.mark.parametrize(("record", "says"), [
+    ("not json", "is no harvest record"),
+    ({"sites": [{"finish_reason": "finished"}]}, "is no harvest record"),
+    ({"sites": [{"name": "a"}]}, "keeps neither its sites' arguments nor the sites file they came from"),
+    ({"sites_file": "/nowhere/news.toml", "sites": [{"name": "a"}]},
+     "does not keep its sites' arguments (an older harvest), and its sites file cannot be read"),
+])
+def test_a_harvest_record_that_cannot_be_reparsed_says_why(tmp_path, record, says):
+    (tmp_path / "harvest.json").write_text(record if isinstance(record, str) else json.dumps(record))
+    with pytest.raises(HarvestFolderError) as raised:
+        harvested_sites(tmp_path, "aawsat")
+    assert says in str(raised.value) and "\n" not in str(raised.value)
 
 
 def slow_reading() -> int:

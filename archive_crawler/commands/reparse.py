@@ -202,7 +202,7 @@ class Command(OptionsOnlyCommand, ScrapyCommand):
             with self.reading(opts) as reading:
                 say(f"Re-parsing {len(sites)} sites of {folder} on "
                     f"{reading.description if reading else 'this machine'}.")
-                results = reparse_sites(sites, lambda site: start(site, reading), pipelined=reading is not None,
+                results = reparse_sites(sites, lambda site: start(site, reading), ahead=1 if reading else 0,
                                         say=say)
         except KeyboardInterrupt:
             return self.fail("interrupted: the outputs not written yet are left as they were", EXIT_INTERRUPTED)

@@ -5,10 +5,9 @@ kept them is read with the sites file it names). Each site's records go to
 ``<name>.reparsed.jsonl`` (with its ``.reparsed.rejects.jsonl`` and ``.reparsed.summary.json``) in
 the harvest folder or in another one, never over a file of the harvest's own.
 
-On a cluster every site's walk runs first, one after another in this process, each sending its
-article pages to the workers as it goes, and the sites' answers are taken afterwards: the workers
-read one site's pages while this process walks the next. On this machine each site is re-parsed
-in turn by forked workers.
+On a cluster the workers read one site's article pages while this process walks the next site;
+that site's answers are taken once the next walk is done. On this machine each site is
+re-parsed in turn by forked workers.
 """
 
 from __future__ import annotations
@@ -130,15 +129,19 @@ def describe_result(result: SiteResult) -> str:
             f"written to {figures.get('output')}")
 
 
-def reparse_sites(sites: list[HarvestedSite], start: Callable, pipelined: bool,
+def reparse_sites(sites: list[HarvestedSite], start: Callable, ahead: int,
                   say: Callable[[str], None]) -> list[SiteResult]:
-    """Re-parse every site; ``start(site)`` returns its started :class:`~archive_crawler.reparse.Reparse`, or a
-    reason it cannot start. ``pipelined``: every walk first, then the answers (a cluster reads meanwhile)."""
+    """Re-parse every site, in order; ``start(site)`` returns its started :class:`~archive_crawler.reparse.Reparse`
+    (walked, its article pages sent), or why it cannot start. ``ahead``: sites walked before the answers of an
+    earlier one are taken (a cluster reads one site's pages while this process walks the next; its answers wait
+    in the workers' memory meanwhile, so only so many)."""
     results: list[SiteResult] = []
     running: list = []
 
-    def finish(name: str, reparse) -> None:
+    def finish() -> None:
+        name, reparse = running[0]
         figures = reparse.finish()
+        running.pop(0)
         result = SiteResult(name, figures) if figures["pages_read"] else \
             SiteResult(name, problem=f"no page was found to read in {reparse.store.describe()}")
         results.append(result)
@@ -151,13 +154,11 @@ def reparse_sites(sites: list[HarvestedSite], start: Callable, pipelined: bool,
                 results.append(SiteResult(site.name, problem=started))
                 say(describe_result(results[-1]))
                 continue
-            if pipelined:
-                running.append((site.name, started))
-            else:
-                finish(site.name, started)
+            running.append((site.name, started))
+            while len(running) > ahead:
+                finish()
         while running:
-            finish(*running[0])
-            running.pop(0)
+            finish()
     finally:
         for _, reparse in running:  # interrupted, or a site's answers lost: the rest are closed unwritten
             reparse.close()
