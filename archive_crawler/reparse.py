@@ -73,10 +73,12 @@ class Reparse:
             raise ValueError("a re-parse reads what a harvest kept: replay is implied and full is refused")
         self.options = options
         self.output = Path(output)
+        # Absolute paths: a worker of a cluster runs in a folder of its own.
         if options.source is Source.CACHE:
-            self.store = PageStore(cache=cache)
+            self.store = PageStore(cache=str(Path(cache).resolve()) if cache else None)
         else:
-            self.store = PageStore(stored=stored or ((options.stored,) if options.stored else ()))
+            paths = stored or ((options.stored,) if options.stored else ())
+            self.store = PageStore(stored=tuple(str(Path(path).resolve()) for path in paths))
         self.workers = workers or os.cpu_count() or 1
         self.max_listing_pages = max_listing_pages
         self.settings = settings
