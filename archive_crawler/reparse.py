@@ -91,6 +91,8 @@ class Reparse:
         self.sent: list = []  # the article batches' futures, in the order they were sent
         self.navigator: Navigator | None = None
         self.started = 0.0
+        self.walk_seconds = 0.0  # the walk's wall time, in this process
+        self.article_cpu = 0.0  # the CPU time the article pages took to read, wherever they were read
 
     def run(self, reading: Reading | None = None) -> dict:
         """Re-read everything, write the output (replaced at the end) and the summary; the figures."""
@@ -106,6 +108,7 @@ class Reparse:
         except BaseException:
             self.close()
             raise
+        self.walk_seconds = time.monotonic() - self.started
 
     def finish(self) -> dict:
         """Take the article batches' answers in the order they were sent, then write; the figures."""
@@ -113,6 +116,7 @@ class Reparse:
             assert self.reading is not None and self.navigator is not None  # start() ran
             for future in self.sent:
                 for outcome in self.reading.result(future):
+                    self.article_cpu += outcome.cpu_seconds
                     self.take(self.navigator, outcome)
             self.sent = []
             figures = self.write(self.started)
@@ -233,6 +237,7 @@ class Reparse:
             "pages_read": self.pages_read, "rejects": rejects, "missing": len(missing),
             "unreadable": len(self.problems) - len(missing), "listing_pages": self.stats[Stat.LISTING_PAGES],
             "door": self.stats.get(Stat.DOORS_USED), "elapsed_seconds": round(time.monotonic() - started, 3),
+            "walk_seconds": round(self.walk_seconds, 3), "article_cpu_seconds": round(self.article_cpu, 3),
             "workers": self.reading.workers if self.reading is not None else self.workers,
             "read_by": self.reading.description if self.reading is not None else None,
         }

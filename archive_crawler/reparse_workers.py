@@ -18,6 +18,7 @@ import shutil
 import socket
 import sys
 import threading
+import time
 import uuid
 import zipfile
 from collections import OrderedDict
@@ -58,10 +59,18 @@ class Outcome:
     problem: str | None = None  # not in the store (missing), or unreadable
     charset_repaired: bool = False
     records: list[dict] = field(default_factory=list)
+    cpu_seconds: float = 0.0  # what reading it cost (the reading thread's CPU time)
 
 
 def read_stored(job: ReadingJob, fetch: Fetch, pages: OfflineFetcher) -> Outcome:
     """Fetch one page from the store (redirects followed) and read it as the crawl would."""
+    began = time.thread_time()
+    outcome = read_page_stored(job, fetch, pages)
+    outcome.cpu_seconds = time.thread_time() - began
+    return outcome
+
+
+def read_page_stored(job: ReadingJob, fetch: Fetch, pages: OfflineFetcher) -> Outcome:
     final_url, response, problem = pages.fetch(fetch.url)
     if problem == "too_large":  # a decompression bomb, or a broken page: rejected, not missing
         return Outcome(fetch, final_url, reason="too_large")
