@@ -14,6 +14,7 @@ import shutil
 import signal
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -45,8 +46,8 @@ def dask_cluster(tmp_path_factory):
 def harvest(dask_cluster, tmp_path_factory) -> Path:
     """A harvest folder of both replicas, harvested on the cluster (the servers are gone once it is done)."""
     root = tmp_path_factory.mktemp("harvest")
-    with ReplicaServer(build_site(n_stories=24, seed=23), host="127.0.0.2") as archive, \
-            WpServer(build_wp_site(WpConfig(posts=24, theme="classic", rest="open", sitemaps="core")),
+    with ReplicaServer(build_site(n_stories=16, seed=23), host="127.0.0.2") as archive, \
+            WpServer(build_wp_site(WpConfig(posts=16, theme="classic", rest="open", sitemaps="core")),
                      host="127.0.0.3") as wordpress:
         EXPECTED.update(archive=archive.expected_records(), wordpress=wordpress.site.expected_records())
         COPIED["archive"] = {index for index, story in enumerate(archive.site.stories)
@@ -237,18 +238,25 @@ def test_a_harvest_record_that_cannot_be_reparsed_says_why(tmp_path, record, say
     assert says in str(raised.value) and "\n" not in str(raised.value)
 
 
-def slow_reading() -> int:
-    """In a worker: every batch of article pages waits a minute first (this worker is killed meanwhile)."""
+HELD: dict[str, threading.Event] = {}  # in a worker: the gate its batches wait behind
+
+
+def hold_reading() -> int:
+    """In a worker: every batch of article pages waits (a minute at most) until ``release_reading`` is run."""
     from archive_crawler import reparse_workers
 
-    reading = reparse_workers.read_batch
+    reading, gate = reparse_workers.read_batch, HELD.setdefault("gate", threading.Event())
 
-    def slow(store, batch):
-        time.sleep(60)
+    def held(store, batch):
+        gate.wait(60)
         return reading(store, batch)
 
-    reparse_workers.read_batch = slow
+    reparse_workers.read_batch = held
     return os.getpid()
+
+
+def release_reading() -> None:
+    HELD["gate"].set()
 
 
 def test_a_batch_on_a_killed_worker_is_read_again_elsewhere_and_nothing_is_doubled(
@@ -256,9 +264,8 @@ def test_a_batch_on_a_killed_worker_is_read_again_elsewhere_and_nothing_is_doubl
     from distributed import Client
 
     with Client(scheduler_file=str(dask_cluster.scheduler_file), timeout="20s") as client:
-        address = sorted(client.scheduler_info(n_workers=-1)["workers"])[0]
-        group = os.getpgid(client.run(slow_reading, workers=[address])[address])
-        assert group in {worker.pid for worker in dask_cluster.workers}
+        groups = {address: os.getpgid(pid) for address, pid in client.run(hold_reading).items()}
+        assert set(groups.values()) <= {worker.pid for worker in dask_cluster.workers}
         started = subprocess.Popen([sys.executable, "-m", "scrapy", "reparse", str(harvest), "--scheduler-file",
                                     str(dask_cluster.scheduler_file), "--output", str(tmp_path),
                                     "-s", "LOG_LEVEL=WARNING"],
@@ -266,10 +273,12 @@ def test_a_batch_on_a_killed_worker_is_read_again_elsewhere_and_nothing_is_doubl
                                    stderr=subprocess.PIPE, text=True)
         try:
             deadline = time.monotonic() + 60
-            while not any(str(key).startswith("reparse-") for key in client.processing(workers=[address])[address]):
-                assert started.poll() is None and time.monotonic() < deadline, "no batch went to the slow worker"
+            while not (holding := [address for address, keys in client.processing().items()
+                                   if any(str(key).startswith("reparse-") for key in keys)]):
+                assert started.poll() is None and time.monotonic() < deadline, "no batch reached a worker"
                 time.sleep(0.05)
-            os.killpg(group, signal.SIGKILL)  # the worker and its nanny: the batch it holds is lost with them
+            os.killpg(groups[holding[0]], signal.SIGKILL)  # the worker and its nanny: its batch is lost with them
+            client.run(release_reading, workers=[address for address in groups if address != holding[0]])
             _, err = started.communicate(timeout=120)
         finally:
             if started.poll() is None:
