@@ -7,8 +7,10 @@ It harvests ``--sites`` replicas of the archive (``--stories`` in all, each site
 ``scrapy reparse`` of the harvest folder:
 
 - on this machine, with ``--workers 1`` and ``--workers 2`` (forked processes);
-- on a Dask cluster started for the purpose (``dask scheduler`` and ``dask worker`` processes,
-  one thread each), with 1 worker, then 2.
+- on Dask clusters started for the purpose (``dask scheduler`` and ``dask worker`` processes,
+  one thread each), one of 1 worker and one of 2.
+
+``--rounds`` runs every way that many times, alternating, and the best run of each is shown.
 
 Each run's wall time is the whole command's (start-up included); records per second are the
 stories written over it. Every run must write the same lines (checked). A larger machine's
@@ -116,7 +118,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--stories", type=int, default=3000, help="stories in all the sites")
     parser.add_argument("--sites", type=int, default=2)
-    parser.add_argument("--rounds", type=int, default=1, help="runs of each way (the best is shown)")
+    parser.add_argument("--rounds", type=int, default=1, help="runs of each way, alternating (the best is shown)")
     parser.add_argument("--keep", metavar="DIR", help="work in DIR and keep it (default: a temporary folder)")
     options = parser.parse_args()
     work = Path(options.keep or tempfile.mkdtemp(prefix="reparse-scale-"))
@@ -127,24 +129,23 @@ def main() -> None:
             print(f"Harvesting {options.stories} stories on {options.sites} sites ...", flush=True)
             print(f"  harvest: {harvest(folder, options.stories, options.sites):.1f} s", flush=True)
         runs: dict[str, list[Run]] = {}
-
-        def measure(name: str, *arguments: str) -> None:
-            for _ in range(options.rounds):
-                run = reparse(folder, work / "out", *arguments)
-                runs.setdefault(name, []).append(run)
-                print(f"  {name}: {run.wall:.1f} s", flush=True)
-
-        measure("this machine, 1 worker", "--workers", "1")
-        measure("this machine, 2 workers", "--workers", "2")
-        cluster = DaskCluster(work)
+        clusters = [DaskCluster(work / name) for name in ("cluster-1", "cluster-2")]
         try:
-            cluster.start(workers=1)
-            measure("Dask cluster, 1 worker", "--scheduler-file", str(cluster.scheduler_file))
-            cluster.add_worker()
-            cluster.wait_for_workers(2)
-            measure("Dask cluster, 2 workers", "--scheduler-file", str(cluster.scheduler_file))
+            for workers, cluster in enumerate(clusters, 1):
+                cluster.folder.mkdir(exist_ok=True)
+                cluster.start(workers=workers)
+            ways = {"this machine, 1 worker": ["--workers", "1"], "this machine, 2 workers": ["--workers", "2"],
+                    **{f"Dask cluster, {workers} worker{'s' if workers > 1 else ''}":
+                       ["--scheduler-file", str(cluster.scheduler_file)]
+                       for workers, cluster in enumerate(clusters, 1)}}
+            for round_number in range(options.rounds):  # the ways alternate: the machine's drift hits all alike
+                for name, arguments in ways.items():
+                    run = reparse(folder, work / "out", *arguments)
+                    runs.setdefault(name, []).append(run)
+                    print(f"  round {round_number + 1}, {name}: {run.wall:.1f} s", flush=True)
         finally:
-            cluster.stop()
+            for cluster in clusters:
+                cluster.stop()
         first = runs["this machine, 1 worker"][0].lines
         identical = all(run.lines == first for each in runs.values() for run in each)
         records = sum(len(lines) for lines in first.values())

@@ -179,7 +179,9 @@ class Command(OptionsOnlyCommand, ScrapyCommand):
         except HarvestFolderError as error:
             return self.refuse(str(error))
         output_folder.mkdir(parents=True, exist_ok=True)
-        say = lambda line: print(line, file=sys.stderr, flush=True)  # noqa: E731
+
+        def say(line: str) -> None:
+            print(line, file=sys.stderr, flush=True)
 
         def start(site: HarvestedSite, reading):
             cache = site.paths.httpcache
