@@ -2,9 +2,12 @@
 
 The walk is the crawl's own: the same navigator is fed the stored pages, so every way in (home
 page and listings, REST API, sitemaps, feeds, a URL list, a web archive's captures) is read again
-as ``scrapy crawl archive -a replay=...`` reads it. Article pages are read on every core by forked
-workers while the walk goes on, and the records go through a staged output store, so the output
-holds the same lines as the replay's. ``scrapy reparse`` is the command (see
+as ``scrapy crawl archive -a replay=...`` reads it. The walk runs in this process; article pages
+go out in batches, with the listing context the walk gathered for each, to forked workers or to
+the workers of a Dask cluster (:mod:`archive_crawler.reparse_workers`), which read them while the
+walk goes on. The records go through a staged output store: each story once, the copy fetched
+first (its page's fetch time, ties by URL), so the output holds the same lines as the replay's
+wherever the pages were read. ``scrapy reparse`` is the command (see
 ``archive_crawler.commands.reparse``); ``python -m archive_crawler.reparse`` still works.
 """
 
@@ -13,92 +16,69 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
-import multiprocessing
 import os
-import shutil
 import sys
 import time
 from collections import deque
-from concurrent.futures import Future, ProcessPoolExecutor
-from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Protocol
 
-from archive_crawler.messages import PageRejected, ParsedArticle, ParseError, ReplayMissing
+from archive_crawler.messages import ParsedArticle, ReplayMissing
 from archive_crawler.navigation.fetch import Fetch
 from archive_crawler.navigation.navigator import Navigator
 from archive_crawler.options import RunOptions, Source
-from archive_crawler.reading.workers import ReadingJob, page_of
-from archive_crawler.sources.middlewares import read_at
-from archive_crawler.sources.offline import OfflineFetcher, ReadOnce, open_pages
+from archive_crawler.reading.workers import ReadingJob
+from archive_crawler.reparse_workers import (
+    Batch,
+    LocalReading,
+    Outcome,
+    PageStore,
+    ReparseError,
+    close_store,
+    opened,
+    read_stored,
+)
+from archive_crawler.sources.offline import OfflineFetcher, ReadOnce
 from archive_crawler.sources.wayback import CDX_PAGE_ROWS, CaptureIndex, Wayback
 from archive_crawler.stats import Counts, Stat
 from archive_crawler.storage.rejects import RejectsLog, sidecar_path
 from archive_crawler.storage.state import ArchiveState
 from archive_crawler.storage.store import OutputStore
 
+__all__ = ["BATCH", "Outcome", "Reparse", "ReparseError", "read_stored"]
+
 logger = logging.getLogger("archive_crawler.reparse")
 BATCH = 25  # article pages sent to a worker at once
 
 
-@dataclass
-class Outcome:
-    """What reading one stored page gave: records, or a reason it gave none, or why it was not read."""
+class Reading(Protocol):
+    """Where article batches are read (:class:`LocalReading`, :class:`ClusterReading`)."""
 
-    fetch: Fetch
-    url: str  # where it was read, after redirects
-    status: int | None = None
-    page: object = None
-    read_at: str | None = None
-    reason: str | None = None  # a rejection (parse_error, http_404, ...)
-    detail: str = ""
-    problem: str | None = None  # not in the store (missing), or unreadable
-    charset_repaired: bool = False
-    records: list[dict] = field(default_factory=list)
+    workers: int
+    description: str
 
+    def submit(self, store: PageStore, batch: Batch): ...
 
-_pages: OfflineFetcher | None = None  # opened before the workers fork; they inherit it
+    def result(self, future) -> list[Outcome]: ...
 
-
-def read_stored(job: ReadingJob, fetch: Fetch, pages: OfflineFetcher | None = None) -> Outcome:
-    """Fetch one page from the store (redirects followed) and read it as the crawl would."""
-    pages = pages or _pages
-    assert pages is not None  # opened by Reparse.run() before the workers fork
-    final_url, response, problem = pages.fetch(fetch.url)
-    if problem == "too_large":  # a decompression bomb, or a broken page: rejected, not missing
-        return Outcome(fetch, final_url, reason="too_large")
-    if response is None:
-        return Outcome(fetch, final_url, problem=problem or "missing")
-    outcome = Outcome(fetch, final_url, response.status, read_at=read_at(response))
-    if not fetch.any_status and not 200 <= response.status < 300:
-        outcome.reason = f"http_{response.status}"  # as Scrapy's HttpErrorMiddleware refuses it
-        return outcome
-    try:
-        outcome.page = page_of(job.reader(), fetch, response, job.language, job.learning)
-    except PageRejected as rejection:
-        outcome.reason, outcome.detail = rejection.reason, rejection.detail
-    except Exception as error:  # a page that breaks the parser must not stop the re-parse
-        logger.exception("Could not read %s", final_url)
-        failure = ParseError(f"{type(error).__name__}: {error}")
-        outcome.reason, outcome.detail = failure.reason, failure.detail
-    outcome.charset_repaired = bool(getattr(outcome.page, "charset_repaired", False))
-    return outcome
-
-
-def _read_batch(tasks: list[tuple[ReadingJob, Fetch]]) -> list[Outcome]:
-    """In a worker: read a batch of article pages."""
-    return [read_stored(job, fetch) for job, fetch in tasks]
+    def close(self) -> None: ...
 
 
 class Reparse:
     """One re-parse: the options of the crawl it re-reads, where the pages are, where records go."""
 
     def __init__(self, options: RunOptions, output: Path, *, cache: str | None = None, workers: int | None = None,
-                 max_listing_pages: int = 5000, settings=None):
+                 max_listing_pages: int = 5000, settings=None, stored: tuple[str, ...] = ()):
         if not options.replay or options.full:
             raise ValueError("a re-parse reads what a harvest kept: replay is implied and full is refused")
         self.options = options
         self.output = Path(output)
-        self.cache = cache
+        # Absolute paths: a worker of a cluster runs in a folder of its own.
+        if options.source is Source.CACHE:
+            self.store = PageStore(cache=str(Path(cache).resolve()) if cache else None)
+        else:
+            paths = stored or ((options.stored,) if options.stored else ())
+            self.store = PageStore(stored=tuple(str(Path(path).resolve()) for path in paths))
         self.workers = workers or os.cpu_count() or 1
         self.max_listing_pages = max_listing_pages
         self.settings = settings
@@ -107,28 +87,49 @@ class Reparse:
         self.problems: list[str] = []
         self.outcomes: list[Outcome] = []
         self.pages_read = 0
+        self.reading: Reading | None = None
+        self.sent: list = []  # the article batches' futures, in the order they were sent
+        self.navigator: Navigator | None = None
+        self.started = 0.0
+        self.walk_seconds = 0.0  # the walk's wall time, in this process
+        self.article_cpu = 0.0  # the CPU time the article pages took to read, wherever they were read
 
-    def run(self) -> dict:
+    def run(self, reading: Reading | None = None) -> dict:
         """Re-read everything, write the output (replaced at the end) and the summary; the figures."""
-        global _pages
-        started = time.monotonic()
-        unpacked = None
-        stored = self.options.stored
-        if stored is not None and stored.lower().endswith(".wacz"):
-            from archive_crawler.sources.wacz import unpack_warcs
+        self.start(reading)
+        return self.finish()
 
-            stored = str(unpacked := unpack_warcs(stored))
+    def start(self, reading: Reading | None = None) -> None:
+        """Walk the stored site, sending its article pages to ``reading`` (forked workers by default)."""
+        self.started = time.monotonic()
+        self.reading = reading or LocalReading(self.workers)
         try:
-            _pages = OfflineFetcher(open_pages(self.cache if self.options.source is Source.CACHE else None, stored))
-            self.walk(_pages)
-            figures = self.write(started)
+            self.walk(opened(self.store))  # opened before the local workers fork: they inherit it
+        except BaseException:
+            self.close()
+            raise
+        self.walk_seconds = time.monotonic() - self.started
+
+    def finish(self) -> dict:
+        """Take the article batches' answers in the order they were sent, then write; the figures."""
+        try:
+            assert self.reading is not None and self.navigator is not None  # start() ran
+            for future in self.sent:
+                for outcome in self.reading.result(future):
+                    self.article_cpu += outcome.cpu_seconds
+                    self.take(self.navigator, outcome)
+            self.sent = []
+            figures = self.write(self.started)
         finally:
-            _pages = None
-            self.rejects.close()
-            if unpacked is not None:
-                shutil.rmtree(unpacked, ignore_errors=True)
+            self.close()
         sidecar_path(self.output, ".summary.json").write_text(json.dumps(figures, indent=2) + "\n", encoding="utf-8")
         return figures
+
+    def close(self) -> None:
+        if self.reading is not None and isinstance(self.reading, LocalReading):
+            self.reading.close()
+        self.rejects.close()
+        close_store(self.store)
 
     def captures(self, pages: OfflineFetcher) -> list[str]:
         """The web archive's captures of the site, as the crawl enumerated them (its CDX answers are kept)."""
@@ -149,46 +150,41 @@ class Reparse:
         return index.pages()
 
     def walk(self, pages: OfflineFetcher) -> None:
+        """Walk the site in this process; article pages go out in batches as they are met."""
+        assert self.reading is not None  # set by start()
         options = self.options
         captures = self.captures(pages) if options.wayback else None
-        navigator = Navigator(options.profile, options.base_url, self.stats, window=options.window,
-                              max_listing_pages=self.max_listing_pages, seeds=options.seeds, captures=captures)
+        navigator = self.navigator = Navigator(options.profile, options.base_url, self.stats, window=options.window,
+                                               max_listing_pages=self.max_listing_pages, seeds=options.seeds,
+                                               captures=captures)
         job = ReadingJob(options.site, options.base_url, {})
         queue = deque(navigator.start())
         navigator.robots_read(pages.sitemaps(options.base_url + "/"))
         asked: set[str] = set()  # Scrapy's duplicate filter: a URL is read once a run (the home page aside)
-        futures: list[Future] = []
-        batch: list[tuple[ReadingJob, Fetch]] = []
-        # Forked workers inherit the opened store (and a WARC index); they read articles while this
-        # process walks on.
-        context = multiprocessing.get_context("fork")
-        with ProcessPoolExecutor(self.workers, mp_context=context) as pool:
-            while queue or (queue := deque(navigator.idle())):
-                fetch = queue.popleft()
-                if not fetch.repeatable:
-                    if fetch.url in asked:
-                        continue
-                    asked.add(fetch.url)
-                if not pages.allowed(fetch.url):
-                    self.stats.inc_value(Stat.SKIPPED_ROBOTS_DISALLOWED)
-                    queue.extend(navigator.failed(fetch, "robots_disallowed"))
+        batch: Batch = []
+        while queue or (queue := deque(navigator.idle())):
+            fetch = queue.popleft()
+            if not fetch.repeatable:
+                if fetch.url in asked:
                     continue
-                fetch = navigator.to_read(fetch)
-                job = job.following(navigator.categories, navigator.language)
-                page_job = job.for_page(navigator.template_of(fetch), fetch.learning)
-                if fetch.link_key is not None and not fetch.learning:  # an article: nothing in it changes the walk
-                    batch.append((page_job, fetch))
-                    navigator.read(fetch, None)
-                    if len(batch) >= BATCH:
-                        futures.append(pool.submit(_read_batch, batch))
-                        batch = []
-                    continue
-                queue.extend(self.take(navigator, read_stored(page_job, fetch, pages)))
-            if batch:
-                futures.append(pool.submit(_read_batch, batch))
-            for future in futures:
-                for outcome in future.result():
-                    self.take(navigator, outcome)
+                asked.add(fetch.url)
+            if not pages.allowed(fetch.url):
+                self.stats.inc_value(Stat.SKIPPED_ROBOTS_DISALLOWED)
+                queue.extend(navigator.failed(fetch, "robots_disallowed"))
+                continue
+            fetch = navigator.to_read(fetch)
+            job = job.following(navigator.categories, navigator.language)
+            page_job = job.for_page(navigator.template_of(fetch), fetch.learning)
+            if fetch.link_key is not None and not fetch.learning:  # an article: nothing in it changes the walk
+                batch.append((page_job, fetch))
+                navigator.read(fetch, None)
+                if len(batch) >= BATCH:
+                    self.sent.append(self.reading.submit(self.store, batch))
+                    batch = []
+                continue
+            queue.extend(self.take(navigator, read_stored(page_job, fetch, pages)))
+        if batch:
+            self.sent.append(self.reading.submit(self.store, batch))
 
     def take(self, navigator: Navigator, outcome: Outcome) -> list[Fetch]:
         """Note what a stored page gave; the fetches the walk asks for next."""
@@ -244,7 +240,9 @@ class Reparse:
             "pages_read": self.pages_read, "rejects": rejects, "missing": len(missing),
             "unreadable": len(self.problems) - len(missing), "listing_pages": self.stats[Stat.LISTING_PAGES],
             "door": self.stats.get(Stat.DOORS_USED), "elapsed_seconds": round(time.monotonic() - started, 3),
-            "workers": self.workers,
+            "walk_seconds": round(self.walk_seconds, 3), "article_cpu_seconds": round(self.article_cpu, 3),
+            "workers": self.reading.workers if self.reading is not None else self.workers,
+            "read_by": self.reading.description if self.reading is not None else None,
         }
 
 

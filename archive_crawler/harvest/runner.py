@@ -206,6 +206,7 @@ class Harvest:
         return EXIT_DONE
 
     def record(self) -> dict:
+        sites = {site.name: site for site in self.sites_file.sites}
         finished = all(outcome.get("finished") for outcome in self.outcomes.values())
         return {
             "sites_file": str(self.sites_file.path.resolve()),
@@ -218,8 +219,10 @@ class Harvest:
             "sites_at_once": self.at_once,
             "interrupted": self.interrupted,
             "exit_status": self.exit_status() if finished else None,
-            "sites": [{**outcome, "failure": site_failure(outcome) if outcome.get("finished") else None}
-                      for outcome in self.outcomes.values()],
+            # Each site's arguments and settings as its crawl ran with them: what ``scrapy reparse DIR`` needs.
+            "sites": [{**outcome, "failure": site_failure(outcome) if outcome.get("finished") else None,
+                       "arguments": sites[name].arguments, "settings": sites[name].settings}
+                      for name, outcome in self.outcomes.items()],
         }
 
     def write_record(self) -> None:

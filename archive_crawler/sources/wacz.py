@@ -93,9 +93,10 @@ def write_wacz(target: str | Path, warc_files: list[Path], index_lines: list[str
     return target
 
 
-def unpack_warcs(wacz: str | Path) -> Path:
-    """The WARC files of a WACZ, copied into a temporary folder (the caller removes it)."""
-    folder = Path(tempfile.mkdtemp(prefix="wacz-"))
+def unpack_warcs(wacz: str | Path, scratch: str | Path | None = None) -> Path:
+    """The WARC files of a WACZ, copied into a temporary folder (in ``scratch``, else the system's temporary
+    folder; the caller removes it)."""
+    folder = Path(tempfile.mkdtemp(prefix="wacz-", dir=scratch))
     try:
         with zipfile.ZipFile(wacz) as archive:
             for member in archive.infolist():
