@@ -38,6 +38,8 @@ class Stat:
     LISTING_PAGES: Final = "archive/listing/pages"
     LISTING_POSTS: Final = "archive/listing/posts"
     LISTING_TRAP: Final = "archive/listing/trap"
+    KNOWLEDGE_LEARNT: Final = "archive/knowledge/learnt"  # listing pages the run learnt the site from
+    KNOWLEDGE_KEPT: Final = "archive/knowledge/kept"  # 1: the run took what an earlier one learnt, from the state
     MENU_FALLBACK: Final = "archive/menu/fallback"
     NETWORK_REQUESTS: Final = "archive/network/requests"
     NOTHING_FOUND: Final = "archive/nothing_found"
