@@ -1,0 +1,86 @@
+"""WordPress terms and bylines wherever a theme puts them: categories and tags under bases of a
+site's own (``/topics/politics/``), the home page's category links walked under them, categories
+only a breadcrumb names, authors and categories only a meta line links to."""
+from __future__ import annotations
+
+from scrapy.http import HtmlResponse
+
+from archive_crawler.reading.reader import PageReader
+from archive_crawler.sites.profile import load_profile
+from tests.test_reader import BLOCK_THEME_HEAD, BLOCK_THEME_HEADER, STORY, html, paragraphs, read
+
+BASE = "https://ledger.test/news"
+
+
+def test_a_block_themes_term_lists_name_their_taxonomy_whatever_the_bases():
+    """The post-terms block marks every link rel="tag"; its class says which are categories."""
+    terms = (f'<div class="taxonomy-category wp-block-post-terms"><a href="{BASE}/topics/harbours/" rel="tag">Harbours'
+             f'</a><span class="wp-block-post-terms__separator">, </span>'
+             f'<a href="{BASE}/topics/world/weather/" rel="tag">Weather</a></div>'
+             f'<div class="taxonomy-post_tag wp-block-post-terms"><a href="{BASE}/subjects/storms/" rel="tag">storms</a>'
+             f'<a href="{BASE}/subjects/quay/" rel="tag">quay</a></div>')
+    page = html(f"{BLOCK_THEME_HEADER}<main><h1>Harbour Reopens</h1>{terms}"
+                f"<div class='entry-content'>{paragraphs(STORY)}</div></main>", BLOCK_THEME_HEAD)
+    item, rules = read("wordpress", page, f"{BASE}/2023/06/harbour-reopens/")
+    assert (item["category"], item["categories"], item["tags"]) == ("Harbours", ["Harbours", "Weather"],
+                                                                     ["storms", "quay"]), rules
+
+
+def test_a_themes_list_of_categories_marked_rel_tag_gives_categories():
+    footer = (f'<footer class="entry-footer"><span class="cat-links">Filed under <a href="{BASE}/section/harbours/" '
+              f'rel="tag">Harbours</a></span> <span class="tags-links"><a href="{BASE}/keyword/storms/" rel="tag">'
+              f'storms</a></span></footer>')
+    page = html(f"<article class='post'><h1 class='entry-title'>Harbour Reopens</h1><div class='entry-content'>"
+                f"{paragraphs(STORY)}</div>{footer}</article>")
+    item, rules = read("wordpress", page, f"{BASE}/2023/06/harbour-reopens/")
+    assert (item["category"], item["categories"], item["tags"]) == ("Harbours", ["Harbours"], ["storms"]), rules
+
+
+def home_menu(links: str) -> dict[str, tuple[str, str]]:
+    page = html(f"<main>{links}</main>")
+    response = HtmlResponse(url=f"{BASE}/", body=page.encode(), encoding="utf-8")
+    return PageReader(load_profile("wordpress"), BASE).read_menu(response, home=True)
+
+
+def test_the_home_pages_category_links_are_walked_under_the_sites_own_base():
+    entries = "".join(
+        f'<article class="post"><h2 class="entry-title"><a href="{BASE}/2023/06/post-{n}/">Post {n}</a></h2>'
+        f'<span class="cat-links"><a href="{BASE}/section/{path}/" rel="category tag">{name}</a></span>'
+        f'<span class="tags-links"><a href="{BASE}/keyword/storms/" rel="tag">storms</a></span></article>'
+        for n, (path, name) in enumerate([("world/middle-east", "Middle East"), ("uncategorized", "Uncategorized"),
+                                          ("world", "World")]))
+    assert home_menu(entries) == {"world/middle-east": ("Middle East", f"{BASE}/section/world/middle-east/"),
+                                  "uncategorized": ("Uncategorized", f"{BASE}/section/uncategorized/"),
+                                  "world": ("World", f"{BASE}/section/world/")}
+
+
+def test_category_links_where_the_profile_looks_for_them_are_read_as_before():
+    entries = (f'<span class="cat-links"><a href="{BASE}/category/world/" rel="category tag">World</a>'
+               f'<a href="{BASE}/elsewhere/odd/" rel="category tag">Odd</a></span>')
+    assert home_menu(entries) == {"world": ("World", f"{BASE}/category/world/")}
+
+
+def post_page(inside: str, before: str = "") -> str:
+    return html(f"{before}<div class='story-module'><h1 class='story-headline'>Harbour Reopens</h1>{inside}"
+                f"<div class='story-text'>{paragraphs(STORY)}</div></div>")
+
+
+def test_a_category_only_a_breadcrumb_names_is_its_deepest_category_archive():
+    crumbs = (f'<nav aria-label="Breadcrumb"><a href="{BASE}/">Home</a> &raquo; <a href="{BASE}/category/world/">World'
+              f'</a> &raquo; <a href="{BASE}/category/world/middle-east/">Middle East</a> &raquo; '
+              f'<a href="{BASE}/2023/06/harbour-reopens/">Harbour Reopens</a></nav>')
+    item, rules = read("wordpress", post_page("", before=crumbs), f"{BASE}/2023/06/harbour-reopens/")
+    assert (item["category"], item["categories"]) == ("Middle East", ["Middle East"]), rules
+    home_only = f'<div class="breadcrumbs"><a href="{BASE}/">Home</a> &raquo; Harbour Reopens</div>'
+    item, rules = read("wordpress", post_page("", before=home_only), f"{BASE}/2023/06/harbour-reopens/")
+    assert (item["category"], item["categories"]) == (None, []), rules
+
+
+def test_a_meta_line_names_the_authors_and_categories_it_links_to():
+    meta = (f'<p class="post-meta">Posted on 12 June 2023 by <a href="{BASE}/author/ann-lee/">Ann Lee</a> and '
+            f'<a href="{BASE}/?author=7">Bo Chan</a> in <a href="{BASE}/category/harbours/">Harbours</a>, '
+            f'<a href="{BASE}/category/weather/">Weather</a> | <a href="{BASE}/tag/storms/">storms</a> | '
+            f'<a href="{BASE}/2023/06/harbour-reopens/#comments">2 comments</a></p>')
+    item, rules = read("wordpress", post_page(meta), f"{BASE}/2023/06/harbour-reopens/")
+    assert item["authors"] == ["Ann Lee", "Bo Chan"], rules
+    assert (item["category"], item["categories"]) == ("Harbours", ["Harbours", "Weather"]), rules
