@@ -84,3 +84,22 @@ def test_a_meta_line_names_the_authors_and_categories_it_links_to():
     item, rules = read("wordpress", post_page(meta), f"{BASE}/2023/06/harbour-reopens/")
     assert item["authors"] == ["Ann Lee", "Bo Chan"], rules
     assert (item["category"], item["categories"]) == ("Harbours", ["Harbours", "Weather"]), rules
+
+
+def test_a_byline_written_out_names_its_author():
+    for line in ("Written by Ann Lee on June 12, 2023", "Posted by Ann Lee on June 12, 2023"):
+        item, rules = read("wordpress", post_page(f'<div class="article-info">{line}</div>'),
+                           f"{BASE}/2023/06/harbour-reopens/")
+        assert item["authors"] == ["Ann Lee"], (line, rules)
+
+
+def test_a_link_to_a_years_archive_dates_nothing():
+    """A breadcrumb through the year's archive ("Home » 2023 » Harbours") is no publication date
+    (the date finder reads a year alone as January 1st); a page that writes January 1st keeps it."""
+    crumbs = (f'<p id="breadcrumbs"><a href="{BASE}/">Home</a> » <a href="{BASE}/2023/">2023</a> » '
+              f'<a href="{BASE}/category/harbours/">Harbours</a> » <span>Harbour Reopens</span></p>')
+    item, rules = read("wordpress", post_page("", before=crumbs), f"{BASE}/2023/06/harbour-reopens/")
+    assert (item["published"], item["category"]) == (None, "Harbours"), rules
+    item, rules = read("wordpress", post_page("<p>Filed on January 1, 2023</p>", before=crumbs),
+                       f"{BASE}/2023/01/harbour-reopens/")
+    assert item["published"] == "2023-01-01", rules

@@ -100,9 +100,11 @@ IN_CATEGORY_LIST = "ancestor::*[" + " or ".join(
     f"contains(concat(' ', normalize-space(@class), ' '), ' {name} ')" for name in CATEGORY_LIST_CLASSES) + "]"
 
 MARKED_TAG = "contains(concat(' ', normalize-space(@rel), ' '), ' tag ')"
-# A breadcrumb trail: its class names it (breadcrumb, breadcrumbs, crumbs), or its ARIA label does.
+# A breadcrumb trail: its class or id names it (breadcrumb, breadcrumbs, crumbs; Yoast's
+# p#breadcrumbs), or its ARIA label does.
 IN_BREADCRUMB = ("ancestor::*[contains(@class, 'breadcrumb') or contains(@class, 'crumbs')"
-                 " or contains(translate(@aria-label, 'BREADCRUMB', 'breadcrumb'), 'breadcrumb')]")
+                 " or contains(@id, 'breadcrumb') or contains(translate(@aria-label, 'BREADCRUMB', 'breadcrumb'),"
+                 " 'breadcrumb')]")
 AUTHOR_ARCHIVE = re.compile(r"/author/[^/?#]+|[?&]author=\d+")
 
 
