@@ -439,7 +439,32 @@ class Modules(Classic):
         return f'<div class="pager">{older}{newer}</div>'
 
 
-THEMES = {"classic": Classic(), "magazine": Magazine(), "legacy": Legacy(), "modules": Modules()}
+class Bulletin(Modules):
+    """Posts as <div>s: a breadcrumb names the section, a meta line the people and the day."""
+
+    def featured(self, site, post):
+        media = post.featured
+        if media is None:
+            return ""
+        return (f'<div class="lead-media"><img class="attachment-full size-full wp-post-image" '
+                f'src="{site.media_url(media)}" alt="{esc(media.caption[:-1])}">'
+                f'<p class="caption">{esc(media.full_caption)}</p></div>')
+
+    def article(self, site, post):
+        section = post.categories[0]
+        crumbs = (f'<div class="crumbs"><a href="{site.home}/">Home</a> &raquo; <a href="{site.term_link(section)}">'
+                  f'{esc(section.name)}</a> &raquo; <span>{esc(post.title)}</span></div>')
+        people = " and ".join(f'<a href="{site.author_link(u)}">{esc(u.name)}</a>' for u in post.author.people)
+        tags = term_links(site, post.tags, "tag")
+        return (f'{crumbs}\n<div class="story"><h1 class="story-headline">{esc(post.title)}</h1>\n'
+                f'<span class="meta">Posted by {people} on <time datetime="{post.date.isoformat()}">'
+                f'{long_date(post.date)}</time></span>\n{self.featured(site, post)}\n'
+                f'<div class="story-text">\n{post_content(site, post)}</div>\n'
+                + (f'<p class="topics">Topics: {tags}</p>\n' if tags else "") + '</div>')
+
+
+THEMES = {"classic": Classic(), "magazine": Magazine(), "legacy": Legacy(), "modules": Modules(),
+          "bulletin": Bulletin()}
 
 
 def amp_page(site: WpSite, post: Post) -> str:
