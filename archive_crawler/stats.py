@@ -24,6 +24,7 @@ class Stat:
     DOORS_REST_ANNOUNCED: Final = "archive/doors/rest_announced"
     DOORS_REST_MISSING: Final = "archive/doors/rest_missing"
     DOORS_REST_POSTS: Final = "archive/doors/rest_posts"
+    DOORS_REST_NO_AUTHOR: Final = "archive/doors/rest_no_author"  # posts the REST API gave with no author named
     DOORS_SITEMAPS_OVER_LIMIT: Final = "archive/doors/sitemaps_over_limit"
     DOORS_SITEMAP_UNREADABLE: Final = "archive/doors/sitemap_unreadable"
     DOORS_USED: Final = "archive/doors/used"

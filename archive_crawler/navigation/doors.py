@@ -205,6 +205,12 @@ class RestDoor:
                 self.watermark = max(self.watermark or stamp, stamp)
         self.report["delivered"] = self.report.get("delivered", 0) + len(page.items)
         self.nav.stats.inc_value(Stat.DOORS_REST_POSTS, len(page.items))
+        if page.authors_hidden:
+            if not self.nav.stats.get_value(Stat.DOORS_REST_NO_AUTHOR):
+                logger.warning("The REST API of %s names no author for some posts (%s), first %s: their records "
+                               "have no authors", self.nav.base_url, page.hidden_why or "none embedded",
+                               page.authors_hidden[0])
+            self.nav.stats.inc_value(Stat.DOORS_REST_NO_AUTHOR, len(page.authors_hidden))
         return fetches
 
     def failed(self, fetch: Fetch, reason: str) -> list[Fetch]:

@@ -42,6 +42,8 @@ class RestPage:
     total: int | None = None  # X-WP-Total: posts the API says it has
     pages: int | None = None  # X-WP-TotalPages
     problem: str | None = None  # why the answer is no page of posts (the door is closed)
+    authors_hidden: list[str] = field(default_factory=list)  # the posts whose author the API does not name
+    hidden_why: str | None = None  # what the API answered for an author it does not name
 
 
 @dataclass(frozen=True)
@@ -90,10 +92,12 @@ def read_rest_page(response, profile: Profile, language: str | None = None, zone
         code = posts.get("code") if isinstance(posts, dict) else None
         return RestPage(problem=f"HTTP {response.status}" + (f", {code}" if code else ""))
     crawled_at = fetched_at(response)
+    posts = [post for post in posts if isinstance(post, dict) and post.get("link")]
     items = [{**asdict(post_item(post, profile, crawled_at, language, zone)), "archive_url": archive_url(response),
-              "listed_url": None}
-             for post in posts if isinstance(post, dict) and post.get("link")]
-    return RestPage(items, header_int(response, b"X-WP-Total"), header_int(response, b"X-WP-TotalPages"))
+              "listed_url": None} for post in posts]
+    hidden = [item["url"] for item in items if not item["authors"]]
+    return RestPage(items, header_int(response, b"X-WP-Total"), header_int(response, b"X-WP-TotalPages"),
+                    authors_hidden=hidden, hidden_why=next(filter(None, map(author_refusal, posts)), None))
 
 
 def header_int(response, name: bytes) -> int | None:
@@ -175,6 +179,33 @@ def user_names(name: str) -> list[str]:
     return split_byline(name) or ([name] if name else [])
 
 
+def post_authors(post: dict) -> list[str]:
+    """The post's authors as the API embeds them; where it embeds none by name (a plugin that hides
+    the site's users answers an error in their place), as an SEO plugin's head names them."""
+    embedded = (post.get("_embedded") or {}).get("author") or []
+    names = [name for author in embedded if isinstance(author, dict)
+             for name in user_names(rendered(author.get("name")))]
+    if names:
+        return list(dict.fromkeys(names))
+    seo = post.get("yoast_head_json")
+    seo = seo if isinstance(seo, dict) else {}
+    misc = seo.get("twitter_misc")
+    written = misc.get("Written by") if isinstance(misc, dict) else None
+    for value in (seo.get("author"), written):
+        if isinstance(value, str) and value.strip():
+            return user_names(clean_text(html.unescape(value)) or "")
+    return []
+
+
+def author_refusal(post: dict) -> str | None:
+    """What the API embedded in place of the post's author, when it names none (``rest_no_route``,
+    ``rest_user_cannot_view``...); None when it named one or embedded nothing."""
+    for author in (post.get("_embedded") or {}).get("author") or []:
+        if isinstance(author, dict) and author.get("code") and not author.get("name"):
+            return str(author["code"])
+    return None
+
+
 def post_item(post: dict, profile: Profile, crawled_at: str, language: str | None,
               zone: str | None = None) -> ArticleItem:
     text = profile.text
@@ -183,8 +214,7 @@ def post_item(post: dict, profile: Profile, crawled_at: str, language: str | Non
     paragraphs = body_paragraphs(blocks, Caption(), text)
     body = "\n\n".join(paragraphs)
     dateline, source = parse_dateline(paragraphs[0] if paragraphs else None, text.dateline_rules)
-    authors = [name for author in embedded.get("author") or [] if isinstance(author, dict)
-               for name in user_names(rendered(author.get("name")))]
+    authors = post_authors(post)
     categories = embedded_terms(post, "category", post.get("categories") or [])
     media = next(iter(embedded.get("wp:featuredmedia") or []), None)
     media = media if isinstance(media, dict) and media.get("source_url") else None
@@ -193,7 +223,7 @@ def post_item(post: dict, profile: Profile, crawled_at: str, language: str | Non
     return ArticleItem(
         url=post["link"], title=rendered(post.get("title")) or None,
         published=local_time(post.get("date"), post.get("date_gmt"), zone),
-        authors=list(dict.fromkeys(authors)), category=categories[0] if categories else None,
+        authors=authors, category=categories[0] if categories else None,
         tags=embedded_terms(post, "post_tag", post.get("tags") or []),
         image_caption=caption, image_credit=credit, dateline=dateline, source=source, body=body or None,
         word_count=count_words(body), crawled_at=crawled_at, site=profile.name,
