@@ -103,3 +103,19 @@ def test_a_link_to_a_years_archive_dates_nothing():
     item, rules = read("wordpress", post_page("<p>Filed on January 1, 2023</p>", before=crumbs),
                        f"{BASE}/2023/01/harbour-reopens/")
     assert item["published"] == "2023-01-01", rules
+
+
+def test_an_image_caption_between_the_texts_paragraphs_is_no_featured_caption():
+    inline = ('<div id="attachment_9" class="wp-caption aligncenter"><img src="https://ledger.test/wp-content/uploads/'
+              'b.jpg" class="size-large wp-image-9"><p class="wp-caption-text">The old pier in 1961.</p></div>')
+    text = f"<p>{STORY[0]}</p>{inline}<p>{STORY[1]}</p><p>{STORY[2]}</p>"
+    page = html(f"<div class='story-module'><h1 class='story-headline'>Harbour Reopens</h1>"
+                f"<div class='story-text'>{text}</div></div>")
+    item, rules = read("wordpress", page, f"{BASE}/2023/06/harbour-reopens/")
+    assert item["image_caption"] is None, rules
+    featured = ('<div class="wp-caption"><img src="https://ledger.test/wp-content/uploads/a.jpg" class="wp-post-image">'
+                '<p class="wp-caption-text">Crews on the rebuilt quay.</p></div>')
+    page = html(f"<div class='story-module'><h1 class='story-headline'>Harbour Reopens</h1>{featured}"
+                f"<div class='story-text'>{text}</div></div>")
+    item, rules = read("wordpress", page, f"{BASE}/2023/06/harbour-reopens/")
+    assert item["image_caption"] == "Crews on the rebuilt quay.", rules
