@@ -119,3 +119,12 @@ def test_an_image_caption_between_the_texts_paragraphs_is_no_featured_caption():
                 f"<div class='story-text'>{text}</div></div>")
     item, rules = read("wordpress", page, f"{BASE}/2023/06/harbour-reopens/")
     assert item["image_caption"] == "Crews on the rebuilt quay.", rules
+
+
+def test_an_author_label_is_no_part_of_the_name():
+    """The byline finder reads "Author: Ann Lee" without its colon; the label stays out of the names."""
+    for line, names in (("Author: Ann Lee", ["Ann Lee"]), ("Authors: Ann Lee and Bo Chan", ["Ann Lee", "Bo Chan"])):
+        page = html(f"<main><h1 class='wp-block-post-title'>Harbour Reopens</h1><p class='author-line'>{line}</p>"
+                    f"<div class='entry-content'>{paragraphs(STORY)}</div></main>")
+        item, rules = read("wordpress", page, f"{BASE}/2023/06/harbour-reopens/")
+        assert item["authors"] == names, (line, rules)

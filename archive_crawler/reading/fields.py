@@ -105,6 +105,7 @@ MARKED_TAG = "contains(concat(' ', normalize-space(@rel), ' '), ' tag ')"
 IN_BREADCRUMB = ("ancestor::*[contains(@class, 'breadcrumb') or contains(@class, 'crumbs')"
                  " or contains(@id, 'breadcrumb') or contains(translate(@aria-label, 'BREADCRUMB', 'breadcrumb'),"
                  " 'breadcrumb')]")
+AUTHOR_LABEL = re.compile(r"^\s*(?:authors?|written\s+by|byline)\s*:?\s+(?=\S)", re.IGNORECASE)
 AUTHOR_ARCHIVE = re.compile(r"/author/[^/?#]+|[?&]author=\d+")
 
 
@@ -254,9 +255,12 @@ def _guessed_date(facts: PageFacts) -> str | None:
 
 
 def _guessed_authors(facts: PageFacts) -> str | None:
+    """The byline finder's names, without the label it leaves when it drops a colon ("Author: Ann Lee"
+    comes out "Author Ann Lee")."""
     from archive_crawler.reading.guesses import guess_authors
 
-    return guess_authors(facts.extractor_tree)
+    found = guess_authors(facts.extractor_tree)
+    return AUTHOR_LABEL.sub("", found) if found else found
 
 
 def _listed_sections(facts: PageFacts) -> list:
