@@ -3,6 +3,7 @@ site's own (``/topics/politics/``), the home page's category links walked under 
 only a breadcrumb names, authors and categories only a meta line links to."""
 from __future__ import annotations
 
+import pytest
 from scrapy.http import HtmlResponse
 
 from archive_crawler.reading.reader import PageReader
@@ -128,3 +129,14 @@ def test_an_author_label_is_no_part_of_the_name():
                     f"<div class='entry-content'>{paragraphs(STORY)}</div></main>")
         item, rules = read("wordpress", page, f"{BASE}/2023/06/harbour-reopens/")
         assert item["authors"] == names, (line, rules)
+
+
+@pytest.mark.parametrize(("written", "credit"), [("AFP", "AFP"), ("Reuters/Tom Rees", "Reuters"), ("Tom Rees", "Tom Rees")])
+def test_a_credit_beside_the_featured_caption_is_its_credit(written, credit):
+    featured = (f'<figure class="featured-media"><img class="wp-post-image" src="https://ledger.test/wp-content/uploads/'
+                f'a.jpg"><figcaption>Crews on the rebuilt quay.</figcaption><div class="image-credit">{written}</div>'
+                f'</figure>')
+    page = html(f"<div class='story-module'><h1 class='story-headline'>Harbour Reopens</h1>{featured}"
+                f"<div class='story-text'>{paragraphs(STORY)}</div></div>")
+    item, rules = read("wordpress", page, f"{BASE}/2023/06/harbour-reopens/")
+    assert (item["image_caption"], item["image_credit"]) == ("Crews on the rebuilt quay.", credit), rules
