@@ -40,12 +40,8 @@ SITES = {
     "rest-lying-total": (WpConfig(posts=150, theme="magazine", rest="lying-total", sitemaps="both"), "rest"),
     "rest-stops-early": (WpConfig(posts=150, theme="classic", rest="stops-early", sitemaps="none"), "rest"),
 }
-# Fields a theme does not show: the legacy theme prints no modification time.
+# Fields a theme does not show: the legacy and bulletin themes print no modification time.
 UNSHOWN = {"listings-legacy": {"modified"}, "listings-bulletin": {"modified"}}
-# Fields a harvest still gets wrong on a site, and why; test_known_gaps_remain fails the day they are right.
-TOPICS_LINE = ("the body read by the main-text extractor keeps the theme's closing tag line (\"Topics: Trade\"), a "
-               "paragraph of rel=tag links under a class no profile names")
-GAPS = {"listings-bulletin": {"body": TOPICS_LINE, "word_count": TOPICS_LINE}}
 
 
 @pytest.fixture(scope="module", params=list(SITES))
@@ -77,21 +73,10 @@ def test_every_post_once_and_nothing_else(harvest):
 
 def test_fields_exactly_right(harvest):
     name, site, run, _, _ = harvest
-    fields = [field for field in (*PRIMARY, "modified") if field not in {*UNSHOWN.get(name, ()), *GAPS.get(name, ())}]
+    fields = [field for field in (*PRIMARY, "modified") if field not in UNSHOWN.get(name, ())]
     wrong = [(field, story["url"], story[field], record[field]) for story, record in pairs(site, run.records())
              if record is not None for field in fields if record[field] != story[field]]
     assert wrong == []
-
-
-def test_known_gaps_remain(harvest):
-    """Each known gap is measured: this fails once the field is right on every post of the site."""
-    name, site, run, _, _ = harvest
-    if name not in GAPS:
-        pytest.skip("no known gap on this site")
-    for field, why in GAPS[name].items():
-        wrong = [story["url"] for story, record in pairs(site, run.records())
-                 if record is not None and record[field] != story[field]]
-        assert wrong, f"{field} is right on every post now: remove the gap ({why})"
 
 
 def test_listing_entries_are_the_listings_posts_and_nothing_else(harvest):

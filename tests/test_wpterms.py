@@ -6,9 +6,13 @@ from __future__ import annotations
 import pytest
 from scrapy.http import HtmlResponse
 
+from archive_crawler.messages import ArticleContext
 from archive_crawler.reading.reader import PageReader
+from archive_crawler.reading.workers import read_article
 from archive_crawler.sites.profile import load_profile
 from tests.test_reader import BLOCK_THEME_HEAD, BLOCK_THEME_HEADER, STORY, html, paragraphs, read
+from tests.wpsite import WpConfig, build_wp_site
+from tests.wpsite.themes import THEMES
 
 BASE = "https://ledger.test/news"
 
@@ -140,3 +144,22 @@ def test_a_credit_beside_the_featured_caption_is_its_credit(written, credit):
                 f"<div class='story-text'>{paragraphs(STORY)}</div></div>")
     item, rules = read("wordpress", page, f"{BASE}/2023/06/harbour-reopens/")
     assert (item["image_caption"], item["image_credit"]) == ("Crews on the rebuilt quay.", credit), rules
+
+
+
+
+def test_a_line_listing_the_posts_terms_is_no_part_of_the_body():
+    """The bulletin theme's tag line ("Topics: Trade, Energy"), under a class no profile names, is
+    kept by the main-text extractor; it leaves the body (a paragraph only opening with a label stays:
+    see ``term_line``)."""
+    site = build_wp_site(WpConfig(posts=30, theme="bulletin", second_category_share=0.0))
+    reader = PageReader(load_profile("wordpress"), site.home)
+    expected = {record["post_id"]: record for record in site.expected_records()}
+    tagged = [post for post in site.live_posts() if post.tags]
+    assert len(tagged) > 10
+    for post in tagged:
+        page = THEMES["bulletin"].single(site, post)
+        assert "Topics: " in page
+        response = HtmlResponse(url=site.permalink(post), body=page.encode(), encoding="utf-8")
+        item = read_article(reader, response, ArticleContext()).item
+        assert (item["tags"], item["body"]) == (expected[post.id]["tags"], expected[post.id]["body"]), post.id

@@ -105,6 +105,8 @@ MARKED_TAG = "contains(concat(' ', normalize-space(@rel), ' '), ' tag ')"
 IN_BREADCRUMB = ("ancestor::*[contains(@class, 'breadcrumb') or contains(@class, 'crumbs')"
                  " or contains(@id, 'breadcrumb') or contains(translate(@aria-label, 'BREADCRUMB', 'breadcrumb'),"
                  " 'breadcrumb')]")
+TERM_LABEL = re.compile(r"^[^\W\d][\w ]{0,24}:\s*")  # "Topics: ", "Tags: ", "Filed under: "
+TERM_SEPARATOR = re.compile(r"\s*[,|\u00b7\u2022/]\s*")
 AUTHOR_LABEL = re.compile(r"^\s*(?:authors?|written\s+by|byline)\s*:?\s+(?=\S)", re.IGNORECASE)
 AUTHOR_ARCHIVE = re.compile(r"/author/[^/?#]+|[?&]author=\d+")
 
@@ -245,6 +247,21 @@ def _breadcrumb_category(facts: PageFacts) -> str | None:
              if facts.reader.is_category_archive(facts.response.urljoin(link.attrib.get("href") or ""))]
     names = _names(links)
     return names[-1] if names else None
+
+
+def term_line(paragraph: str, names: list[str]) -> bool:
+    """Whether a paragraph only lists some of the post's terms after a short label ("Topics: Trade,
+    Energy"): a theme's tag line, which a main-text extractor keeps as text.
+
+    >>> term_line("Topics: Trade, public health", ["public health", "Trade"]), term_line("Trade: a deal", ["Trade"])
+    (True, False)
+    """
+    rest = TERM_LABEL.sub("", paragraph, count=1)
+    if not names or rest == paragraph:
+        return False
+    known = {comparison_key(name) for name in names}
+    parts = [part for part in TERM_SEPARATOR.split(rest) if part]
+    return bool(parts) and all(comparison_key(part) in known for part in parts)
 
 
 def _guessed_date(facts: PageFacts) -> str | None:

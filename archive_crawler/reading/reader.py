@@ -40,6 +40,7 @@ from archive_crawler.reading.fields import (
     Field,
     Found,
     PageFacts,
+    term_line,
 )
 from archive_crawler.reading.loaders import ArticleLoader
 from archive_crawler.reading.posts import category_counts, find_posts, numbered_next, page_position
@@ -234,7 +235,9 @@ class PageReader:
         if blocks and choice.from_extractor and comparison_key(blocks[0]) == comparison_key(title):
             blocks = blocks[1:]  # the extractor's text opens with the headline
         caption = find_caption(root, blocks, title, profile)
-        paragraphs = body_paragraphs(blocks, caption, text)
+        terms = [*(loader.get_output_value("tags") or []), *(loader.get_output_value("categories") or [])]
+        paragraphs = [paragraph for paragraph in body_paragraphs(blocks, caption, text)
+                      if not term_line(paragraph, terms)]
         body = "\n\n".join(paragraphs)
         dateline, source = parse_dateline(paragraphs[0] if paragraphs else None, text.dateline_rules)
         loader.add_value("media_id", self.story_id(blocks, root))
