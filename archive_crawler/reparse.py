@@ -42,7 +42,7 @@ from archive_crawler.sources.offline import OfflineFetcher, ReadOnce
 from archive_crawler.sources.wayback import CDX_PAGE_ROWS, CaptureIndex, Wayback
 from archive_crawler.stats import Counts, Stat
 from archive_crawler.storage.rejects import RejectsLog, sidecar_path
-from archive_crawler.storage.state import ArchiveState
+from archive_crawler.storage.state import ArchiveState, kept_knowledge
 from archive_crawler.storage.store import OutputStore
 
 __all__ = ["BATCH", "Outcome", "Reparse", "ReparseError", "read_stored"]
@@ -154,9 +154,11 @@ class Reparse:
         assert self.reading is not None  # set by start()
         options = self.options
         captures = self.captures(pages) if options.wayback else None
+        knowledge = kept_knowledge(self.settings.get("ARCHIVE_STATE") if self.settings else None,
+                                   options.profile.name, options.base_url)  # the harvest's, read only
         navigator = self.navigator = Navigator(options.profile, options.base_url, self.stats, window=options.window,
                                                max_listing_pages=self.max_listing_pages, seeds=options.seeds,
-                                               captures=captures)
+                                               captures=captures, knowledge=knowledge)
         job = ReadingJob(options.site, options.base_url, {})
         queue = deque(navigator.start())
         navigator.robots_read(pages.sitemaps(options.base_url + "/"))

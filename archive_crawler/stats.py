@@ -24,6 +24,7 @@ class Stat:
     DOORS_REST_ANNOUNCED: Final = "archive/doors/rest_announced"
     DOORS_REST_MISSING: Final = "archive/doors/rest_missing"
     DOORS_REST_POSTS: Final = "archive/doors/rest_posts"
+    DOORS_REST_NO_AUTHOR: Final = "archive/doors/rest_no_author"  # posts the REST API gave with no author named
     DOORS_SITEMAPS_OVER_LIMIT: Final = "archive/doors/sitemaps_over_limit"
     DOORS_SITEMAP_UNREADABLE: Final = "archive/doors/sitemap_unreadable"
     DOORS_USED: Final = "archive/doors/used"
@@ -38,6 +39,8 @@ class Stat:
     LISTING_PAGES: Final = "archive/listing/pages"
     LISTING_POSTS: Final = "archive/listing/posts"
     LISTING_TRAP: Final = "archive/listing/trap"
+    KNOWLEDGE_LEARNT: Final = "archive/knowledge/learnt"  # listing pages the run learnt the site from
+    KNOWLEDGE_KEPT: Final = "archive/knowledge/kept"  # 1: the run took what an earlier one learnt, from the state
     MENU_FALLBACK: Final = "archive/menu/fallback"
     NETWORK_REQUESTS: Final = "archive/network/requests"
     NOTHING_FOUND: Final = "archive/nothing_found"

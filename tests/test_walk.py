@@ -15,7 +15,7 @@ from archive_crawler.navigation.fetch import Fetch, PageKind
 from archive_crawler.navigation.ledger import LinkLedger
 from archive_crawler.navigation.navigator import Navigator
 from archive_crawler.navigation.urls import url_key
-from archive_crawler.reading.rest import RestPage
+from archive_crawler.reading.rest import RestIndex, RestPage
 from archive_crawler.reading.sitemaps import SitemapPage
 from archive_crawler.sites.profile import load_profile
 from archive_crawler.stats import Counts
@@ -49,16 +49,27 @@ def home(nav: Navigator, menu=None) -> list[Fetch]:
     return nav.read(first, HomePage(menu or {}, [], "en"))
 
 
+def index_read(nav: Navigator, fetches: list[Fetch], zone: str | None = None) -> list[Fetch]:
+    """The REST API's index asked for and answered (naming ``zone``): its first page of posts follows."""
+    [index] = fetches
+    assert index.kind is PageKind.REST_INDEX and index.any_status and index.label == "rest"
+    [first] = nav.read(index, RestIndex(zone=zone))
+    assert first.kind is PageKind.REST and first.page == 1 and first.zone == zone
+    return [first]
+
+
 def test_rest_closed_everywhere_then_sitemaps_give_the_posts():
     nav = Navigator(WORDPRESS, BASE, Counts())
     nav.robots_read([f"{BASE}/wp-sitemap.xml"])
     probe = home(nav)
-    assert kinds(probe) == [(PageKind.REST, probe[0].url)] and "/wp-json/wp/v2/posts?" in probe[0].url
+    assert kinds(probe) == [(PageKind.REST_INDEX, f"{BASE}/wp-json/?_fields=timezone_string,gmt_offset")]
     assert probe[0].any_status and probe[0].label == "rest"
-    # Every REST candidate refuses: /wp-json, then ?rest_route=.
-    second = nav.read(probe[0], RestPage(problem="HTTP 401, rest_login_required"))
-    assert "?rest_route=" in second[0].url
-    sitemap = nav.failed(second[0], "http_404")
+    # Every REST candidate refuses: /wp-json (its index refuses: its posts are not asked for), then ?rest_route=.
+    second = nav.read(probe[0], RestIndex(problem="HTTP 401, rest_login_required"))
+    assert kinds(second) == [(PageKind.REST_INDEX, f"{BASE}/?rest_route=/&_fields=timezone_string,gmt_offset")]
+    posts = nav.failed(second[0], "connection_refused")  # no index: the posts may answer all the same
+    assert posts[0].kind is PageKind.REST and posts[0].url.startswith(f"{BASE}/?rest_route=/wp/v2/posts&")
+    sitemap = nav.read(posts[0], RestPage(problem="HTTP 404, rest_no_route"))
     assert kinds(sitemap) == [(PageKind.SITEMAP, f"{BASE}/wp-sitemap.xml")]  # robots.txt's sitemap first
     child = nav.read(sitemap[0], SitemapPage(sitemaps=[f"{BASE}/wp-sitemap-posts-post-1.xml",
                                                        f"{BASE}/wp-sitemap-taxonomies-category-1.xml"]))
@@ -74,9 +85,10 @@ def test_rest_closed_everywhere_then_sitemaps_give_the_posts():
 
 def test_rest_open_reads_every_page_then_fetches_what_only_the_sitemaps_list():
     nav = Navigator(WORDPRESS, BASE, Counts())
-    probe = home(nav)
+    probe = index_read(nav, home(nav), zone="Europe/Berlin")
     more = nav.read(probe[0], rest_page(range(2), total=5, pages=3))
     assert [fetch.page for fetch in more] == [2, 3] and all(fetch.kind is PageKind.REST for fetch in more)
+    assert {fetch.zone for fetch in more} == {"Europe/Berlin"}  # every page's dates checked against the zone
     assert nav.read(more[0], rest_page(range(2, 4))) == []  # page 3 still awaited: no door opens yet
     sitemaps = nav.read(more[1], rest_page(range(4, 5)))
     assert [fetch.kind for fetch in sitemaps] == [PageKind.SITEMAP]  # the REST door done: the next door
@@ -88,7 +100,7 @@ def test_rest_open_reads_every_page_then_fetches_what_only_the_sitemaps_list():
 
 def test_rest_that_stops_short_with_no_sitemap_walks_the_listings_too():
     nav = Navigator(WORDPRESS, BASE, Counts())
-    probe = home(nav, {"world": ("World", f"{BASE}/category/world/")})
+    probe = index_read(nav, home(nav, {"world": ("World", f"{BASE}/category/world/")}))
     more = nav.read(probe[0], rest_page(range(2), total=6, pages=3))
     assert nav.failed(more[0], "http_500") == []
     sitemaps = nav.read(more[1], rest_page(range(4, 6)))
@@ -108,7 +120,7 @@ def test_a_later_run_goes_through_the_remembered_door_for_what_was_modified_sinc
     ledger.remember_door("wordpress", BASE, DoorMemory("rest", f"{BASE}/?rest_route=/wp/v2/posts",
                                                         "2023-06-19T10:00:00").dump())
     nav = Navigator(WORDPRESS, BASE, Counts(), ledger=ledger)
-    [probe] = home(nav)
+    [probe] = index_read(nav, home(nav))
     assert probe.url.startswith(f"{BASE}/?rest_route=/wp/v2/posts&") and "modified_after=2023-06-19" in probe.url
     assert nav.read(probe, rest_page([1], total=1, pages=1)) == []  # no other door is tried
     assert nav.stats["archive/doors/used"] == "rest"

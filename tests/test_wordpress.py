@@ -34,11 +34,14 @@ SITES = {
     "listings-modules": (WpConfig(posts=120, theme="modules", rest="closed-403", sitemaps="none"), "listings"),
     "listings-modules-plain": (WpConfig(posts=60, theme="modules", rest="missing-404", sitemaps="none",
                                         permalinks="plain", category_counts=True), "listings"),
+    # Posts in <div>s: the section only in a breadcrumb (one section a post), a "Posted by" meta line.
+    "listings-bulletin": (WpConfig(posts=60, theme="bulletin", rest="closed-401", sitemaps="none",
+                                   second_category_share=0.0), "listings"),
     "rest-lying-total": (WpConfig(posts=150, theme="magazine", rest="lying-total", sitemaps="both"), "rest"),
     "rest-stops-early": (WpConfig(posts=150, theme="classic", rest="stops-early", sitemaps="none"), "rest"),
 }
-# Fields a theme does not show: the legacy theme prints no modification time.
-UNSHOWN = {"listings-legacy": {"modified"}}
+# Fields a theme does not show: the legacy and bulletin themes print no modification time.
+UNSHOWN = {"listings-legacy": {"modified"}, "listings-bulletin": {"modified"}}
 
 
 @pytest.fixture(scope="module", params=list(SITES))

@@ -12,6 +12,7 @@ import pytest
 from parsel import Selector
 from scrapy.utils.sitemap import Sitemap
 
+from archive_crawler.reading.typography import texturize
 from tests.wpsite import WpConfig, WpServer, build_wp_site
 from tests.wpsite.config import DATE_PERMALINKS
 from tests.wpsite.generic_pages import NOT_FOUND_URL, PDF_URL, generic_pages, write_pages_warc
@@ -102,7 +103,8 @@ def test_post_objects_embed_and_fields(serve):
     assert [html.unescape(t["name"]) for t in tags] == record["tags"]
     media = embedded["wp:featuredmedia"][0]
     assert media["source_url"] == record["image_url"] and media["id"] == post["featured_media"]
-    assert html.unescape(media["caption"]["rendered"]).startswith("<p>" + record["image_caption"])
+    # rendered as WordPress renders it (typography included); the record keeps it as typed
+    assert html.unescape(media["caption"]["rendered"]).startswith("<p>" + texturize(record["image_caption"]))
     _, _, [only_author] = get_json(site.rest_url("/wp/v2/posts", include=record["post_id"], _embed="author"))
     assert set(only_author["_embedded"]) == {"author"}
     fields = "id,link,title.rendered"

@@ -3,8 +3,10 @@
 For people writing a profile: it fetches the page (or reads ``--file``), reads it
 with the profile given by ``-a site=...`` (``aawsat`` by default) and prints the
 record with the rule that filled each field; for a listing page, its entries and
-the next page it leads to. Nothing is written; the state (``ARCHIVE_STATE``) is only read, for
-the template a harvest learnt of the page's site (see :mod:`archive_crawler.reading.template`).
+the next page it leads to. It shows what a harvest learnt of the site (the shapes of its
+permalinks, the places every listing page shows, the template of its article pages, see
+:mod:`archive_crawler.reading.template`) as the crawl's state keeps it (``ARCHIVE_STATE``, read
+only), and which entries of a listing page that knowledge leaves out. Nothing is written.
 """
 
 from __future__ import annotations
@@ -20,13 +22,16 @@ from scrapy.exceptions import UsageError
 from scrapy.http import HtmlResponse, Response
 from twisted.python.failure import Failure
 
+from archive_crawler.commands.crawl import default_paths
 from archive_crawler.messages import ArticleContext, PageRejected
+from archive_crawler.navigation.knowledge import SiteKnowledge
+from archive_crawler.options import RunOptions
 from archive_crawler.reading.checks import repair_charset
 from archive_crawler.reading.reader import PageReader
 from archive_crawler.reading.template import SiteTemplate, template_host
 from archive_crawler.reading.workers import read_article
 from archive_crawler.sites.profile import Profile, load_profile
-from archive_crawler.storage.state import ArchiveState
+from archive_crawler.storage.state import ArchiveState, kept_knowledge
 
 QUIET = {
     "EXTENSIONS": {"archive_crawler.storage.run.ArchiveRun": None,
@@ -95,11 +100,27 @@ class Command(ScrapyCommand):
             self.exitcode = 1
             return
         base_url = arguments.get("base_url") or profile.base_url or f"{url.split('/')[0]}//{url.split('/')[2]}"
+        state = self.state_path(arguments, base_url)
+        knowledge = SiteKnowledge.load(kept_knowledge(state, profile.name, base_url))
         print(f"profile: {profile.name} ({profile.source})")
-        template, where = site_template(profile, Path(self.settings["ARCHIVE_STATE"]), response.url)
+        print(describe_knowledge(knowledge, state))
+        template, where = site_template(profile, Path(state), response.url)
         print(f"template of {template_host(response.url)}: "
               + (f"{template.describe()} ({where})" if template is not None else where))
-        print(inspect_page(PageReader(profile, base_url, profile.categories, template), response))
+        print(inspect_page(PageReader(profile, base_url, profile.categories, template), response, knowledge))
+
+    def state_path(self, arguments: dict[str, str], base_url: str) -> str:
+        """The state a crawl of the same site and base URL keeps (``ARCHIVE_STATE``, as ``scrapy crawl``
+        works it out)."""
+        assert self.settings is not None
+        default_site = self.settings["ARCHIVE_SITE"]
+        try:
+            options = RunOptions.parse({"site": arguments.get("site") or default_site, "base_url": base_url},
+                                       default_site)
+            default_paths(self.settings, options)
+        except ValueError:
+            pass
+        return self.settings["ARCHIVE_STATE"]
 
     @staticmethod
     def read_file(url: str, path: str) -> HtmlResponse | None:
@@ -148,15 +169,28 @@ def site_template(profile: Profile, state_path: Path, url: str) -> tuple[SiteTem
     return None, f"none learnt yet in the state {state_path} (a harvest of the site learns it)"
 
 
-def inspect_page(reader: PageReader, response) -> str:
-    """The profile's reading of one page, as text: a listing's entries, or an article's record and rules."""
+def describe_knowledge(knowledge: SiteKnowledge | None, state: str) -> str:
+    """What a harvest learnt of the site's listings, in a few lines."""
+    if knowledge is None:
+        return f"learnt knowledge: none kept in {state} (a harvest learns it from its first listing pages)"
+    return (f"learnt knowledge (version {knowledge.version}, from {state}):\n"
+            f"  permalink shapes: {', '.join(sorted(knowledge.shapes)) or '(any)'}\n"
+            f"  places every listing page shows: {', '.join(sorted(knowledge.chrome)) or '(none)'}")
+
+
+def inspect_page(reader: PageReader, response, knowledge: SiteKnowledge | None = None) -> str:
+    """The profile's reading of one page, as text: a listing's entries (those ``knowledge`` leaves out
+    marked), or an article's record and rules."""
     slug = reader.urls.category_slug(response.url)
     if slug is not None or reader.urls.listing_page_number(response.url) is not None:
         page = reader.listing_page(repair_charset(response), slug or "?")
         lines = [f"listing page of category {slug or '?'}: {len(page.entries)} entries"]
         for entry in page.entries:
             context = entry.context
-            lines.append(f"  {entry.url or '(no article: ' + str(entry.href) + ')'}\n"
+            left_out = knowledge is not None and not knowledge.accepts(entry)
+            lines.append(f"  {entry.url or '(no article: ' + str(entry.href) + ')'}"
+                         f"{'  (left out: learnt knowledge)' if left_out else ''}"
+                         f"{f'  [found by its link in {entry.block}]' if entry.block else ''}\n"
                          f"      title={context.title!r} byline={context.authors!r} date={context.published!r}"
                          f" category={context.category!r}")
         lines.append("next page candidates: " + ", ".join(

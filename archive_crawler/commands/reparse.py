@@ -193,6 +193,7 @@ class Command(OptionsOnlyCommand, ScrapyCommand):
                 return str(error)
             site_settings = settings.copy()
             site_settings.setdict(site.settings, priority="spider")  # the command line's -s still wins
+            site_settings.set("ARCHIVE_STATE", str(site.paths.state), priority="spider")  # its knowledge, read only
             reparse = Reparse(options, site.output(output_folder), cache=str(cache), workers=opts.workers,
                               settings=site_settings,
                               max_listing_pages=site_settings.getint("ARCHIVE_MAX_LISTING_PAGES", 5000))

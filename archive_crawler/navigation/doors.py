@@ -18,7 +18,7 @@ from urllib.parse import urlencode, urlsplit
 
 from archive_crawler.navigation.fetch import Fetch, PageKind
 from archive_crawler.navigation.urls import url_key
-from archive_crawler.reading.rest import RestPage
+from archive_crawler.reading.rest import RestIndex, RestPage
 from archive_crawler.reading.sitemaps import SitemapPage
 from archive_crawler.stats import Stat
 from archive_crawler.vocabulary import DoorName
@@ -29,6 +29,7 @@ if TYPE_CHECKING:
 logger = logging.getLogger(__name__)
 
 REST_POSTS = "/wp/v2/posts"
+INDEX_FIELDS = "timezone_string,gmt_offset"  # what is asked of the API's index (all of it is large)
 EMBED = "author,wp:term,wp:featuredmedia"
 PER_PAGE = 100
 # Where WordPress and its SEO plugins put sitemaps, after those robots.txt names.
@@ -84,9 +85,22 @@ def roots(nav: Navigator) -> list[str]:
     return [nav.base_url] + ([root] if root != nav.base_url else [])
 
 
+def index_url(endpoint: str) -> str:
+    """The REST API's index beside a posts endpoint, trimmed to the site's time zone.
+
+    >>> index_url("http://x.test/news/wp-json/wp/v2/posts"), index_url("http://x.test/?rest_route=/wp/v2/posts")
+    ('http://x.test/news/wp-json/?_fields=timezone_string,gmt_offset', \
+'http://x.test/?rest_route=/&_fields=timezone_string,gmt_offset')
+    """
+    if "?rest_route=" in endpoint:
+        return f"{endpoint.split('?rest_route=')[0]}?rest_route=/&_fields={INDEX_FIELDS}"
+    return f"{endpoint.removesuffix(REST_POSTS)}/?_fields={INDEX_FIELDS}"
+
+
 class RestDoor:
-    """The WordPress REST API: its first page tells whether it is open and how many posts it has;
-    the other pages are asked for at once. Its records come straight from its pages."""
+    """The WordPress REST API: its index tells whether it is open and names the site's time zone
+    (which the posts' dates are checked against); its first page of posts tells how many posts it
+    has; the other pages are asked for at once. Its records come straight from its pages."""
 
     name = DoorName.REST
 
@@ -100,6 +114,7 @@ class RestDoor:
         self.posts: set[str] = set()  # URL keys of the posts it gave
         self.short = False  # it gave fewer posts than it announced
         self.watermark: str | None = memory.modified if memory else None
+        self.zone: str | None = None  # the site's time zone, as the API's index names it
 
     @property
     def busy(self) -> bool:
@@ -120,12 +135,26 @@ class RestDoor:
         return self.probe()
 
     def probe(self) -> list[Fetch]:
+        """The index beside the next endpoint to try (the endpoint is taken once its index is read)."""
         if not self.candidates:
             logger.warning("The REST API of %s is closed (%s): trying the next door", self.nav.base_url,
                            self.report.get("note", "no answer"))
             return []
         self.in_flight += 1
-        return [Fetch(self.page_url(self.candidates.pop(0), 1), PageKind.REST, page=1, door=self.name, probe=True)]
+        return [Fetch(index_url(self.candidates[0]), PageKind.REST_INDEX, door=self.name, probe=True)]
+
+    def first_page(self, index: RestIndex | None) -> list[Fetch]:
+        """After the index (None: it could not be had): the endpoint's first page of posts, unless
+        the API refused the index (it refuses its posts alike) or is none (an HTML page)."""
+        endpoint = self.candidates.pop(0)
+        if index is not None and index.problem and index.answered:
+            self.note_closed(index.problem)
+            return self.probe()
+        if index is not None and index.zone:
+            self.zone = index.zone
+            logger.info("The REST API of %s names the site's time zone: %s", self.nav.base_url, index.zone)
+        self.in_flight += 1
+        return [Fetch(self.page_url(endpoint, 1), PageKind.REST, page=1, door=self.name, probe=True, zone=self.zone)]
 
     def page_url(self, endpoint: str, page: int) -> str:
         query = {"per_page": PER_PAGE, "page": page, "_embed": EMBED, "orderby": "date", "order": "desc"}
@@ -143,9 +172,11 @@ class RestDoor:
         notes = [note for note in self.report.get("note", "").split("; ") if note]
         self.report["note"] = "; ".join(dict.fromkeys([*notes, problem]))
 
-    def read(self, fetch: Fetch, page: RestPage) -> list[Fetch]:
+    def read(self, fetch: Fetch, page: RestPage | RestIndex) -> list[Fetch]:
         """The fetches that follow a page of the REST API (its records are taken by the adapter)."""
         self.in_flight -= 1
+        if isinstance(page, RestIndex):
+            return self.first_page(page)
         if page.problem:
             if fetch.probe:
                 self.note_closed(page.problem)
@@ -164,7 +195,7 @@ class RestDoor:
             for number in range(2, (page.pages or 1) + 1):
                 self.in_flight += 1
                 fetches.append(Fetch(self.page_url(self.endpoint, number), PageKind.REST, page=number,
-                                     door=self.name, priority=-number))
+                                     door=self.name, priority=-number, zone=self.zone))
         for item in page.items:
             key = url_key(item["url"])
             self.posts.add(key)
@@ -174,10 +205,18 @@ class RestDoor:
                 self.watermark = max(self.watermark or stamp, stamp)
         self.report["delivered"] = self.report.get("delivered", 0) + len(page.items)
         self.nav.stats.inc_value(Stat.DOORS_REST_POSTS, len(page.items))
+        if page.authors_hidden:
+            if not self.nav.stats.get_value(Stat.DOORS_REST_NO_AUTHOR):
+                logger.warning("The REST API of %s names no author for some posts (%s), first %s: their records "
+                               "have no authors", self.nav.base_url, page.hidden_why or "none embedded",
+                               page.authors_hidden[0])
+            self.nav.stats.inc_value(Stat.DOORS_REST_NO_AUTHOR, len(page.authors_hidden))
         return fetches
 
     def failed(self, fetch: Fetch, reason: str) -> list[Fetch]:
         self.in_flight -= 1
+        if fetch.kind is PageKind.REST_INDEX:  # no index: the posts may answer all the same
+            return self.first_page(None)
         if fetch.probe:
             self.note_closed(reason)
             return self.probe()

@@ -18,6 +18,7 @@ class PageKind(Enum):
     LISTING = "listing"
     ARTICLE = "article"
     REST = "rest"  # a page of the WordPress REST API's posts
+    REST_INDEX = "rest_index"  # the REST API's index: the site's time zone
     SITEMAP = "sitemap"  # a sitemap, a sitemap index or a feed
 
 
@@ -34,6 +35,7 @@ class Fetch:
     priority: int = 0
     door: str | None = None  # for REST pages, sitemaps and feeds: the door it belongs to
     probe: bool = False  # whether it tells if its door is open at all
+    zone: str | None = None  # for REST pages: the site's time zone, as the API's index names it
     learning: bool = False  # an article read to learn its site's template, giving no record yet
     again: bool = False  # an article read again once its site's template is learnt
 

@@ -5,7 +5,9 @@ It is learnt once, from the first pass of a walk (the home page's listing and th
 every category its menus name, all read before any post found on them is accepted), or taken
 from an earlier run's state; then it is frozen for the run, so no record depends on the order
 pages come in. The state keeps it under ``knowledge <site> <base_url>`` with its version: a
-missing or older version is learnt again.
+missing or older version is learnt again. A replay and a re-parse take it from the harvest's
+state, read only (``storage.state.kept_knowledge``), so they read the listings as the harvest
+did even where their stored pages would teach them otherwise; with none kept, they learn it.
 """
 
 from __future__ import annotations

@@ -95,8 +95,12 @@ class Listings:
         # listing and the first page of every category named when the walk starts), read before any
         # post on them is taken.
         ledger = nav.ledger
-        self.knowledge = SiteKnowledge.load(ledger.knowledge(nav.profile.name, nav.base_url)) \
-            if ledger is not None else None
+        self.knowledge = SiteKnowledge.load(ledger.knowledge(nav.profile.name, nav.base_url)
+                                            if ledger is not None else nav.kept_knowledge)
+        if self.knowledge is not None:
+            nav.stats.set_value(Stat.KNOWLEDGE_KEPT, 1)
+            logger.info("What an earlier harvest learnt of the listings of %s, from the state: %s", nav.base_url,
+                        self.knowledge.dump())
         self.first_pass: dict[str, Fetch] = {}  # listing page key -> its fetch, in the walk's order
         self.held: dict[str, ListingPage | None] = {}  # first pass pages come in (None: failed, or taken at once)
 
@@ -168,6 +172,7 @@ class Listings:
         self.knowledge = SiteKnowledge.learn([page for _, page in pages])
         nav = self.nav
         if pages:
+            nav.stats.set_value(Stat.KNOWLEDGE_LEARNT, len(pages))
             logger.info("Learnt from %d listing pages of %s: %s", len(pages), nav.base_url, self.knowledge.dump())
         if nav.ledger is not None and not nav.window.limited and self.knowledge.shapes:
             nav.ledger.remember_knowledge(nav.profile.name, nav.base_url, self.knowledge.dump())

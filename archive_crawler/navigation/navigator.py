@@ -39,7 +39,7 @@ GONE_REASONS = ("http_404", "http_410")
 class Navigator:
     def __init__(self, profile: Profile, base_url: str, stats, *, ledger: LinkLedger | None = None,
                  window: DateWindow = NO_WINDOW, max_listing_pages: int = 5000, full: bool = False,
-                 seeds: tuple[str, ...] = (), captures: list[str] | None = None):
+                 seeds: tuple[str, ...] = (), captures: list[str] | None = None, knowledge: str | None = None):
         self.profile = profile
         self.urls = profile.urls
         self.base_url = base_url.rstrip("/")
@@ -49,6 +49,9 @@ class Navigator:
         self.window = window
         self.full = full
         self.seeds = seeds
+        # Without a ledger (a replay, a re-parse): what the harvest learnt of the site's listings, as its
+        # state keeps it (see navigation/knowledge.py); with one, the ledger's state gives it.
+        self.kept_knowledge = knowledge
         self.language: str | None = None  # the home page's
         self.menu: dict[str, tuple[str, str]] = {}  # the home page's categories
         self.home_ok = True  # whether the home page was read

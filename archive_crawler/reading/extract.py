@@ -236,6 +236,8 @@ def find_caption(article: Selector, paragraphs: list[str], title: str | None, pr
     marked = first_text(article, profile.selectors.caption_credit)
     if credit is None and marked and raw.endswith(marked):  # a credit in an element of its own
         text, credit = raw[: -len(marked)].rstrip(" \t,;:-\u2013\u2014|") or None, rules.credit_rules.normalize(marked)
+    elif credit is None and marked and comparison_key(marked) not in comparison_key(raw):  # beside the caption
+        credit = split_caption_credit(marked, rules.credit_rules)[1] or rules.credit_rules.normalize(marked)
     keys = {comparison_key(raw), comparison_key(text)}
     keys.discard("")
     # Copies differ in quotes, spacing, a "Caption:" label and the credit, never by much.

@@ -12,6 +12,7 @@ loader keeps; ``scrapy inspect`` shows every candidate and the one that won.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cached_property
@@ -92,6 +93,24 @@ class Field:
         return rest[:first_structured] + markup + rest[first_structured:]
 
 
+# A list of the post's categories, whatever its links' addresses: WordPress's post-terms block names
+# its taxonomy in its class (taxonomy-category), themes name the list (cat-links, post-categories).
+CATEGORY_LIST_CLASSES = ("taxonomy-category", "cat-links", "post-categories", "entry-categories")
+IN_CATEGORY_LIST = "ancestor::*[" + " or ".join(
+    f"contains(concat(' ', normalize-space(@class), ' '), ' {name} ')" for name in CATEGORY_LIST_CLASSES) + "]"
+
+MARKED_TAG = "contains(concat(' ', normalize-space(@rel), ' '), ' tag ')"
+# A breadcrumb trail: its class or id names it (breadcrumb, breadcrumbs, crumbs; Yoast's
+# p#breadcrumbs), or its ARIA label does.
+IN_BREADCRUMB = ("ancestor::*[contains(@class, 'breadcrumb') or contains(@class, 'crumbs')"
+                 " or contains(@id, 'breadcrumb') or contains(translate(@aria-label, 'BREADCRUMB', 'breadcrumb'),"
+                 " 'breadcrumb')]")
+TERM_LABEL = re.compile(r"^[^\W\d][\w ]{0,24}:\s*")  # "Topics: ", "Tags: ", "Filed under: "
+TERM_SEPARATOR = re.compile(r"\s*[,|\u00b7\u2022/]\s*")
+AUTHOR_LABEL = re.compile(r"^\s*(?:authors?|written\s+by|byline)\s*:?\s+(?=\S)", re.IGNORECASE)
+AUTHOR_ARCHIVE = re.compile(r"/author/[^/?#]+|[?&]author=\d+")
+
+
 class PageFacts:
     """What the rules read on one page, each computed once, on first need."""
 
@@ -147,21 +166,36 @@ class PageFacts:
     @cached_property
     def category_links(self) -> list:
         """The page's visible category links: the profile's, and links marked only ``rel="tag"`` (as
-        block themes mark every term) whose address is a category archive."""
+        block themes mark every term) that lead to a category archive or sit in a list of the post's
+        categories (whatever base the site's category archives have)."""
         links = list(first_nonempty(self.root, self.selectors.category_links))
         seen = {link.attrib.get("href") for link in links}
-        for link in first_nonempty(self.root, self.selectors.tags):
+        listed = self.root.xpath(f".//a[{MARKED_TAG}][{IN_CATEGORY_LIST}]")
+        for link in [*first_nonempty(self.root, self.selectors.tags), *listed, *self.meta_links]:
             href = link.attrib.get("href")
-            if href and href not in seen and self.reader.is_category_archive(self.response.urljoin(href)):
+            if href and href not in seen and self.is_category_link(link):
                 links.append(link)
                 seen.add(href)
         return links
 
     @cached_property
     def tag_links(self) -> list:
-        """The page's tag links, without those leading to a category archive."""
-        return [link for link in first_nonempty(self.root, self.selectors.tags)
-                if not self.reader.is_category_archive(self.response.urljoin(link.attrib.get("href") or ""))]
+        """The page's tag links, without those that are category links."""
+        return [link for link in first_nonempty(self.root, self.selectors.tags) if not self.is_category_link(link)]
+
+    @cached_property
+    def meta_links(self) -> list:
+        """The links of the post's meta line ("Posted on ... by A in World, Sport"): the first of the
+        profile's ``post_meta`` places that holds any."""
+        for query in self.selectors.post_meta:
+            links = [link for block in select(self.root, query) for link in block.xpath(".//a[@href]")]
+            if links:
+                return links
+        return []
+
+    def is_category_link(self, link) -> bool:
+        return bool(link.xpath(IN_CATEGORY_LIST)) or self.reader.is_category_archive(
+            self.response.urljoin(link.attrib.get("href") or ""))
 
     def markup(self, queries) -> Found:
         query, value = first_hit(self.root, queries)
@@ -200,6 +234,36 @@ def _byline_and_boxes(facts: PageFacts) -> Found:
     return Found(f"{query}, selectors.author_box" if query else "selectors.author_box", [*parts, *added])
 
 
+def _meta_authors(facts: PageFacts) -> list[str]:
+    """The people the post's meta line links to their author archives (``/author/ann-lee/``,
+    ``?author=3``)."""
+    links = [link for link in facts.meta_links if AUTHOR_ARCHIVE.search(link.attrib.get("href", ""))]
+    return list(dict.fromkeys(name for text in _names(links) for name in split_byline(text)))
+
+
+def _breadcrumb_category(facts: PageFacts) -> str | None:
+    """The deepest category a breadcrumb trail links to ("Home » World » Middle East » the post")."""
+    links = [link for link in facts.root.xpath(f".//a[{IN_BREADCRUMB}]")
+             if facts.reader.is_category_archive(facts.response.urljoin(link.attrib.get("href") or ""))]
+    names = _names(links)
+    return names[-1] if names else None
+
+
+def term_line(paragraph: str, names: list[str]) -> bool:
+    """Whether a paragraph only lists some of the post's terms after a short label ("Topics: Trade,
+    Energy"): a theme's tag line, which a main-text extractor keeps as text.
+
+    >>> term_line("Topics: Trade, public health", ["public health", "Trade"]), term_line("Trade: a deal", ["Trade"])
+    (True, False)
+    """
+    rest = TERM_LABEL.sub("", paragraph, count=1)
+    if not names or rest == paragraph:
+        return False
+    known = {comparison_key(name) for name in names}
+    parts = [part for part in TERM_SEPARATOR.split(rest) if part]
+    return bool(parts) and all(comparison_key(part) in known for part in parts)
+
+
 def _guessed_date(facts: PageFacts) -> str | None:
     """The publication date a date finder reads in the page's markup and text (htmldate)."""
     from archive_crawler.reading.guesses import guess_date
@@ -208,9 +272,12 @@ def _guessed_date(facts: PageFacts) -> str | None:
 
 
 def _guessed_authors(facts: PageFacts) -> str | None:
+    """The byline finder's names, without the label it leaves when it drops a colon ("Author: Ann Lee"
+    comes out "Author Ann Lee")."""
     from archive_crawler.reading.guesses import guess_authors
 
-    return guess_authors(facts.extractor_tree)
+    found = guess_authors(facts.extractor_tree)
+    return AUTHOR_LABEL.sub("", found) if found else found
 
 
 def _listed_sections(facts: PageFacts) -> list:
@@ -241,6 +308,7 @@ AUTHORS = Field("authors", (
     Rule("json-ld author", STRUCTURED, lambda facts: json_ld_names(facts.structured.get("author"))),
     Rule("meta", META, lambda facts: facts.meta_values(*AUTHOR_META)),
     Rule("selectors.byline", MARKUP, _byline_and_boxes),
+    Rule("author links in selectors.post_meta", MARKUP, _meta_authors),
     Rule("listing byline", LISTING, lambda facts: facts.context.authors),
     Rule("author in urls.article_parts", URL,
          lambda facts: names_from_author_slug(facts.reader.urls.article_part(facts.url, "author"))),
@@ -256,6 +324,7 @@ CATEGORY = Field("category", (
          lambda facts: facts.reader.named_category(facts.meta.get("article:section", []), facts.url)),
     Rule("json-ld articleSection", STRUCTURED,
          lambda facts: facts.reader.named_category(facts.structured.get("articleSection"), facts.url)),
+    Rule("category archive in a breadcrumb", MARKUP, _breadcrumb_category),
     Rule("listing category", LISTING, lambda facts: facts.reader.listing_category(facts.context, facts.url)),
     Rule("category in urls.article_parts", URL,
          lambda facts: facts.reader.categories.get(facts.reader.urls.article_part(facts.url, "category") or "")),

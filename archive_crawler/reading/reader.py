@@ -7,6 +7,7 @@ workers run it for the spider, live or replaying, and for the re-parse tool.
 
 from __future__ import annotations
 
+import posixpath
 import re
 from functools import partial
 from urllib.parse import parse_qs, parse_qsl, urlencode, urlsplit, urlunsplit
@@ -30,6 +31,7 @@ from archive_crawler.reading.fields import (
     CATEGORIES,
     CATEGORY,
     FIELDS,
+    IN_CATEGORY_LIST,
     MARKUP,
     META,
     PUBLISHED,
@@ -38,6 +40,7 @@ from archive_crawler.reading.fields import (
     Field,
     Found,
     PageFacts,
+    term_line,
 )
 from archive_crawler.reading.loaders import ArticleLoader
 from archive_crawler.reading.posts import category_counts, find_posts, numbered_next, page_position
@@ -90,12 +93,39 @@ class PageReader:
             for link in select(response, self.urls.only_listing_links(query)):
                 href = link.attrib.get("href")
                 url = self.on_site(response.urljoin(href)) if href else None
-                slug = self.urls.category_slug(url) if url else None
+                slug = self.urls.category_slug(self.site_relative(url)) if url else None  # (a site in a folder)
                 if not url or not slug or slug in found:  # (a slug comes from a URL)
                     continue
                 name = WIDGET_COUNT.sub("", clean_text(text_of(link)) or "")
                 found[slug] = (name or self.profile.categories.get(slug) or slug.replace("-", " ").title(),
                                listing_address(url, self.urls.listing_query))
+        if home:
+            for slug, (name, url) in self.marked_categories(response).items():
+                found.setdefault(slug, (name, url))
+        return found
+
+    def marked_categories(self, response) -> dict[str, tuple[str, str]]:
+        """Category archives a page marks as such (``rel="category"``, a list of a post's categories)
+        under a base of the site's own (``/topics/politics/``), where the profile's rules read none of
+        them: slug (the path after the base they share) -> (name, URL)."""
+        links = []
+        for link in response.xpath(f"//a[contains(concat(' ', normalize-space(@rel), ' '), ' category ')]"
+                                   f" | //a[{IN_CATEGORY_LIST}]"):
+            href = link.attrib.get("href")
+            url = self.on_site(response.urljoin(href)) if href else None
+            if url is None or urlsplit(url).query:
+                continue
+            if self.urls.category_slug(self.site_relative(url)):
+                return {}  # the site's category archives are where the profile looks for them
+            links.append((link, url))
+        parents = [urlsplit(url).path.rstrip("/").rpartition("/")[0] for _, url in links]
+        base = posixpath.commonpath(parents) if parents and all(parents) else ""
+        found: dict[str, tuple[str, str]] = {}
+        for link, url in links:
+            slug = urlsplit(url).path[len(base):].strip("/")
+            name = clean_text(text_of(link))
+            if slug and name:
+                found.setdefault(slug, (name, strip_query(url)))
         return found
 
     @staticmethod
@@ -209,7 +239,9 @@ class PageReader:
         if blocks and choice.from_extractor and comparison_key(blocks[0]) == comparison_key(title):
             blocks = blocks[1:]  # the extractor's text opens with the headline
         caption = find_caption(root, blocks, title, profile)
-        paragraphs = body_paragraphs(blocks, caption, text)
+        terms = [*(loader.get_output_value("tags") or []), *(loader.get_output_value("categories") or [])]
+        paragraphs = [paragraph for paragraph in body_paragraphs(blocks, caption, text)
+                      if not term_line(paragraph, terms)]
         body = "\n\n".join(paragraphs)
         dateline, source = parse_dateline(paragraphs[0] if paragraphs else None, text.dateline_rules)
         loader.add_value("media_id", self.story_id(blocks, root))
@@ -320,11 +352,17 @@ class PageReader:
         """Whether an address is a category archive: the profile's listing address (under the site's
         path), WordPress's ``/category/`` base or a ``?cat=`` query."""
         parts = urlsplit(url)
-        base_path = urlsplit(self.base_url).path.rstrip("/")
-        path = parts.path[len(base_path):] if base_path and parts.path.startswith(base_path + "/") else parts.path
-        if self.urls.category_slug(urlunsplit(("", "", path or "/", parts.query, ""))):
+        if self.urls.category_slug(self.site_relative(url)):
             return True
         return bool(CATEGORY_ARCHIVE.search(parts.path)) or bool(parse_qs(parts.query).get("cat"))
+
+    def site_relative(self, url: str) -> str:
+        """An address's path and query under the crawled root's path (``/news/category/x/`` of a site
+        at ``/news``: ``/category/x/``)."""
+        parts = urlsplit(url)
+        base_path = urlsplit(self.base_url).path.rstrip("/")
+        path = parts.path[len(base_path):] if base_path and parts.path.startswith(base_path + "/") else parts.path
+        return urlunsplit(("", "", path or "/", parts.query, ""))
 
     def link_category(self, links, url: str) -> str | None:
         """Of a page's category links, the one whose slug the article URL names, else the first."""

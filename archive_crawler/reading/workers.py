@@ -25,7 +25,7 @@ from archive_crawler.messages import ArticleContext, HomePage, ListingPage, NotH
 from archive_crawler.navigation.fetch import HOME_LISTING, Fetch, PageKind
 from archive_crawler.reading.checks import check_article_page, is_html, no_content_rejection, repair_charset
 from archive_crawler.reading.reader import PageReader
-from archive_crawler.reading.rest import read_rest_page
+from archive_crawler.reading.rest import read_rest_index, read_rest_page
 from archive_crawler.reading.sitemaps import read_sitemap
 from archive_crawler.reading.template import PageBlocks, SiteTemplate
 from archive_crawler.sites.profile import load_profile
@@ -82,9 +82,9 @@ def read_page(job: ReadingJob, fetch: Fetch, payload):
 
 def page_of(reader: PageReader, fetch: Fetch, response, language: str | None = None, learning: bool = False):
     """What a fetched page is to the walk: a :class:`HomePage`, a :class:`ListingPage`, a
-    :class:`ParsedArticle` (with its blocks, when ``learning`` its site's template), a :class:`RestPage`
-    or a :class:`SitemapPage`. Raises :class:`PageRejected` for a page that gives none (a listing or home
-    page that is no HTML)."""
+    :class:`ParsedArticle` (with its blocks, when ``learning`` its site's template), a :class:`RestPage`,
+    a :class:`RestIndex` or a :class:`SitemapPage`. Raises :class:`PageRejected` for a page that gives
+    none (a listing or home page that is no HTML)."""
     kind = fetch.kind
     if kind is PageKind.ARTICLE:
         article = read_article(reader, response, fetch.context)
@@ -92,7 +92,9 @@ def page_of(reader: PageReader, fetch: Fetch, response, language: str | None = N
             article = replace(article, blocks=PageBlocks.of(response.selector.root, article.item.get("body")))
         return article
     if kind is PageKind.REST:
-        return read_rest_page(response, reader.profile, language)
+        return read_rest_page(response, reader.profile, language, fetch.zone)
+    if kind is PageKind.REST_INDEX:
+        return read_rest_index(response)
     if kind is PageKind.SITEMAP:
         return read_sitemap(response)
     if not is_html(response):

@@ -29,6 +29,7 @@ from archive_crawler.sources.wayback import WaybackMiddleware
 from archive_crawler.stats import Stat
 from archive_crawler.storage.archive import ArchiveStorage
 from archive_crawler.storage.pipelines import DuplicateStory
+from archive_crawler.storage.state import kept_knowledge
 
 logger = logging.getLogger(__name__)
 
@@ -71,7 +72,7 @@ class ArchiveSpider(scrapy.Spider):
 
     async def start(self):
         options = self.options
-        # A replay neither reads nor updates the state.
+        # A replay neither reads nor updates the state's stories and links...
         ledger = None if options.replay else LinkLedger(self.storage.state, self.crawler.stats, options.full,
                                                         options.window)
         captures = None
@@ -79,10 +80,13 @@ class ArchiveSpider(scrapy.Spider):
             middleware = self.crawler.get_downloader_middleware(WaybackMiddleware)
             assert middleware is not None  # enabled whenever -a wayback is given
             captures = (await middleware.captures()).pages()
+        # ...but takes what the harvest learnt of the site's listings from it, read only.
+        knowledge = kept_knowledge(self.settings.get("ARCHIVE_STATE"), options.profile.name, options.base_url) \
+            if options.replay else None
         self.navigator = Navigator(
             options.profile, options.base_url, self.crawler.stats, ledger=ledger, window=options.window,
             max_listing_pages=self.settings.getint("ARCHIVE_MAX_LISTING_PAGES", 5000), full=options.full,
-            seeds=options.seeds, captures=captures)
+            seeds=options.seeds, captures=captures, knowledge=knowledge)
         for fetch in self.navigator.start():
             yield self.request(fetch)
 

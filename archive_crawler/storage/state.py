@@ -126,6 +126,25 @@ def now() -> str:
 JOURNALS = ("wal", "delete")  # WAL, or the rollback journal (network filesystems)
 
 
+def kept_knowledge(path: str | Path | None, site: str, base_url: str) -> str | None:
+    """What a harvest learnt of a site's listings, as its state at ``path`` keeps it; read without
+    creating, upgrading or writing the file (a replay's, a re-parse's and ``scrapy inspect``'s).
+    None when there is no state or it keeps nothing for the site."""
+    if not path or not Path(path).is_file():
+        return None
+    try:
+        state = ArchiveState(path, read_only=True)
+    except sqlite3.Error:
+        return None
+    try:
+        return state.get(f"knowledge {site} {base_url.rstrip('/')}")
+    except sqlite3.Error as error:  # not a state, or one written before it kept a ledger
+        logger.warning("Cannot read the learnt knowledge of %s from %s: %s", base_url, path, error)
+        return None
+    finally:
+        state.close()
+
+
 class ArchiveState:
     """Stories written, links met and listings walked, looked up by key."""
 

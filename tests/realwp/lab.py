@@ -20,14 +20,16 @@ from .wordpress import Instance, WordPressSite
 T = TypeVar("T")
 # Pairwise: each door on two themes, each door and each theme with both permalink shapes, one
 # WordPress in a subfolder, one robots.txt with a Crawl-delay, one menu of /?cat=N links on a
-# site with pretty links (and no widgets listing the categories).
+# site with pretty links (and no widgets listing the categories), and two sites whose category
+# and tag archives live under bases of their own (a block theme marks every term link rel="tag").
 INSTANCES = (
     Instance("rest-21-plain", theme="twentytwentyone", door="rest", permalinks="plain", menu="links", seed=1),
     Instance("rest-23-pretty", theme="twentytwentythree", door="rest", permalinks="pretty", crawl_delay=0.2, seed=2),
-    Instance("sitemaps-22-news", theme="twentytwentytwo", door="sitemaps", permalinks="pretty", folder="/news", seed=3),
+    Instance("sitemaps-22-news", theme="twentytwentytwo", door="sitemaps", permalinks="pretty", folder="/news",
+             category_base="topics", tag_base="subjects", seed=3),
     Instance("sitemaps-23-plain", theme="twentytwentythree", door="sitemaps", permalinks="plain", seed=4),
     Instance("listings-21-pretty", theme="twentytwentyone", door="listings", permalinks="pretty", menu="query",
-             widgets=False, seed=5),
+             widgets=False, category_base="section", tag_base="keyword", seed=5),
     Instance("listings-22-plain", theme="twentytwentytwo", door="listings", permalinks="plain", seed=6),
 )
 # What the harvests pass on the command line besides the output paths (tests/crawl.py adds those).

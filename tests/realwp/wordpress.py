@@ -47,6 +47,10 @@ class Instance:
     crawl_delay: float | None = None  # robots.txt's Crawl-delay (served at a root install with pretty links)
     menu: str = ""  # a classic menu (shown by classic themes) of the sections: "links" to them, or "query" links (/?cat=N)
     widgets: bool = True  # WordPress's default widgets (categories, archives, recent posts...) in classic themes
+    # The permalink settings' category and tag bases ("topics": /topics/politics/); "" for WordPress's
+    # /category/ and /tag/.
+    category_base: str = ""
+    tag_base: str = ""
     seed: int = 1
 
     @property
@@ -159,7 +163,8 @@ class WordPressSite:
             "wordpress": str(self.wordpress), "home": self.base_url, "title": f"The {self.instance.name} Courier",
             "tagline": "News from the harbour towns", "timezone": TIMEZONE, "theme": self.instance.theme,
             "permalink_structure": PERMALINKS[self.instance.permalinks], "menu": self.instance.menu,
-            "widgets": self.instance.widgets,
+            "widgets": self.instance.widgets, "category_base": self.instance.category_base,
+            "tag_base": self.instance.tag_base,
             "plan": content.plan(self.instance.posts, self.instance.seed),
         }
         (self.folder / "site.json").write_text(json.dumps(settings))

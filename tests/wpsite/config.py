@@ -6,7 +6,7 @@ from datetime import timedelta
 
 DATE_PERMALINKS = "/%year%/%monthnum%/%day%/%postname%/"
 PERMALINKS = (DATE_PERMALINKS, "/%postname%/", "/%category%/%postname%/", "plain")
-THEMES = ("classic", "magazine", "legacy", "modules")
+THEMES = ("classic", "magazine", "legacy", "modules", "bulletin")
 # REST API doors: open, closed in one of the ways plugins close it, or open but untruthful.
 REST_MODES = ("open", "closed-401", "closed-403", "missing-404", "html", "lying-total", "stops-early")
 SITEMAPS = ("core", "yoast", "both", "none")

@@ -7,6 +7,8 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
+from archive_crawler.reading.typography import texturize
+
 from .answer import HTML, Answer, json_answer
 from .site import Media, Post, Term, User, WpSite
 from .themes import esc, excerpt, post_content
@@ -60,7 +62,8 @@ def media_json(site: WpSite, media: Media) -> dict:
             "slug": media.slug, "status": "inherit", "type": "attachment",
             "link": site.attachment_link(media),
             "title": {"rendered": esc(media.slug)},
-            "caption": {"rendered": f"<p>{esc(media.full_caption)}</p>\n"},
+            # WordPress renders the caption through its excerpt filters: typography included.
+            "caption": {"rendered": f"<p>{esc(texturize(media.full_caption))}</p>\n"},
             "alt_text": media.caption.rstrip("."), "media_type": "image", "mime_type": "image/jpeg",
             "media_details": {"width": 1024, "height": 683,
                               "file": f"{media.uploaded:%Y/%m}/{media.slug}.jpg"},
@@ -130,12 +133,12 @@ def respond(site: WpSite, route: str, params: dict[str, str]) -> Answer:
 
 def index(site: WpSite, params) -> Answer:
     c = site.config
-    return json_answer({"name": c.title, "description": c.tagline, "url": site.home, "home": site.home,
-                        "gmt_offset": c.offset.total_seconds() / 3600, "timezone_string": "",
-                        "namespaces": ["oembed/1.0", "wp/v2"], "authentication": [],
-                        "routes": {route: {"namespace": "/".join(route.split("/")[1:3]), "methods": ["GET"],
-                                           "_links": {"self": [{"href": site.rest_url(route)}]}}
-                                   for route in ROUTE_NAMES}})
+    value = {"name": c.title, "description": c.tagline, "url": site.home, "home": site.home,
+             "gmt_offset": c.offset.total_seconds() / 3600, "timezone_string": "",
+             "namespaces": ["oembed/1.0", "wp/v2"], "authentication": [],
+             "routes": {route: {"namespace": "/".join(route.split("/")[1:3]), "methods": ["GET"],
+                                "_links": {"self": [{"href": site.rest_url(route)}]}} for route in ROUTE_NAMES}}
+    return json_answer(trimmed(value, params))
 
 
 def page_of(site: WpSite, route: str, params, items: list, to_json, claimed: int | None = None,

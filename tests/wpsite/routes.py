@@ -8,6 +8,8 @@ from collections.abc import Callable
 from itertools import groupby
 from urllib.parse import parse_qsl, quote, urlencode
 
+from archive_crawler.reading.typography import texturize
+
 from . import feeds, rest
 from .answer import Answer, html_answer, redirect
 from .site import Post, WpSite
@@ -75,7 +77,7 @@ class Router:
             for media in filter(None, (post.featured, post.inline)):
                 src = site.media_url(media)
                 body = f'<p class="attachment"><a href="{src}"><img src="{src}" alt=""></a></p>' \
-                       f'<p class="wp-caption-text">{esc(media.full_caption)}</p>'
+                       f'<p class="wp-caption-text">{esc(texturize(media.full_caption))}</p>'
                 add(site.attachment_link(media),
                     lambda b=body: html_answer(theme.simple(site, "Attachment", b, "attachment")))
                 aliases[f"attachment_id={media.id}"] = site.attachment_link(media)

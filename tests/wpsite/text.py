@@ -2,7 +2,9 @@
 
 Every function draws from the ``random.Random`` it is given, so one seed gives one text.
 The strings are the clean text a reader sees (curly quotes as characters); markup and
-entities are added when pages are drawn.
+entities are added when pages are drawn. Photo captions are the exception: they are as an editor
+types them in WordPress's caption field, straight quotes and all (WordPress curls them where it
+renders them through its filters, while themes print the featured image's caption as typed).
 """
 from __future__ import annotations
 
@@ -132,10 +134,15 @@ def paragraphs(rng, count: int, topic: str, lead: str = "") -> list[str]:
     return result
 
 
+# Typographic quotes as an editor types them.
+STRAIGHT = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"'})
+
+
 def caption(rng) -> tuple[str, str, str]:
-    """(caption without credit, credit as written after it, credit's name)."""
+    """(caption without credit, credit as written after it, credit's name), as typed."""
     written, name = rng.choice(CREDITS)
-    return fill(rng, rng.choice(CAPTIONS)) + ".", written.format(person=person(rng)), name
+    return (fill(rng, rng.choice(CAPTIONS)).translate(STRAIGHT) + ".", written.format(person=person(rng)).translate(STRAIGHT),
+            name)
 
 
 def slugify(text: str) -> str:

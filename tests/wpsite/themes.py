@@ -16,6 +16,8 @@ import html
 import json
 import re
 
+from archive_crawler.reading.typography import texturize
+
 from .site import Media, Post, Term, WpSite
 
 TEXTURE = str.maketrans({"\u2019": "&#8217;", "\u2018": "&#8216;", "\u201c": "&#8220;",
@@ -52,13 +54,15 @@ def post_links(site: WpSite, posts: list[Post]) -> str:
 
 
 # ----- post content (also REST's content.rendered) ------------------------------------------------
-def figure(site: WpSite, media: Media, style: str, wrapper: str, img_class: str, link: bool = True) -> str:
-    """An image with its caption: classic editor ``[caption]`` markup or a block-editor figure."""
+def figure(site: WpSite, media: Media, style: str, wrapper: str, img_class: str, link: bool = True,
+           featured: bool = False) -> str:
+    """An image with its caption: classic editor ``[caption]`` markup or a block-editor figure. The
+    featured image's caption is printed as typed; in the text, WordPress's typography curls it."""
     img = (f'<img class="{img_class}" src="{site.media_url(media)}" alt="{esc(media.caption[:-1])}" '
            f'width="1024" height="683">')
     if link:
         img = f'<a href="{site.attachment_link(media)}">{img}</a>'
-    caption = esc(media.full_caption)
+    caption = esc(media.full_caption if featured else texturize(media.full_caption))
     if style == "block":
         return (f'<figure class="{wrapper}">{img}'
                 f'<figcaption class="wp-element-caption">{caption}</figcaption></figure>')
@@ -160,7 +164,7 @@ class Theme:
                                           recent=post_links(site, site.live_posts()[:5]))
 
     def featured(self, site: WpSite, post: Post) -> str:
-        return figure(site, post.featured, *self.featured_markup, link=False) if post.featured else ""
+        return figure(site, post.featured, *self.featured_markup, link=False, featured=True) if post.featured else ""
 
     def single(self, site: WpSite, post: Post) -> str:
         url = site.permalink(post)
@@ -435,7 +439,32 @@ class Modules(Classic):
         return f'<div class="pager">{older}{newer}</div>'
 
 
-THEMES = {"classic": Classic(), "magazine": Magazine(), "legacy": Legacy(), "modules": Modules()}
+class Bulletin(Modules):
+    """Posts as <div>s: a breadcrumb names the section, a meta line the people and the day."""
+
+    def featured(self, site, post):
+        media = post.featured
+        if media is None:
+            return ""
+        return (f'<div class="lead-media"><img class="attachment-full size-full wp-post-image" '
+                f'src="{site.media_url(media)}" alt="{esc(media.caption[:-1])}">'
+                f'<p class="caption">{esc(media.full_caption)}</p></div>')
+
+    def article(self, site, post):
+        section = post.categories[0]
+        crumbs = (f'<div class="crumbs"><a href="{site.home}/">Home</a> &raquo; <a href="{site.term_link(section)}">'
+                  f'{esc(section.name)}</a> &raquo; <span>{esc(post.title)}</span></div>')
+        people = " and ".join(f'<a href="{site.author_link(u)}">{esc(u.name)}</a>' for u in post.author.people)
+        tags = term_links(site, post.tags, "tag")
+        return (f'{crumbs}\n<div class="story"><h1 class="story-headline">{esc(post.title)}</h1>\n'
+                f'<span class="meta">Posted by {people} on <time datetime="{post.date.isoformat()}">'
+                f'{long_date(post.date)}</time></span>\n{self.featured(site, post)}\n'
+                f'<div class="story-text">\n{post_content(site, post)}</div>\n'
+                + (f'<p class="topics">Topics: {tags}</p>\n' if tags else "") + '</div>')
+
+
+THEMES = {"classic": Classic(), "magazine": Magazine(), "legacy": Legacy(), "modules": Modules(),
+          "bulletin": Bulletin()}
 
 
 def amp_page(site: WpSite, post: Post) -> str:

@@ -1,7 +1,7 @@
 <?php
 /**
  * Installs WordPress into the site's empty database: core tables, the administrator, the site's
- * name, time zone, theme and permalink structure. Content comes in another process
+ * name, time zone, theme, permalink structure and category and tag bases. Content comes in another process
  * (populate.php), which must start with the permalink structure already in place.
  */
 define('WP_INSTALLING', true);
@@ -22,3 +22,5 @@ update_option('default_comment_status', 'closed');
 switch_theme($site['theme']);
 global $wp_rewrite;
 $wp_rewrite->set_permalink_structure($site['permalink_structure']);
+$wp_rewrite->set_category_base($site['category_base']);
+$wp_rewrite->set_tag_base($site['tag_base']);
