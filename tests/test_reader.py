@@ -318,3 +318,35 @@ def test_inspect_shows_every_body_candidate_and_the_winner(tmp_path):
         ("selectors.article_content", False), ("extractor", True)]
     filled = completed.stdout.split("rules that filled each field:")[1]
     assert "body           extractor (the container holds" in filled
+
+
+SELECTED = html("<article class='post  hentry'><h1 class='entry-title'>Harbour <em>Reopens</em></h1>"
+                "<p class=\"post-meta\">by <a rel='author' href='/author/ann'>Ann Lee</a> in "
+                "<a rel='category tag' href='/category/world/'>World</a></p><!-- a note -->"
+                "<div class='entry-content'><p>One.</p><p>Two <b>bold</b>.</p></div></article>")
+
+
+@pytest.mark.parametrize("query", [
+    "h1.entry-title", ".post-meta a[rel~=category]", "a::attr(href)", "p::text", ".entry-content p",
+    "xpath://a[re:test(@href, '^/cat')]", "xpath:count(//p)", "xpath:string(//h1)", "article", "nav a",
+])
+def test_the_reader_selects_what_parsel_selects(query):
+    from archive_crawler.reading.extract import first_hit, select, text_of
+    from archive_crawler.reading.processors import clean_text
+
+    response = HtmlResponse(url="https://ledger.test/a", body=SELECTED.encode("utf-8"), encoding="utf-8")
+    article = response.css("article")[0]
+    for where in (response, article):
+        expected = where.xpath(query[6:]) if query.startswith("xpath:") else where.css(query)
+        found = select(where, query)
+        assert [type(one) for one in found] == [type(one) for one in expected]
+        assert found.getall() == expected.getall()
+        assert [one.root for one in found] == [one.root for one in expected]
+        assert [text_of(one) for one in found] == [text_of(one) for one in expected]
+        assert [one.attrib for one in found if hasattr(one.root, "attrib")] == \
+            [one.attrib for one in expected if hasattr(one.root, "attrib")]
+        inner = [one.xpath(".//text()").getall() for one in found]
+        assert inner == [one.xpath(".//text()").getall() for one in expected]
+        texts = [text for one in expected
+                 if (text := clean_text(one.root if isinstance(one.root, str) else one.xpath("string()").get() or ""))]
+        assert first_hit(where, [query]) == ((query, texts[0]) if texts else (None, None))

@@ -14,6 +14,7 @@ from typing import Any
 
 from lxml import etree
 from parsel import Selector
+from parsel.csstranslator import HTMLTranslator
 
 from archive_crawler.reading.processors import (
     CAPTION_LABEL,
@@ -59,26 +60,80 @@ def first_text(selector: Selector, queries: Iterable[str]) -> str | None:
 
 def first_hit(selector: Selector, queries: Iterable[str]) -> tuple[str | None, str | None]:
     """(the query, the cleaned text or attribute value) of the first query that yields some."""
+    element = element_of(selector)
     for query in queries:
-        for found in select(selector, query):
-            text = clean_text(text_of(found))
+        for found in evaluate(element, query):
+            text = clean_text(found if isinstance(found, str) else _STRING(found)
+                              if isinstance(found, etree._Element) else "")  # a number or a truth value: none
             if text:
                 return query, text
     return None, None
 
 
 def select(selector: Selector, query: str):
-    """What a query finds: CSS, or XPath when written "xpath:..."."""
-    if query.startswith("xpath:"):
-        return selector.xpath(query[len("xpath:"):])
-    return selector.css(query)
+    """What a query finds: CSS, or XPath when written "xpath:..."; the selectors parsel's own
+    ``css()``/``xpath()`` would give, built without re-checking what the query already settled."""
+    if isinstance(selector, Selector):
+        cls, element = selector.__class__, selector.root
+    else:  # a response
+        cls, element = selector.selector.__class__, selector.selector.root
+    if not isinstance(element, etree._Element):
+        return selector.xpath(query[len("xpath:"):]) if query.startswith("xpath:") else selector.css(query)
+    return cls.selectorlist_cls([_selector(cls, found, query) for found in evaluate(element, query)])
+
+
+def _selector(cls: type[Selector], root: Any, query: str) -> Selector:
+    """A selector of an element or string a query found in an HTML tree, as ``Selector(root=...)`` makes it
+    (parsel checks the root's type and copies the namespaces on every result: here they are known)."""
+    made = object.__new__(cls)
+    made.root = root
+    made.type = "html"
+    made.namespaces = dict(NAMESPACES)
+    made._expr = query
+    made._huge_tree = True
+    made._text = None
+    if hasattr(cls, "response"):  # Scrapy's selector
+        made.response = None  # type: ignore[attr-defined]
+    return made
+
+
+# The namespaces parsel's selectors know (EXSLT regular expressions and sets), for queries compiled here.
+NAMESPACES = {"re": "http://exslt.org/regular-expressions", "set": "http://exslt.org/sets"}
+_STRING = etree.XPath("string()", smart_strings=False)
+_COMPILED: dict[str, etree.XPath] = {}
+
+
+def compiled(query: str) -> etree.XPath:
+    """A profile query (CSS, or XPath written "xpath:...") compiled once, as parsel would run it."""
+    found = _COMPILED.get(query)
+    if found is None:
+        path = query[len("xpath:"):] if query.startswith("xpath:") else HTMLTranslator().css_to_xpath(query)
+        found = _COMPILED[query] = etree.XPath(path, namespaces=NAMESPACES, smart_strings=False)
+    return found
+
+
+def evaluate(element: Any, query: str) -> list:
+    """What a query finds under an lxml element, unwrapped: elements and strings (attribute values, text)."""
+    if isinstance(element, str):
+        return []
+    try:
+        found = compiled(query)(element)
+    except etree.XPathError as error:
+        raise ValueError(f"XPath error: {error} in {query}") from None
+    return found if isinstance(found, list) else [found]
+
+
+def element_of(selector: Any) -> Any:
+    """The lxml element of a selector, or the root element of a response."""
+    return selector.root if isinstance(selector, Selector) else selector.selector.root
 
 
 def text_of(selector: Selector) -> str:
     """Text of an element as a reader sees it, or the value of a selected attribute/text node."""
-    if isinstance(selector.root, str):
-        return selector.root
-    return selector.xpath("string()").get() or ""
+    root = selector.root
+    if isinstance(root, str):
+        return root
+    return (_STRING(root) or "") if isinstance(root, etree._Element) else ""
 
 
 # Elements whose text no reader sees: always left out, whatever they hold.

@@ -18,7 +18,10 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
+from parsel import Selector
+
 from archive_crawler.reading.extract import (
+    element_of,
     first_hit,
     first_nonempty,
     first_text,
@@ -96,10 +99,27 @@ class Field:
 # A list of the post's categories, whatever its links' addresses: WordPress's post-terms block names
 # its taxonomy in its class (taxonomy-category), themes name the list (cat-links, post-categories).
 CATEGORY_LIST_CLASSES = ("taxonomy-category", "cat-links", "post-categories", "entry-categories")
+CATEGORY_LIST_SET = frozenset(CATEGORY_LIST_CLASSES)
 IN_CATEGORY_LIST = "ancestor::*[" + " or ".join(
     f"contains(concat(' ', normalize-space(@class), ' '), ' {name} ')" for name in CATEGORY_LIST_CLASSES) + "]"
 
 MARKED_TAG = "contains(concat(' ', normalize-space(@rel), ' '), ' tag ')"
+XML_TOKEN = re.compile(r"[^ \t\r\n]+")  # what normalize-space() splits on
+
+
+def xml_tokens(value: str | None) -> list[str]:
+    """An attribute's space-separated tokens, as XPath's normalize-space() sees them."""
+    return XML_TOKEN.findall(value) if value else []
+
+
+def in_category_list(element) -> bool:
+    """Whether an element sits in a list of the post's categories (:data:`IN_CATEGORY_LIST`, without XPath)."""
+    parent = element.getparent()
+    while parent is not None:
+        if not CATEGORY_LIST_SET.isdisjoint(xml_tokens(parent.get("class"))):
+            return True
+        parent = parent.getparent()
+    return False
 # A breadcrumb trail: its class or id names it (breadcrumb, breadcrumbs, crumbs; Yoast's
 # p#breadcrumbs), or its ARIA label does.
 IN_BREADCRUMB = ("ancestor::*[contains(@class, 'breadcrumb') or contains(@class, 'crumbs')"
@@ -121,6 +141,7 @@ class PageFacts:
         self.context = context
         self.url: str = response.url
         self.category: str | None = None  # the category field's value, once filled (the last resort of categories)
+        self._category_link: dict[Any, bool] = {}  # link element -> whether it is a category link
 
     @cached_property
     def meta(self) -> dict[str, list[str]]:
@@ -170,8 +191,10 @@ class PageFacts:
         categories (whatever base the site's category archives have)."""
         links = list(first_nonempty(self.root, self.selectors.category_links))
         seen = {link.attrib.get("href") for link in links}
-        listed = self.root.xpath(f".//a[{MARKED_TAG}][{IN_CATEGORY_LIST}]")
-        for link in [*first_nonempty(self.root, self.selectors.tags), *listed, *self.meta_links]:
+        make = self.root.selector.__class__ if not isinstance(self.root, Selector) else self.root.__class__
+        listed = [make(root=element) for element in element_of(self.root).iterdescendants("a")
+                  if "tag" in xml_tokens(element.get("rel")) and in_category_list(element)]
+        for link in [*self.tag_candidates, *listed, *self.meta_links]:
             href = link.attrib.get("href")
             if href and href not in seen and self.is_category_link(link):
                 links.append(link)
@@ -179,9 +202,14 @@ class PageFacts:
         return links
 
     @cached_property
+    def tag_candidates(self) -> list:
+        """What the profile's tag selectors find (category links among them)."""
+        return list(first_nonempty(self.root, self.selectors.tags))
+
+    @cached_property
     def tag_links(self) -> list:
         """The page's tag links, without those that are category links."""
-        return [link for link in first_nonempty(self.root, self.selectors.tags) if not self.is_category_link(link)]
+        return [link for link in self.tag_candidates if not self.is_category_link(link)]
 
     @cached_property
     def meta_links(self) -> list:
@@ -194,8 +222,12 @@ class PageFacts:
         return []
 
     def is_category_link(self, link) -> bool:
-        return bool(link.xpath(IN_CATEGORY_LIST)) or self.reader.is_category_archive(
-            self.response.urljoin(link.attrib.get("href") or ""))
+        element = link.root
+        known = self._category_link.get(element)
+        if known is None:
+            known = self._category_link[element] = in_category_list(element) or self.reader.is_category_archive(
+                self.response.urljoin(link.attrib.get("href") or ""))
+        return known
 
     def markup(self, queries) -> Found:
         query, value = first_hit(self.root, queries)
