@@ -48,13 +48,24 @@ def repair_charset(response):
 
 # How a page that ends without </html> may still end whole: </body>, or the scripts, styles and
 # comments that some sites write after it.
-WHOLE_ENDING = re.compile(rb"(?:</html\s*>|</body\s*>)|(?:</script\s*>|</style\s*>|</noscript\s*>|-->)\s*\Z",
-                          re.IGNORECASE)
+CLOSES_DOCUMENT = re.compile(rb"</(?:html|body)\s*>")
+CLOSES_TRAILER = re.compile(rb"</(?:script|style|noscript)\s*>")
 
 
 def looks_cut_off(body: bytes) -> bool:
-    """A page whose last bytes close neither the document nor a trailing script, style or comment."""
-    return not WHOLE_ENDING.search(body[-4096:])
+    """A page whose last 4 KiB close neither the document (``</html>``, ``</body>``) nor end on a
+    script, style or comment closed (then only spaces)."""
+    tail = body[-4096:].lower()
+    for opening in (b"</html", b"</body"):
+        at = tail.find(opening)
+        while at != -1:
+            if CLOSES_DOCUMENT.match(tail, at):
+                return False
+            at = tail.find(opening, at + 1)
+    end = tail.rstrip()
+    if end.endswith(b"-->"):
+        return False
+    return not (end.endswith(b">") and CLOSES_TRAILER.fullmatch(end, end.rfind(b"</")))
 
 
 def check_article_page(response, profile: Profile) -> None:

@@ -116,7 +116,9 @@ def in_category_list(element) -> bool:
     """Whether an element sits in a list of the post's categories (:data:`IN_CATEGORY_LIST`, without XPath)."""
     parent = element.getparent()
     while parent is not None:
-        if not CATEGORY_LIST_SET.isdisjoint(xml_tokens(parent.get("class"))):
+        classes = parent.get("class")
+        if classes and any(name in classes for name in CATEGORY_LIST_CLASSES) \
+                and not CATEGORY_LIST_SET.isdisjoint(xml_tokens(classes)):
             return True
         parent = parent.getparent()
     return False
