@@ -350,3 +350,21 @@ def test_the_reader_selects_what_parsel_selects(query):
         texts = [text for one in expected
                  if (text := clean_text(one.root if isinstance(one.root, str) else one.xpath("string()").get() or ""))]
         assert first_hit(where, [query]) == ((query, texts[0]) if texts else (None, None))
+
+
+@pytest.mark.parametrize("where", ["article", "nav", "html"])
+def test_breadcrumb_and_category_list_links_are_those_their_xpath_finds(where):
+    from archive_crawler.reading.fields import BREADCRUMB_MARK, IN_CATEGORY_LIST, breadcrumb_links, in_category_list
+
+    page = html("<nav aria-label='BreadCrumb'><a href='/'>Home</a><a href='/category/world/'>World</a></nav>"
+                "<article><p id='breadcrumbs'><a href='/category/a/'>A</a> <span class='x crumbs'>"
+                "<a href='/category/b/'>B</a></span></p><ul class='post-categories\tlist'><li>"
+                "<a rel='tag' href='/topics/c/'>C</a></li></ul><div class='cat-linksx'><a href='/d/'>D</a></div>"
+                "<p><a href='/e/'>E</a></p></article>")
+    response = HtmlResponse(url="https://ledger.test/a", body=page.encode("utf-8"), encoding="utf-8")
+    root = response if where == "html" else response.css(where)[0]
+    expected = root.xpath(f".//a[ancestor::*[{BREADCRUMB_MARK}]]")
+    assert [link.root for link in breadcrumb_links(root)] == [link.root for link in expected]
+    assert len(expected) == (2 if where == "nav" else 4 if where == "html" else 2)
+    for link in root.xpath(".//a"):
+        assert in_category_list(link.root) == bool(link.xpath(IN_CATEGORY_LIST))

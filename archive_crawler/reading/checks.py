@@ -80,7 +80,7 @@ def check_article_page(response, profile: Profile) -> None:
     if f"/{checks.attachment_segment}/" in response.url or any(
             marker.encode() in response.body for marker in checks.attachment_markers):
         raise AttachmentPage
-    body_classes = set(" ".join(response.xpath("//body/@class").getall()).split())
+    body_classes = {name for body in response.selector.root.iter("body") for name in (body.get("class") or "").split()}
     if checks.attachment_body_classes & body_classes:
         raise AttachmentPage
     if checks.listing_body_classes & body_classes:

@@ -29,6 +29,7 @@ from archive_crawler.reading.extract import (
     json_ld_names,
     json_ld_text,
     select,
+    text_of,
 )
 from archive_crawler.reading.processors import (
     clean_text,
@@ -124,9 +125,8 @@ def in_category_list(element) -> bool:
     return False
 # A breadcrumb trail: its class or id names it (breadcrumb, breadcrumbs, crumbs; Yoast's
 # p#breadcrumbs), or its ARIA label does.
-IN_BREADCRUMB = ("ancestor::*[contains(@class, 'breadcrumb') or contains(@class, 'crumbs')"
-                 " or contains(@id, 'breadcrumb') or contains(translate(@aria-label, 'BREADCRUMB', 'breadcrumb'),"
-                 " 'breadcrumb')]")
+BREADCRUMB_MARK = ("contains(@class, 'breadcrumb') or contains(@class, 'crumbs') or contains(@id, 'breadcrumb')"
+                   " or contains(translate(@aria-label, 'BREADCRUMB', 'breadcrumb'), 'breadcrumb')")
 TERM_LABEL = re.compile(r"^[^\W\d][\w ]{0,24}:\s*")  # "Topics: ", "Tags: ", "Filed under: "
 TERM_SEPARATOR = re.compile(r"\s*[,|\u00b7\u2022/]\s*")
 AUTHOR_LABEL = re.compile(r"^\s*(?:authors?|written\s+by|byline)\s*:?\s+(?=\S)", re.IGNORECASE)
@@ -244,13 +244,13 @@ class PageFacts:
 def _date_in(facts: PageFacts) -> str | None:
     for query in facts.selectors.post_meta:
         for element in select(facts.root, query):
-            if found := find_date(element.xpath("string()").get() or ""):
+            if found := find_date(text_of(element)):
                 return found
     return None
 
 
 def _names(links) -> list[str]:
-    return [name for link in links if (name := clean_text(link.xpath("string()").get() or ""))]
+    return [name for link in links if (name := clean_text(text_of(link)))]
 
 
 def _byline_and_boxes(facts: PageFacts) -> Found:
@@ -275,9 +275,30 @@ def _meta_authors(facts: PageFacts) -> list[str]:
     return list(dict.fromkeys(name for text in _names(links) for name in split_byline(text)))
 
 
+UNCAP_BREADCRUMB = str.maketrans("BREADCRUMB", "breadcrumb")
+
+
+def _marks_breadcrumb(element) -> bool:
+    """:data:`BREADCRUMB_MARK` of one element, without XPath."""
+    classes, label = element.get("class") or "", element.get("aria-label") or ""
+    return "breadcrumb" in classes or "crumbs" in classes or "breadcrumb" in (element.get("id") or "") \
+        or "breadcrumb" in label.translate(UNCAP_BREADCRUMB)
+
+
+def breadcrumb_links(root) -> list:
+    """The links of ``root`` in a breadcrumb trail (``.//a[ancestor::*[BREADCRUMB_MARK]]``): all of them when the trail
+    holds ``root``, else those in the trails within it; one pass, not an ancestor walk per link."""
+    element = element_of(root)
+    while element is not None:
+        if _marks_breadcrumb(element):
+            return select(root, "xpath:.//a")
+        element = element.getparent()
+    return select(root, f"xpath:.//*[{BREADCRUMB_MARK}]//a")
+
+
 def _breadcrumb_category(facts: PageFacts) -> str | None:
     """The deepest category a breadcrumb trail links to ("Home » World » Middle East » the post")."""
-    links = [link for link in facts.root.xpath(f".//a[{IN_BREADCRUMB}]")
+    links = [link for link in breadcrumb_links(facts.root)
              if facts.reader.is_category_archive(facts.response.urljoin(link.attrib.get("href") or ""))]
     names = _names(links)
     return names[-1] if names else None

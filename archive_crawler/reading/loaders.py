@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from itemloaders.common import wrap_loader_context
 from itemloaders.processors import Identity, MapCompose, TakeFirst
+from itemloaders.utils import arg_to_iter
 from scrapy.loader import ItemLoader
 
 from archive_crawler.items import ArticleItem
@@ -48,6 +53,46 @@ class ArticleLoader(ItemLoader):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.rules: dict[str, str] = {}  # field -> the rule that filled it
+        self._inputs: dict[str, Callable[[Any], Any]] = {}
+        self._outputs: dict[str, Callable[[Any], Any]] = {}
+
+    def _process_input_value(self, field_name: str, value: Any) -> Any:
+        """What ItemLoader's input processing gives, with each field's processors bound to the loader's
+        context once, not at every value; a processor that fails is run again the library's way, for
+        its own error message."""
+        run = self._inputs.get(field_name)
+        if run is None:
+            run = self._inputs[field_name] = self._input_of(field_name)
+        try:
+            return run(value)
+        except Exception:
+            return super()._process_input_value(field_name, value)
+
+    def _input_of(self, field_name: str) -> Callable[[Any], Any]:
+        processor = self.get_input_processor(field_name)
+        if not isinstance(processor, MapCompose) or processor.default_loader_context:
+            return wrap_loader_context(processor, self.context)
+        functions = [wrap_loader_context(function, self.context) for function in processor.functions]
+
+        def composed(value: Any) -> Iterable[Any]:  # MapCompose's own loop
+            values = arg_to_iter(value)
+            for function in functions:
+                results: list = []
+                for each in values:
+                    results += arg_to_iter(function(each))
+                values = results
+            return values
+
+        return composed
+
+    def get_output_value(self, field_name: str) -> Any:
+        run = self._outputs.get(field_name)
+        if run is None:
+            run = self._outputs[field_name] = wrap_loader_context(self.get_output_processor(field_name), self.context)
+        try:
+            return run(self._values.get(field_name, []))
+        except Exception:
+            return super().get_output_value(field_name)
 
     def _get_item_field_attr(self, field_name: str, key, default=None):
         """The record's fields declare no processors of their own (a plain dataclass): the loader's
