@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
 from urllib.parse import parse_qs, parse_qsl, urlencode, urlsplit, urlunsplit
 
 # Query parameters that say how a reader came to a page, never which page it is: campaign tags,
@@ -148,6 +149,7 @@ def canonical_url(canonical: str | None, page_url: str, keep_query=frozenset()) 
     return url
 
 
+@lru_cache(maxsize=1 << 16)  # a walk asks for the key of one link several times
 def url_key(url: str) -> str:
     """A URL as compared for deduplication: host (in its IDNA form) and path, no trailing slash,
     and the query without its tracking parameters, sorted (a shortlink: its post id alone).

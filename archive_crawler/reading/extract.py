@@ -123,6 +123,15 @@ def evaluate(element: Any, query: str) -> list:
     return found if isinstance(found, list) else [found]
 
 
+def strings(selector: Any, query: str) -> list[str]:
+    """``select(selector, query).getall()`` for a query of attribute values or text, without a selector
+    per value; any other query is answered the way ``getall()`` answers it."""
+    found = evaluate(element_of(selector), query)
+    if all(isinstance(value, str) for value in found):
+        return found
+    return select(selector, query).getall()
+
+
 def element_of(selector: Any) -> Any:
     """The lxml element of a selector, or the root element of a response."""
     return selector.root if isinstance(selector, Selector) else selector.selector.root
@@ -326,7 +335,7 @@ def _caption_by_position(paragraphs: list[str], rules: TextRules) -> str | None:
 def _caption_from_alt(article: Selector, paragraphs: list[str], title: str | None,
                       rules: TextRules) -> str | None:
     title_key = comparison_key(title)
-    for raw_alt in article.css("img::attr(alt), img::attr(title)").getall():
+    for raw_alt in strings(article, "img::attr(alt), img::attr(title)"):
         alt = clean_text(raw_alt)
         if not alt or len(alt.split()) < 3 or comparison_key(alt) == title_key:
             continue
@@ -357,7 +366,7 @@ def json_ld_article(selector: Selector) -> dict[str, Any]:
     Authors given as ``{"@id": ...}`` references (Yoast's ``@graph``) are replaced
     by the nodes they point to.
     """
-    for script in selector.css("script[type='application/ld+json']::text").getall():
+    for script in strings(selector, "script[type='application/ld+json']::text"):
         try:
             data = json.loads(script, strict=False)
         except ValueError:

@@ -24,6 +24,7 @@ from archive_crawler.reading.extract import (
     first_nonempty,
     first_text,
     select,
+    strings,
     text_blocks,
     text_of,
 )
@@ -190,7 +191,7 @@ class PageReader:
         """Every on-site candidate for the next listing page, most telling first."""
         candidates: dict[str, bool] = {}
         wanted = str(page_position(response.url)[1] + 1)  # a link to the next page's number names it
-        links = [url for href in response.xpath("//a/@href").getall()
+        links = [url for href in strings(response, "xpath://a/@href")
                  if wanted in href and (url := self.on_site(response.urljoin(href.strip())))]
         for url in numbered_next(response.url, links):  # the same listing's next page by number
             candidates.setdefault(url, True)
