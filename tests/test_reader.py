@@ -323,12 +323,17 @@ def test_inspect_shows_every_body_candidate_and_the_winner(tmp_path):
 SELECTED = html("<article class='post  hentry'><h1 class='entry-title'>Harbour <em>Reopens</em></h1>"
                 "<p class=\"post-meta\">by <a rel='author' href='/author/ann'>Ann Lee</a> in "
                 "<a rel='category tag' href='/category/world/'>World</a></p><!-- a note -->"
-                "<div class='entry-content'><p>One.</p><p>Two <b>bold</b>.</p></div></article>")
+                "<div class='entry-content'><p>One.</p><p>Two <b>bold</b>.</p></div>"
+                "<span id='kicker' class='tag&#45;line\tkick-er'>Late edition</span></article>")
 
 
 @pytest.mark.parametrize("query", [
     "h1.entry-title", ".post-meta a[rel~=category]", "a::attr(href)", "p::text", ".entry-content p",
     "xpath://a[re:test(@href, '^/cat')]", "xpath:count(//p)", "xpath:string(//h1)", "article", "nav a",
+    # a query that needs a class or an id the page lacks finds nothing without a scan; the others run
+    ".absent p", "#nowhere a", "h1.entry-title, .absent", ".absent, .entry-content p", "p:not(.post-meta)",
+    "p:not(.absent)", ".post.hentry h1", "#kicker, .entry-content b", "#kicker", ".kick-er", ".kick", "[class~=hentry]",
+    ".tag-line::text", "article:not(#gone) .entry-content p::text", "*:is(.absent) p",
 ])
 def test_the_reader_selects_what_parsel_selects(query):
     from archive_crawler.reading.extract import first_hit, select, text_of
@@ -368,3 +373,15 @@ def test_breadcrumb_and_category_list_links_are_those_their_xpath_finds(where):
     assert len(expected) == (2 if where == "nav" else 4 if where == "html" else 2)
     for link in root.xpath(".//a"):
         assert in_category_list(link.root) == bool(link.xpath(IN_CATEGORY_LIST))
+
+
+def test_a_query_is_run_only_on_pages_that_hold_the_classes_and_ids_it_needs():
+    from archive_crawler.reading.extract import css_needs, may_match
+
+    assert css_needs(".post-meta #byline a:not(.skip)::text, h1") == (
+        (("class", "post-meta"), ("id", "byline")), ())
+    assert css_needs("div[") is None  # unreadable: always run
+    root = HtmlResponse(url="https://ledger.test/a", body=SELECTED.encode("utf-8"), encoding="utf-8").selector.root
+    assert may_match(root, css_needs(".post-meta a")) and may_match(root, css_needs("#kicker"))
+    assert not may_match(root, css_needs(".absent a, #kicker .absent"))
+    assert may_match(root, css_needs(".absent, #kicker"))

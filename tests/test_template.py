@@ -19,6 +19,7 @@ from archive_crawler.navigation.fetch import Fetch, PageKind
 from archive_crawler.navigation.ledger import LinkLedger
 from archive_crawler.navigation.navigator import Navigator
 from archive_crawler.navigation.templates import TemplatePass
+from archive_crawler.reading.extract import select, text_of
 from archive_crawler.reading.reader import PageReader
 from archive_crawler.reading.template import (
     PASS_PAGES,
@@ -118,7 +119,9 @@ def test_the_page_is_put_back_as_it_was(learnt):
     before = lxml.html.tostring(response.selector.root)
     with boilerplate_left_out(response.selector, learnt) as left_out:
         assert left_out >= 3 and SHARE_BAR not in response.selector.xpath("string(//body)").get()
+        assert not select(response, "div.tools p")  # the page's classes read while the bar is out
     assert lxml.html.tostring(response.selector.root) == before
+    assert [text_of(found) for found in select(response, "div.tools p")] == [SHARE_BAR]
 
 
 def test_a_kept_template_of_another_version_is_learnt_again(learnt):

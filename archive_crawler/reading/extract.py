@@ -12,6 +12,8 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
+import cssselect
+import cssselect.parser
 from lxml import etree
 from parsel import Selector
 from parsel.csstranslator import HTMLTranslator
@@ -100,24 +102,89 @@ def _selector(cls: type[Selector], root: Any, query: str) -> Selector:
 # The namespaces parsel's selectors know (EXSLT regular expressions and sets), for queries compiled here.
 NAMESPACES = {"re": "http://exslt.org/regular-expressions", "set": "http://exslt.org/sets"}
 _STRING = etree.XPath("string()", smart_strings=False)
-_COMPILED: dict[str, etree.XPath] = {}
+_COMPILED: dict[str, tuple[etree.XPath, Needs | None]] = {}
+# What a CSS query needs on a page to find anything: per selector of its group, the ("class" | "id",
+# name) pairs every match carries.
+Needs = tuple[tuple[tuple[str, str], ...], ...]
 
 
 def compiled(query: str) -> etree.XPath:
     """A profile query (CSS, or XPath written "xpath:...") compiled once, as parsel would run it."""
+    return _compiled(query)[0]
+
+
+def _compiled(query: str) -> tuple[etree.XPath, Needs | None]:
     found = _COMPILED.get(query)
     if found is None:
-        path = query[len("xpath:"):] if query.startswith("xpath:") else HTMLTranslator().css_to_xpath(query)
-        found = _COMPILED[query] = etree.XPath(path, namespaces=NAMESPACES, smart_strings=False)
+        is_xpath = query.startswith("xpath:")
+        path = query[len("xpath:"):] if is_xpath else HTMLTranslator().css_to_xpath(query)
+        found = _COMPILED[query] = (etree.XPath(path, namespaces=NAMESPACES, smart_strings=False),
+                                    None if is_xpath else css_needs(query))
     return found
+
+
+def css_needs(query: str) -> Needs | None:
+    """The class names and ids a page must hold for a CSS query to find anything, one tuple per
+    selector of the group (a page that lacks a name of each gives the query nothing); None when the
+    query cannot be read (it is then always run)."""
+    try:
+        group = cssselect.parse(query)
+    except cssselect.SelectorError:
+        return None
+    return tuple(tuple(_needs(selector.parsed_tree)) for selector in group)
+
+
+def _needs(tree: Any) -> list[tuple[str, str]]:
+    # Only what every match carries: a negation's inner selector, :is(), :has() and the like add nothing.
+    if isinstance(tree, cssselect.parser.Class):
+        return [*_needs(tree.selector), ("class", tree.class_name)]
+    if isinstance(tree, cssselect.parser.Hash):
+        return [*_needs(tree.selector), ("id", tree.id)]
+    if isinstance(tree, cssselect.parser.CombinedSelector):
+        return [*_needs(tree.selector), *_needs(tree.subselector)]
+    if isinstance(tree, cssselect.parser.Attrib | cssselect.parser.Pseudo | cssselect.parser.Function
+                  | cssselect.parser.Negation):
+        return _needs(tree.selector)
+    return []
+
+
+_CLASS_VALUES = etree.XPath("//@class", smart_strings=False)
+_ID_VALUES = etree.XPath("//@id", smart_strings=False)
+# The last document read: its root, and every class and every id value in it, joined. A name that is
+# in none of them as text is on no element, and a query that needs it finds nothing without a scan.
+_marks: tuple[Any, str, str] = (None, "", "")
+
+
+def _document_marks(element: Any) -> tuple[str, str]:
+    global _marks
+    root = element.getroottree().getroot()
+    known = _marks
+    if known[0] is not root:
+        known = _marks = (root, "\n".join(_CLASS_VALUES(root)), "\n".join(_ID_VALUES(root)))
+    return known[1], known[2]
+
+
+def forget_marks() -> None:
+    """Forget the class and id values of the last document (after its elements changed)."""
+    global _marks
+    _marks = (None, "", "")
+
+
+def may_match(element: Any, needs: Needs) -> bool:
+    """Whether the document of ``element`` holds every class and id some selector of a query needs."""
+    classes, ids = _document_marks(element)
+    return any(all(name in (classes if kind == "class" else ids) for kind, name in selector) for selector in needs)
 
 
 def evaluate(element: Any, query: str) -> list:
     """What a query finds under an lxml element, unwrapped: elements and strings (attribute values, text)."""
     if isinstance(element, str):
         return []
+    path, needs = _compiled(query)
+    if needs and all(needs) and not may_match(element, needs):
+        return []
     try:
-        found = compiled(query)(element)
+        found = path(element)
     except etree.XPathError as error:
         raise ValueError(f"XPath error: {error} in {query}") from None
     return found if isinstance(found, list) else [found]

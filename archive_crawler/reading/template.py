@@ -29,7 +29,7 @@ from urllib.parse import urlsplit
 from lxml import etree
 
 from archive_crawler.navigation.urls import host_key
-from archive_crawler.reading.extract import select
+from archive_crawler.reading.extract import forget_marks, select
 from archive_crawler.reading.processors import clean_text
 
 TEMPLATE_VERSION = 1
@@ -253,3 +253,5 @@ def boilerplate_left_out(page, template: SiteTemplate | None) -> Iterator[int]:
             tail = stand_in.tail
             stand_in.getparent().replace(stand_in, element)
             element.tail = tail
+        if swapped:
+            forget_marks()  # the classes read while they stood out are not all the page's
