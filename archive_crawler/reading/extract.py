@@ -150,30 +150,40 @@ def _needs(tree: Any) -> list[tuple[str, str]]:
 
 _CLASS_VALUES = etree.XPath("//@class", smart_strings=False)
 _ID_VALUES = etree.XPath("//@id", smart_strings=False)
-# The last document read: its root, and every class and every id value in it, joined. A name that is
-# in none of them as text is on no element, and a query that needs it finds nothing without a scan.
+# The last document read: its root, and every class and every id value in it, joined (a name that is
+# in none of them as text is on no element, and a query that needs it finds nothing without a scan);
+# and the last element asked about, of that document.
 _marks: tuple[Any, str, str] = (None, "", "")
+_last_element: Any = None
 
 
 def _document_marks(element: Any) -> tuple[str, str]:
-    global _marks
-    root = element.getroottree().getroot()
+    global _marks, _last_element
     known = _marks
-    if known[0] is not root:
-        known = _marks = (root, "\n".join(_CLASS_VALUES(root)), "\n".join(_ID_VALUES(root)))
+    if element is not _last_element:
+        root = element.getroottree().getroot()
+        if known[0] is not root:
+            known = _marks = (root, "\n".join(_CLASS_VALUES(root)), "\n".join(_ID_VALUES(root)))
+        _last_element = element
     return known[1], known[2]
 
 
 def forget_marks() -> None:
     """Forget the class and id values of the last document (after its elements changed)."""
-    global _marks
-    _marks = (None, "", "")
+    global _marks, _last_element
+    _marks, _last_element = (None, "", ""), None
 
 
 def may_match(element: Any, needs: Needs) -> bool:
     """Whether the document of ``element`` holds every class and id some selector of a query needs."""
     classes, ids = _document_marks(element)
-    return any(all(name in (classes if kind == "class" else ids) for kind, name in selector) for selector in needs)
+    for selector in needs:
+        for kind, name in selector:
+            if name not in (classes if kind == "class" else ids):
+                break
+        else:
+            return True
+    return False
 
 
 def evaluate(element: Any, query: str) -> list:

@@ -207,7 +207,9 @@ class PageReader:
 
     def article_content(self, response):
         """(article root, the first text container a profile selector finds, or None) of an article page."""
-        root = first_match(response, self.selectors.article_root) or response
+        root = first_match(response, self.selectors.article_root)
+        if root is None or root.root == "":  # (not `or`: a selector's truth serializes its element)
+            root = response
         return root, first_match(root, self.selectors.article_content)
 
     def article(self, response, context: ArticleContext, root=None, content=None,
