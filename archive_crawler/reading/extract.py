@@ -352,8 +352,10 @@ class Caption:
     def repeats(self, paragraph: str, rules: TextRules) -> bool:
         if not self.keys or len(paragraph) > self.longest_copy:
             return False
+        if comparison_key(paragraph) in self.keys:
+            return True
         without_credit, _ = split_caption_credit(strip_caption_label(paragraph), rules.credit_rules)
-        return comparison_key(paragraph) in self.keys or comparison_key(without_credit) in self.keys
+        return comparison_key(without_credit) in self.keys
 
 
 def find_caption(article: Selector, paragraphs: list[str], title: str | None, profile: Profile) -> Caption:

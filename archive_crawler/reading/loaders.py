@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from functools import partial
 from typing import Any
 
 from itemloaders.common import wrap_loader_context
@@ -20,6 +21,23 @@ from archive_crawler.reading.processors import (
     split_byline,
     strip_site_suffix,
 )
+
+# A loader class's processor of each field, found once (loaders take them from class attributes):
+# (loader class, field, output?) -> (the processor, and for an input MapCompose without a context of its
+# own, its functions, each with whether it takes the loader's context; else None).
+_PLANS: dict[tuple[type, str, bool], tuple[Any, tuple[tuple[Callable[..., Any], bool], ...] | None]] = {}
+
+
+def _plan(cls: type, field_name: str, find: Callable[[str], Any], output: bool = False):
+    plan = _PLANS.get((cls, field_name, output))
+    if plan is None:
+        processor = find(field_name)
+        functions = None
+        if not output and isinstance(processor, MapCompose) and not processor.default_loader_context:
+            functions = tuple((function, wrap_loader_context(function, {}) is not function)
+                              for function in processor.functions)
+        plan = _PLANS[(cls, field_name, output)] = (processor, functions)
+    return plan
 
 
 def unique(values: list[str]) -> list[str]:
@@ -69,14 +87,14 @@ class ArticleLoader(ItemLoader):
             return super()._process_input_value(field_name, value)
 
     def _input_of(self, field_name: str) -> Callable[[Any], Any]:
-        processor = self.get_input_processor(field_name)
-        if not isinstance(processor, MapCompose) or processor.default_loader_context:
+        processor, functions = _plan(type(self), field_name, self.get_input_processor)
+        if functions is None:
             return wrap_loader_context(processor, self.context)
-        functions = [wrap_loader_context(function, self.context) for function in processor.functions]
+        bound = [partial(function, loader_context=self.context) if takes else function for function, takes in functions]
 
         def composed(value: Any) -> Iterable[Any]:  # MapCompose's own loop
             values = arg_to_iter(value)
-            for function in functions:
+            for function in bound:
                 results: list = []
                 for each in values:
                     results += arg_to_iter(function(each))
@@ -88,7 +106,8 @@ class ArticleLoader(ItemLoader):
     def get_output_value(self, field_name: str) -> Any:
         run = self._outputs.get(field_name)
         if run is None:
-            run = self._outputs[field_name] = wrap_loader_context(self.get_output_processor(field_name), self.context)
+            run = self._outputs[field_name] = wrap_loader_context(
+                _plan(type(self), field_name, self.get_output_processor, output=True)[0], self.context)
         try:
             return run(self._values.get(field_name, []))
         except Exception:

@@ -10,6 +10,7 @@ import html
 import re
 from dataclasses import dataclass
 from datetime import datetime
+from functools import lru_cache
 from urllib.parse import urlsplit
 
 ZERO_WIDTH = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"), None)
@@ -371,6 +372,7 @@ QUOTE_FOLD = str.maketrans({
 KEY_PUNCTUATION = re.compile(r"[\s.,;:!?\"'()\-/]+")
 
 
+@lru_cache(maxsize=4096)
 def comparison_key(text: str | None) -> str:
     """Fold quotes, dashes, case, spacing and a "Caption:" label, to spot repeated captions."""
     if not text:

@@ -83,6 +83,7 @@ class PageReader:
         self.base_url = base_url.rstrip("/")
         self.on_site = SiteScope(self.base_url, profile.urls.mirror_hosts).on_site
         self.categories: dict[str, str] = dict(categories or {})
+        self._category_archives: dict[str, bool] = {}  # URL -> is_category_archive (links repeat page after page)
 
     # -- navigation ---------------------------------------------------------------------
 
@@ -354,10 +355,14 @@ class PageReader:
     def is_category_archive(self, url: str) -> bool:
         """Whether an address is a category archive: the profile's listing address (under the site's
         path), WordPress's ``/category/`` base or a ``?cat=`` query."""
-        parts = urlsplit(url)
-        if self.urls.category_slug(self.site_relative(url)):
-            return True
-        return bool(CATEGORY_ARCHIVE.search(parts.path)) or bool(parse_qs(parts.query).get("cat"))
+        known = self._category_archives.get(url)
+        if known is None:
+            if len(self._category_archives) >= 1 << 16:
+                self._category_archives.clear()
+            parts = urlsplit(url)
+            known = self._category_archives[url] = bool(self.urls.category_slug(self.site_relative(url))) or bool(
+                CATEGORY_ARCHIVE.search(parts.path)) or bool(parse_qs(parts.query).get("cat"))
+        return known
 
     def site_relative(self, url: str) -> str:
         """An address's path and query under the crawled root's path (``/news/category/x/`` of a site

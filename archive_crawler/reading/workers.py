@@ -60,7 +60,16 @@ class ReadingJob:
     learning: bool = False
 
     def reader(self) -> PageReader:
-        return PageReader(load_profile(self.site), self.base_url, self.categories, self.template)
+        """The reader of this job's pages: one per process for equal jobs (jobs travel pickled, page
+        by page; a reader holds nothing of the pages it read but what their addresses are)."""
+        key = (self.site, self.base_url, tuple(self.categories.items()), self.template)
+        found = _readers.get(key)
+        if found is None:
+            if len(_readers) >= 8:
+                _readers.clear()
+            found = _readers[key] = PageReader(load_profile(self.site), self.base_url, self.categories,
+                                               self.template)
+        return found
 
     def for_page(self, template: SiteTemplate | None, learning: bool) -> ReadingJob:
         """This job for one page: with its site's template, or read to learn it."""
@@ -73,6 +82,9 @@ class ReadingJob:
         if categories == self.categories and language == self.language:
             return self
         return ReadingJob(self.site, self.base_url, dict(categories), language, self.template, self.learning)
+
+
+_readers: dict[tuple, PageReader] = {}
 
 
 def read_page(job: ReadingJob, fetch: Fetch, payload):
