@@ -83,6 +83,7 @@ class PageReader:
         self.base_url = base_url.rstrip("/")
         self.on_site = SiteScope(self.base_url, profile.urls.mirror_hosts).on_site
         self.categories: dict[str, str] = dict(categories or {})
+        self._menu_targets: dict[str, tuple[str, str] | None] = {}  # see _menu_target
         self._category_archives: dict[str, bool] = {}  # URL -> is_category_archive (links repeat page after page)
 
     # -- navigation ---------------------------------------------------------------------
@@ -94,17 +95,28 @@ class PageReader:
         for query in queries:
             for link in select(response, self.urls.only_listing_links(query)):
                 href = link.attrib.get("href")
-                url = self.on_site(response.urljoin(href)) if href else None
-                slug = self.urls.category_slug(self.site_relative(url)) if url else None  # (a site in a folder)
-                if not url or not slug or slug in found:  # (a slug comes from a URL)
+                target = self._menu_target(response.urljoin(href)) if href else None
+                if target is None or target[0] in found:  # (a slug comes from a URL)
                     continue
+                slug, listing = target
                 name = WIDGET_COUNT.sub("", clean_text(text_of(link)) or "")
                 found[slug] = (name or self.profile.categories.get(slug) or slug.replace("-", " ").title(),
-                               listing_address(url, self.urls.listing_query))
+                               listing)
         if home:
             for slug, (name, url) in self.marked_categories(response).items():
                 found.setdefault(slug, (name, url))
         return found
+
+    def _menu_target(self, address: str) -> tuple[str, str] | None:
+        """(category slug, listing address) a menu link leads to; the same links are on every page."""
+        if address not in self._menu_targets:
+            if len(self._menu_targets) >= 1 << 14:
+                self._menu_targets.clear()
+            url = self.on_site(address)
+            slug = self.urls.category_slug(self.site_relative(url)) if url else None  # (a site in a folder)
+            self._menu_targets[address] = (slug, listing_address(url, self.urls.listing_query)) \
+                if url and slug else None
+        return self._menu_targets[address]
 
     def marked_categories(self, response) -> dict[str, tuple[str, str]]:
         """Category archives a page marks as such (``rel="category"``, a list of a post's categories)
