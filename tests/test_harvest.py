@@ -23,7 +23,7 @@ from archive_crawler.harvest.crawl import LOCKED_STATE
 from archive_crawler.harvest.report import harvest_figures, write_harvest_report
 from archive_crawler.harvest.runner import outcome_of_failed_task, site_failure, submission_order
 from archive_crawler.harvest.sites import read_sites_file
-from archive_crawler.harvest.task import SiteJob, SiteOutcome, run_site_crawl
+from archive_crawler.harvest.task import SiteJob, SiteOutcome, host_lock_name, run_site_crawl
 from archive_crawler.harvest.version import project_fingerprint
 from archive_crawler.storage.run import RunLock
 from tests.crawl import PROJECT_ROOT, environment, run_crawl
@@ -224,12 +224,27 @@ def test_two_sites_on_one_address_never_double_its_rate(dask_cluster, tmp_path):
 
 @pytest.mark.slow
 def test_ctrl_c_stops_every_crawl_after_its_summary_and_exits_3(servers, references, dask_cluster, tmp_path):
+    from distributed import Client, Lock
+
     sites_file = write_sites_file(tmp_path / "news.toml", sites(servers, SLOW))
     folder = tmp_path / "harvest"
-    harvest = start_harvest(sites_file, folder, "--scheduler-file", str(dask_cluster.scheduler_file),
-                            "--sites-at-once", "1")
+    # Both tasks start at once and race for the one lease: the wordpress site's host is held
+    # until the archive's crawl runs, so the wordpress site is the one still waiting at Ctrl-C.
+    (wordpress_host,) = {site.name: site for site in read_sites_file(sites_file, "aawsat").sites}["wordpress"].hosts
+    with Client(scheduler_file=str(dask_cluster.scheduler_file), timeout="20s"):
+        host = Lock(host_lock_name(wordpress_host))
+        assert host.acquire(timeout=20)
+        harvest = start_harvest(sites_file, folder, "--scheduler-file", str(dask_cluster.scheduler_file),
+                                "--sites-at-once", "1")
+        try:
+            try:
+                crawl = wait_for_crawl(folder / "archive.jsonl", 3, harvest)
+            finally:
+                host.release()
+        except BaseException:
+            harvest.kill()
+            raise
     try:
-        crawl = wait_for_crawl(folder / "archive.jsonl", 3, harvest)
         harvest.send_signal(signal.SIGINT)
         out, err = harvest.communicate(timeout=120)
     finally:
