@@ -8,10 +8,11 @@ import json
 import random
 from http.server import BaseHTTPRequestHandler
 from pathlib import Path
+from urllib.parse import urljoin
 
 import pytest
 
-from archive_crawler.navigation.urls import canonical_url, path_key, url_key
+from archive_crawler.navigation.urls import canonical_url, joined, path_key, url_key
 from archive_crawler.options import RunOptions, hosts_of, read_url_list
 from archive_crawler.sites.profile import load_profile
 from archive_crawler.storage.state import ArchiveState, Story
@@ -125,6 +126,20 @@ def test_a_query_naming_the_page_stays_and_tracking_parameters_go():
     # A canonical elsewhere (an original the page copies) is still the record's address.
     assert canonical_url("https://other.example/story-8576", f"{NEWS_VIEW}?idx=8576", every) == \
         "https://other.example/story-8576"
+
+
+def test_a_remembered_join_is_what_urljoin_answers_from_every_base():
+    bases = ["https://site.test/world/page/2/", "https://site.test/a/b", "http://site.test/", "https://other.test",
+             "https://site.test/x/?q=1#top", "ftp://files.test/dir/", "mailto:desk@site.test"]
+    hrefs = ["//site.test/a/b/", "https://site.test/a/../b/", "http://site.test/c", "HTTPS://Site.test/D",
+             "../sport/", "./", "?page=3", "#comments", "/category/world/", "story/", " https://site.test/e",
+             "https:relative/path", "//", "javascript:void(0)", "mailto:x@site.test", "", "\t//site.test/f\n",
+             "ftp://files.test/g", "//other.test:8080/h?i=j#k"]
+    for _ in range(2):  # asked again, each answer comes from what was remembered
+        for base in bases:
+            for href in hrefs:
+                assert joined(base, href) == urljoin(base, href), (base, href)
+        bases.reverse()
 
 
 def test_wordpress_and_the_first_site_keep_their_addresses():

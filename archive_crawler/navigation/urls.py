@@ -3,7 +3,17 @@
 from __future__ import annotations
 
 from functools import lru_cache
-from urllib.parse import parse_qs, parse_qsl, urlencode, urlsplit, urlunsplit
+from urllib.parse import (
+    parse_qs,
+    parse_qsl,
+    urlencode,
+    urljoin,
+    urlparse,
+    urlsplit,
+    urlunsplit,
+    uses_netloc,
+    uses_relative,
+)
 
 # Query parameters that say how a reader came to a page, never which page it is: campaign tags,
 # click and mail identifiers, share buttons, referrers, AMP switches, comment-reply links. Every
@@ -35,6 +45,44 @@ def address_query(query: str) -> str:
     """
     return urlencode([(name, value) for name, value in parse_qsl(query, keep_blank_values=True)
                       if not is_tracking(name)])
+
+
+# urljoin's answers for links that name their host ("https://site/a", "//site/a"): these depend on
+# the base's scheme alone, and the same menus and story links are on page after page.
+_JOINED: dict[tuple[str, str], str | None] = {}
+_SCHEMES: dict[str, str] = {}
+_BASE_DEPENDENT = None  # in _JOINED: the answer depends on the base's path, joined each time
+JOINS_KEPT = 1 << 15
+
+
+def joined(base: str, url: str) -> str:
+    """``urljoin(base, url)``, remembered for a link whose answer does not depend on the base's path.
+
+    >>> joined("https://site.example/world/page/2/", "//site.example/a/b/")
+    'https://site.example/a/b/'
+    >>> joined("https://site.example/world/page/2/", "../../sport/")
+    'https://site.example/world/sport/'
+    """
+    if not base or not url:
+        return urljoin(base, url)
+    scheme = _SCHEMES.get(base)
+    if scheme is None:
+        if len(_SCHEMES) >= JOINS_KEPT:
+            _SCHEMES.clear()
+        scheme = _SCHEMES[base] = urlparse(base).scheme
+    key = (scheme, url)
+    if key in _JOINED:
+        found = _JOINED[key]
+        return found if found is not None else urljoin(base, url)
+    # urljoin's own test: another scheme, or a link with its host, is answered without the base's path.
+    parts = urlparse(url, scheme)
+    own = parts.scheme != scheme or parts.scheme not in uses_relative or \
+        (parts.scheme in uses_netloc and bool(parts.netloc))
+    answer = urljoin(base, url)
+    if len(_JOINED) >= JOINS_KEPT:
+        _JOINED.clear()
+    _JOINED[key] = answer if own else _BASE_DEPENDENT
+    return answer
 
 
 def ascii_host(host: str) -> str:

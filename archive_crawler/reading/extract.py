@@ -17,7 +17,10 @@ import cssselect.parser
 from lxml import etree
 from parsel import Selector
 from parsel.csstranslator import HTMLTranslator
+from scrapy.http import TextResponse
+from scrapy.utils.response import get_base_url
 
+from archive_crawler.navigation.urls import joined
 from archive_crawler.reading.processors import (
     CAPTION_LABEL,
     clean_text,
@@ -207,6 +210,11 @@ def strings(selector: Any, query: str) -> list[str]:
     if all(isinstance(value, str) for value in found):
         return found
     return select(selector, query).getall()
+
+
+def absolute(response: Any, href: str) -> str:
+    """``response.urljoin(href)``; a link naming its host is joined once per run (see :func:`joined`)."""
+    return joined(get_base_url(response) if isinstance(response, TextResponse) else response.url, href)
 
 
 def element_of(selector: Any) -> Any:

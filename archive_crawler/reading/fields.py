@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 from parsel import Selector
 
 from archive_crawler.reading.extract import (
+    absolute,
     element_of,
     first_hit,
     first_nonempty,
@@ -228,7 +229,7 @@ class PageFacts:
         known = self._category_link.get(element)
         if known is None:
             known = self._category_link[element] = in_category_list(element) or self.reader.is_category_archive(
-                self.response.urljoin(link.attrib.get("href") or ""))
+                absolute(self.response, link.attrib.get("href") or ""))
         return known
 
     def markup(self, queries) -> Found:
@@ -299,7 +300,7 @@ def breadcrumb_links(root) -> list:
 def _breadcrumb_category(facts: PageFacts) -> str | None:
     """The deepest category a breadcrumb trail links to ("Home » World » Middle East » the post")."""
     links = [link for link in breadcrumb_links(facts.root)
-             if facts.reader.is_category_archive(facts.response.urljoin(link.attrib.get("href") or ""))]
+             if facts.reader.is_category_archive(absolute(facts.response, link.attrib.get("href") or ""))]
     names = _names(links)
     return names[-1] if names else None
 

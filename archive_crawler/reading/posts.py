@@ -20,6 +20,7 @@ from urllib.parse import parse_qs, urlsplit
 
 from parsel import Selector
 
+from archive_crawler.reading.extract import absolute
 from archive_crawler.reading.processors import clean_text
 
 HEADINGS = frozenset(("h1", "h2", "h3", "h4", "h5", "h6"))
@@ -133,7 +134,7 @@ def find_posts(response, article_link: Callable[[str], str | None]) -> list[Foun
         href = (element.get("href") or "").strip()
         if not href or href.startswith("#") or not in_main(element):
             continue
-        url = article_link(response.urljoin(href))
+        url = article_link(absolute(response, href))
         if url:
             links.append((element, href, url))
     shapes = {permalink_shape(url) for element, _, url in links if marks_post(element)} - {None}
@@ -201,7 +202,7 @@ def entry_title(block, url: str, article_link, response) -> str | None:
     texts = []
     for link in block.iter("a"):
         href = (link.get("href") or "").strip()
-        if not href or article_link(response.urljoin(href)) != url:
+        if not href or article_link(absolute(response, href)) != url:
             continue
         text = clean_text(link.xpath("string()"))
         if text and marks_post(link):
@@ -231,7 +232,7 @@ def category_counts(response, slugs, category_slug) -> dict[str, int]:
         text = f"{''.join(link.itertext())} {link.tail or ''}".strip()
         if not href or not text.endswith(")") or not (match := WIDGET_COUNT.search(text)):
             continue  # the count is read first: most links have none, and need no address worked out
-        slug = category_slug(response.urljoin(href))
+        slug = category_slug(absolute(response, href))
         if slug in slugs and slug not in counts:
             counts[slug] = int(re.sub(r"\D", "", match.group(1)))
     return counts

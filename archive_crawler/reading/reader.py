@@ -18,6 +18,7 @@ from archive_crawler.navigation.urls import SiteScope, canonical_url, host_key, 
 from archive_crawler.reading.body import choose_body
 from archive_crawler.reading.dates import instant, local_form
 from archive_crawler.reading.extract import (
+    absolute,
     body_paragraphs,
     find_caption,
     first_match,
@@ -95,7 +96,7 @@ class PageReader:
         for query in queries:
             for link in select(response, self.urls.only_listing_links(query)):
                 href = link.attrib.get("href")
-                target = self._menu_target(response.urljoin(href)) if href else None
+                target = self._menu_target(absolute(response, href)) if href else None
                 if target is None or target[0] in found:  # (a slug comes from a URL)
                     continue
                 slug, listing = target
@@ -126,7 +127,7 @@ class PageReader:
         for link in response.xpath(f"//a[contains(concat(' ', normalize-space(@rel), ' '), ' category ')]"
                                    f" | //a[{IN_CATEGORY_LIST}]"):
             href = link.attrib.get("href")
-            url = self.on_site(response.urljoin(href)) if href else None
+            url = self.on_site(absolute(response, href)) if href else None
             if url is None or urlsplit(url).query:
                 continue
             if self.urls.category_slug(self.site_relative(url)):
@@ -146,7 +147,7 @@ class PageReader:
     def feed_links(response) -> list[str]:
         """The RSS and Atom feeds a page announces."""
         found = response.xpath("//link[@rel='alternate'][contains(@type, 'rss') or contains(@type, 'atom')]/@href")
-        return [response.urljoin(href) for href in found.getall() if "/comments/" not in href]
+        return [absolute(response, href) for href in found.getall() if "/comments/" not in href]
 
     @staticmethod
     def language(response) -> str | None:
@@ -168,7 +169,7 @@ class PageReader:
         result = []
         for entry in entries:
             href = first_text(entry, self.selectors.entry_link)
-            url = self.on_site(response.urljoin(href)) if href else None
+            url = self.on_site(absolute(response, href)) if href else None
             target = self.urls.article_link(url) if url else None
             context = ArticleContext(
                 title=first_text(entry, self.selectors.entry_title),
@@ -205,13 +206,13 @@ class PageReader:
         candidates: dict[str, bool] = {}
         wanted = str(page_position(response.url)[1] + 1)  # a link to the next page's number names it
         links = [url for href in strings(response, "xpath://a/@href")
-                 if wanted in href and (url := self.on_site(response.urljoin(href.strip())))]
+                 if wanted in href and (url := self.on_site(absolute(response, href.strip())))]
         for url in numbered_next(response.url, links):  # the same listing's next page by number
             candidates.setdefault(url, True)
         for queries, says_so in ((self.selectors.next_page, True), (self.selectors.next_page_by_place, False)):
             for query in queries:
                 for value in select(response, query).getall():
-                    url = self.on_site(response.urljoin(value.strip())) if value and value.strip() else None
+                    url = self.on_site(absolute(response, value.strip())) if value and value.strip() else None
                     if url and url != response.url and url not in candidates:
                         candidates[url] = says_so
         return [NextPage(url, says_so) for url, says_so in candidates.items()]
