@@ -49,10 +49,11 @@ def address_query(query: str) -> str:
 
 # urljoin's answers for links that name their host ("https://site/a", "//site/a"): these depend on
 # the base's scheme alone, and the same menus and story links are on page after page.
+# Kept small: a menu's links come back on the next page, and a process reads tens of thousands of pages.
 _JOINED: dict[tuple[str, str], str | None] = {}
-_SCHEMES: dict[str, str] = {}
 _BASE_DEPENDENT = None  # in _JOINED: the answer depends on the base's path, joined each time
-JOINS_KEPT = 1 << 15
+JOINS_KEPT = 1 << 12
+_last_base: tuple[str, str] = ("", "")  # (base, its scheme): a page's links are joined one after another
 
 
 def joined(base: str, url: str) -> str:
@@ -65,11 +66,13 @@ def joined(base: str, url: str) -> str:
     """
     if not base or not url:
         return urljoin(base, url)
-    scheme = _SCHEMES.get(base)
-    if scheme is None:
-        if len(_SCHEMES) >= JOINS_KEPT:
-            _SCHEMES.clear()
-        scheme = _SCHEMES[base] = urlparse(base).scheme
+    global _last_base
+    last = _last_base  # one tuple: threads reading pages side by side each see a whole pair
+    if last[0] == base:
+        scheme = last[1]
+    else:
+        scheme = urlparse(base).scheme
+        _last_base = (base, scheme)
     key = (scheme, url)
     if key in _JOINED:
         found = _JOINED[key]
@@ -197,7 +200,7 @@ def canonical_url(canonical: str | None, page_url: str, keep_query=frozenset()) 
     return url
 
 
-@lru_cache(maxsize=1 << 16)  # a walk asks for the key of one link several times
+@lru_cache(maxsize=1 << 13)  # a walk asks for the key of one link several times, soon after each other
 def url_key(url: str) -> str:
     """A URL as compared for deduplication: host (in its IDNA form) and path, no trailing slash,
     and the query without its tracking parameters, sorted (a shortlink: its post id alone).

@@ -111,7 +111,7 @@ class PageReader:
     def _menu_target(self, address: str) -> tuple[str, str] | None:
         """(category slug, listing address) a menu link leads to; the same links are on every page."""
         if address not in self._menu_targets:
-            if len(self._menu_targets) >= 1 << 14:
+            if len(self._menu_targets) >= 1 << 12:
                 self._menu_targets.clear()
             url = self.on_site(address)
             slug = self.urls.category_slug(self.site_relative(url)) if url else None  # (a site in a folder)
@@ -370,7 +370,7 @@ class PageReader:
         path), WordPress's ``/category/`` base or a ``?cat=`` query."""
         known = self._category_archives.get(url)
         if known is None:
-            if len(self._category_archives) >= 1 << 16:
+            if len(self._category_archives) >= 1 << 12:
                 self._category_archives.clear()
             parts = urlsplit(url)
             known = self._category_archives[url] = bool(self.urls.category_slug(self.site_relative(url))) or bool(
