@@ -47,12 +47,14 @@ def address_query(query: str) -> str:
                       if not is_tracking(name)])
 
 
+# Entries a per-process memo of addresses holds before it starts again: a menu's links come back on the
+# next page, and a process reads tens of thousands of pages.
+MEMO_KEPT = 1 << 12
+
 # urljoin's answers for links that name their host ("https://site/a", "//site/a"): these depend on
 # the base's scheme alone, and the same menus and story links are on page after page.
-# Kept small: a menu's links come back on the next page, and a process reads tens of thousands of pages.
 _JOINED: dict[tuple[str, str], str | None] = {}
 _BASE_DEPENDENT = None  # in _JOINED: the answer depends on the base's path, joined each time
-JOINS_KEPT = 1 << 12
 _last_base: tuple[str, str] = ("", "")  # (base, its scheme): a page's links are joined one after another
 
 
@@ -82,7 +84,7 @@ def joined(base: str, url: str) -> str:
     own = parts.scheme != scheme or parts.scheme not in uses_relative or \
         (parts.scheme in uses_netloc and bool(parts.netloc))
     answer = urljoin(base, url)
-    if len(_JOINED) >= JOINS_KEPT:
+    if len(_JOINED) >= MEMO_KEPT:
         _JOINED.clear()
     _JOINED[key] = answer if own else _BASE_DEPENDENT
     return answer

@@ -14,7 +14,14 @@ from urllib.parse import parse_qs, parse_qsl, urlencode, urlsplit, urlunsplit
 
 from archive_crawler.items import ArticleItem
 from archive_crawler.messages import ArticleContext, ListingEntry, ListingPage, NextPage
-from archive_crawler.navigation.urls import SiteScope, canonical_url, host_key, shortlink_id, strip_query
+from archive_crawler.navigation.urls import (
+    MEMO_KEPT,
+    SiteScope,
+    canonical_url,
+    host_key,
+    shortlink_id,
+    strip_query,
+)
 from archive_crawler.reading.body import choose_body
 from archive_crawler.reading.dates import instant, local_form
 from archive_crawler.reading.extract import (
@@ -111,7 +118,7 @@ class PageReader:
     def _menu_target(self, address: str) -> tuple[str, str] | None:
         """(category slug, listing address) a menu link leads to; the same links are on every page."""
         if address not in self._menu_targets:
-            if len(self._menu_targets) >= 1 << 12:
+            if len(self._menu_targets) >= MEMO_KEPT:
                 self._menu_targets.clear()
             url = self.on_site(address)
             slug = self.urls.category_slug(self.site_relative(url)) if url else None  # (a site in a folder)
@@ -370,7 +377,7 @@ class PageReader:
         path), WordPress's ``/category/`` base or a ``?cat=`` query."""
         known = self._category_archives.get(url)
         if known is None:
-            if len(self._category_archives) >= 1 << 12:
+            if len(self._category_archives) >= MEMO_KEPT:
                 self._category_archives.clear()
             parts = urlsplit(url)
             known = self._category_archives[url] = bool(self.urls.category_slug(self.site_relative(url))) or bool(
