@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 import cssselect
@@ -105,25 +106,42 @@ def _selector(cls: type[Selector], root: Any, query: str) -> Selector:
 # The namespaces parsel's selectors know (EXSLT regular expressions and sets), for queries compiled here.
 NAMESPACES = {"re": "http://exslt.org/regular-expressions", "set": "http://exslt.org/sets"}
 _STRING = etree.XPath("string()", smart_strings=False)
-_COMPILED: dict[str, tuple[etree.XPath, Needs | None]] = {}
+_COMPILED: dict[str, tuple[Callable[[Any], Any], Needs | None]] = {}
 # What a CSS query needs on a page to find anything: per selector of its group, the ("class" | "id",
 # name) pairs every match carries.
 Needs = tuple[tuple[tuple[str, str], ...], ...]
 
 
-def compiled(query: str) -> etree.XPath:
+def compiled(query: str) -> Callable[[Any], Any]:
     """A profile query (CSS, or XPath written "xpath:...") compiled once, as parsel would run it."""
     return _compiled(query)[0]
 
 
-def _compiled(query: str) -> tuple[etree.XPath, Needs | None]:
+def _compiled(query: str) -> tuple[Callable[[Any], Any], Needs | None]:
     found = _COMPILED.get(query)
     if found is None:
         is_xpath = query.startswith("xpath:")
         path = query[len("xpath:"):] if is_xpath else HTMLTranslator().css_to_xpath(query)
-        found = _COMPILED[query] = (etree.XPath(path, namespaces=NAMESPACES, smart_strings=False),
-                                    None if is_xpath else css_needs(query))
+        found = _COMPILED[query] = (xpath_of(path), None if is_xpath else css_needs(query))
     return found
+
+
+def xpath_of(path: str) -> Callable[[Any], Any]:
+    """An XPath expression compiled once, to be called on an element.
+
+    lxml (6.1) keeps about 100 bytes for every call of an expression compiled with namespaces, so a
+    long crawl would grow by every query it ran. An expression that names none of their prefixes is
+    compiled without them; one that does is checked once and run through ``element.xpath()``, which
+    keeps nothing (and costs a few microseconds more a call).
+    """
+    if not any(f"{prefix}:" in path for prefix in NAMESPACES):
+        return etree.XPath(path, smart_strings=False)
+    etree.XPath(path, namespaces=NAMESPACES)  # a syntax error is the query's, raised here as before
+    return partial(_namespaced, path)
+
+
+def _namespaced(path: str, element: Any) -> Any:
+    return element.xpath(path, namespaces=NAMESPACES, smart_strings=False)
 
 
 def css_needs(query: str) -> Needs | None:
