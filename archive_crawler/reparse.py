@@ -214,7 +214,10 @@ class Reparse:
         temporary = output.with_name(output.name + ".tmp")
         temporary.unlink(missing_ok=True)
         profile = self.options.profile
-        state = ArchiveState(output.with_name(f".{output.name}.reparse-{os.getpid()}.sqlite3"), scratch=True)
+        # A scratch state (removed at the end), committed in batches: one transaction per story written
+        # made the writing of a 30,000-story harvest take three times as long.
+        state = ArchiveState(output.with_name(f".{output.name}.reparse-{os.getpid()}.sqlite3"), scratch=True,
+                             batched=True)
         store = OutputStore(temporary, state, self.stats, staged=True, site=profile.name,
                             story_key=profile.crawl.story_key)
         read_once = ReadOnce()
